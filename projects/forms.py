@@ -1,0 +1,165 @@
+from dataclasses import dataclass
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .models import Benefit, Membership, Phase, Project, SolutionOption, Workstream
+
+DATE_WIDGET = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+
+
+def add_service_errors(form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on its field where the form has one."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+class ProjectBasicsForm(forms.ModelForm):
+    class Meta:
+        model = Project
+        fields = ["name", "code", "owner_title", "status", "start_date", "last_delivery_date", "report_interval_days"]
+        widgets = {"start_date": DATE_WIDGET, "last_delivery_date": DATE_WIDGET}
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("last_delivery_date")
+        if start and end and end < start:
+            self.add_error("last_delivery_date", _("Siste leveransedato kan ikke være før startdatoen."))
+        return cleaned
+
+
+def text_section_form(field_name: str):
+    return forms.modelform_factory(
+        Project, fields=[field_name], widgets={field_name: forms.Textarea(attrs={"rows": 12})}
+    )
+
+
+class GoalsForm(forms.Form):
+    goals = forms.CharField(
+        label=_("Mål"),
+        help_text=_("Ett mål per linje, i prioritert rekkefølge."),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        required=False,
+        max_length=20000,
+    )
+
+    def clean_goals(self):
+        lines = [line.strip() for line in self.cleaned_data["goals"].splitlines() if line.strip()]
+        too_long = [n for n, line in enumerate(lines, start=1) if len(line) > 2000]
+        if too_long:
+            raise ValidationError(
+                _("Mål nummer %(n)s er for langt (høyst 2000 tegn).") % {"n": too_long[0]}
+            )
+        return lines
+
+
+class BenefitForm(forms.ModelForm):
+    class Meta:
+        model = Benefit
+        fields = ["title", "indicator", "baseline", "target", "unit", "owner"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # An empty row is allowed and ignored; a row with anything in it needs a title.
+        self.fields["title"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("title") and any(cleaned.get(f) for f in self.Meta.fields[1:]):
+            self.add_error("title", _("Gi gevinsten et navn, eller tøm raden."))
+        return cleaned
+
+    def validate_unique(self):
+        pass  # order and project are set by the service
+
+
+BenefitFormSet = forms.modelformset_factory(Benefit, form=BenefitForm, extra=2, max_num=30, validate_max=True)
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section of the mandate page, edited on its own."""
+
+    slug: str
+    title: str
+    kind: str  # "basics", "text", "goals", "benefits"
+    field: str = ""
+
+
+SECTIONS = [
+    Section("navn", _("Prosjektets navn og eier"), "basics"),
+    Section("bakgrunn", _("Bakgrunn"), "text", "background"),
+    Section("hensikt", _("Hensikt og kort beskrivelse"), "text", "purpose"),
+    Section("resultatmal", _("Resultatmål"), "goals", "result"),
+    Section("effektmal", _("Effektmål"), "goals", "effect"),
+    Section("gevinster", _("Gevinster"), "benefits"),
+    Section("rammer", _("Rammebetingelser og føringer"), "text", "constraints"),
+    Section("forpliktelser", _("Organisasjonens forpliktelser overfor prosjektet"), "text", "obligations"),
+    Section("kvalitet", _("Kvalitet"), "text", "quality_requirements"),
+]
+SECTIONS_BY_SLUG = {s.slug: s for s in SECTIONS}
+
+
+class PhaseForm(forms.ModelForm):
+    class Meta:
+        model = Phase
+        fields = ["order", "name", "goal", "start_date", "end_date"]
+        widgets = {"start_date": DATE_WIDGET, "end_date": DATE_WIDGET, "goal": forms.Textarea(attrs={"rows": 3})}
+
+
+class OrganisationUserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj} ({obj.job_title})" if obj.job_title else str(obj)
+
+
+class OrganisationUsersChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return str(obj)
+
+
+class WorkstreamForm(forms.ModelForm):
+    lead = OrganisationUserChoiceField(queryset=None, required=False, label=_("Leder for arbeidsstrømmen"))
+    members = OrganisationUsersChoiceField(queryset=None, required=False, label=_("Medlemmer"))
+
+    class Meta:
+        model = Workstream
+        fields = ["order", "name", "units", "lead", "members", "status"]
+        widgets = {"units": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        users = organisation.members.order_by("first_name", "last_name")
+        self.fields["lead"].queryset = users
+        self.fields["members"].queryset = users
+
+
+class SolutionOptionForm(forms.ModelForm):
+    class Meta:
+        model = SolutionOption
+        fields = ["order", "title", "description", "is_zero_alternative"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4})}
+
+
+class MembershipForm(forms.ModelForm):
+    user = OrganisationUserChoiceField(queryset=None, label=_("Bruker"))
+
+    class Meta:
+        model = Membership
+        fields = ["user", "role", "union_name"]
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = organisation.members.order_by("first_name", "last_name")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("role") == Membership.Role.UNION_REP and not cleaned.get("union_name"):
+            self.add_error("union_name", _("Oppgi fagforeningen til den tillitsvalgte."))
+        return cleaned
+
+    def validate_unique(self):
+        pass  # the service checks duplicates, with the project it knows

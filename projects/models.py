@@ -1,0 +1,330 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from guardian.models import UserObjectPermissionBase
+from simple_history.models import HistoricalRecords
+
+User = settings.AUTH_USER_MODEL
+
+
+class Organisation(models.Model):
+    """A municipality. Users belong to one or more; nothing is visible across them."""
+
+    name = models.CharField(_("navn"), max_length=200)
+    org_number = models.CharField(
+        _("organisasjonsnummer"),
+        max_length=9,
+        unique=True,
+        validators=[RegexValidator(r"^\d{9}$", _("Organisasjonsnummeret har ni sifre."))],
+    )
+    members = models.ManyToManyField(User, related_name="organisations", blank=True, verbose_name=_("brukere"))
+    history = HistoricalRecords(m2m_fields=[members])
+
+    class Meta:
+        verbose_name = _("organisasjon")
+        verbose_name_plural = _("organisasjoner")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ProjectQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Projects the user may see: a view permission through a membership, in one of the
+        user's organisations. One query, filtered in SQL."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(
+            organisation__members=user,
+            projectuserobjectpermission__user=user,
+            projectuserobjectpermission__permission__codename="view_project",
+        )
+
+
+class Project(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Utkast")
+        ACTIVE = "active", _("Aktivt")
+        COMPLETED = "completed", _("Avsluttet")
+        CANCELLED = "cancelled", _("Avbrutt")
+
+    class MandateState(models.TextChoices):
+        DRAFT = "draft", _("Utkast")
+        DECIDED = "decided", _("Besluttet")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="projects", verbose_name=_("organisasjon")
+    )
+    name = models.CharField(_("prosjektets navn"), max_length=200)
+    code = models.CharField(
+        _("kortnavn"),
+        max_length=20,
+        validators=[RegexValidator(r"^[A-Za-z0-9ÆØÅæøå_-]+$", _("Bruk bokstaver, tall, - og _."))],
+        help_text=_("Kort kode for prosjektet, for eksempel OU-VELFERD."),
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.DRAFT)
+    owner = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="owned_projects", verbose_name=_("prosjekteier")
+    )
+    owner_title = models.CharField(
+        _("prosjekteiers tittel"), max_length=150, blank=True, help_text=_("For eksempel Rådmann.")
+    )
+    leader = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="led_projects", verbose_name=_("prosjektleder")
+    )
+    start_date = models.DateField(_("startdato"))
+    last_delivery_date = models.DateField(_("siste leveransedato"), null=True, blank=True)
+    report_interval_days = models.PositiveSmallIntegerField(
+        _("rapporteringsintervall (dager)"),
+        default=21,
+        validators=[MinValueValidator(7), MaxValueValidator(90)],
+    )
+
+    # The mandate's text sections, in the order of seed 001.
+    background = models.TextField(_("bakgrunn"), blank=True, max_length=20000)
+    purpose = models.TextField(_("hensikt og kort beskrivelse"), blank=True, max_length=20000)
+    constraints = models.TextField(_("rammebetingelser og føringer"), blank=True, max_length=20000)
+    obligations = models.TextField(
+        _("organisasjonens forpliktelser overfor prosjektet"), blank=True, max_length=10000
+    )
+    quality_requirements = models.TextField(_("kvalitet"), blank=True, max_length=10000)
+    mandate_state = models.CharField(
+        _("mandatets status"), max_length=10, choices=MandateState, default=MandateState.DRAFT
+    )
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("prosjekt")
+        verbose_name_plural = _("prosjekter")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "code"], name="project_code_unique_in_organisation"),
+            models.CheckConstraint(
+                condition=Q(last_delivery_date__isnull=True) | Q(last_delivery_date__gte=models.F("start_date")),
+                name="project_delivery_after_start",
+                violation_error_message=_("Siste leveransedato kan ikke være før startdatoen."),
+            ),
+        ]
+        permissions = [
+            ("change_mandate", _("Kan redigere mandatet")),
+            ("decide_mandate", _("Kan beslutte mandatet")),
+            ("change_plan", _("Kan endre faser og arbeidsstrømmer")),
+            ("manage_members", _("Kan endre medlemmer")),
+            ("view_personal_data", _("Kan se personopplysninger om ansatte")),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.last_delivery_date and self.start_date and self.last_delivery_date < self.start_date:
+            raise ValidationError(
+                {"last_delivery_date": _("Siste leveransedato kan ikke være før startdatoen.")}
+            )
+
+
+class ProjectUserObjectPermission(UserObjectPermissionBase):
+    """django-guardian's direct foreign-key permission table for projects: one join instead of a
+    generic relation. Written only by projects.services.sync_permissions."""
+
+    content_object = models.ForeignKey(Project, on_delete=models.CASCADE)
+
+
+class Goal(models.Model):
+    class Kind(models.TextChoices):
+        RESULT = "result", _("Resultatmål")
+        EFFECT = "effect", _("Effektmål")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="goals")
+    kind = models.CharField(_("type"), max_length=10, choices=Kind)
+    order = models.PositiveIntegerField(_("rekkefølge"))
+    text = models.TextField(_("mål"), max_length=2000)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("mål")
+        verbose_name_plural = _("mål")
+        ordering = ["kind", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "kind", "order"], name="goal_order_unique"),
+        ]
+
+    def __str__(self):
+        return self.text
+
+
+class Benefit(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="benefits")
+    order = models.PositiveIntegerField(_("rekkefølge"))
+    title = models.CharField(_("gevinst"), max_length=300)
+    indicator = models.CharField(_("indikator"), max_length=300, blank=True)
+    baseline = models.CharField(_("nullpunkt"), max_length=100, blank=True)
+    target = models.CharField(_("mål"), max_length=100, blank=True)
+    unit = models.CharField(_("enhet"), max_length=50, blank=True)
+    owner = models.CharField(_("gevinsteier"), max_length=150, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("gevinst")
+        verbose_name_plural = _("gevinster")
+        ordering = ["order"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "order"], name="benefit_order_unique"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Phase(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="phases")
+    order = models.PositiveIntegerField(_("rekkefølge"), default=1)
+    name = models.CharField(_("navn"), max_length=200)
+    goal = models.TextField(_("mål for fasen"), blank=True, max_length=5000)
+    start_date = models.DateField(_("start"), null=True, blank=True)
+    end_date = models.DateField(_("slutt"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("fase")
+        verbose_name_plural = _("faser")
+        ordering = ["order", "start_date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
+                name="phase_end_after_start",
+                violation_error_message=_("Slutt kan ikke være før start."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("Slutt kan ikke være før start.")})
+
+
+class Workstream(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Under arbeid")
+        READY = "ready", _("Klar til beslutning")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="workstreams")
+    order = models.PositiveIntegerField(_("nummer"), default=1)
+    name = models.CharField(_("navn"), max_length=200)
+    units = models.TextField(_("enheter som omfattes"), blank=True, max_length=2000)
+    lead = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="led_workstreams",
+        verbose_name=_("leder for arbeidsstrømmen"),
+    )
+    members = models.ManyToManyField(
+        User, blank=True, related_name="workstreams", verbose_name=_("medlemmer")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
+    history = HistoricalRecords(m2m_fields=[members])
+
+    class Meta:
+        verbose_name = _("arbeidsstrøm")
+        verbose_name_plural = _("arbeidsstrømmer")
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class SolutionOption(models.Model):
+    workstream = models.ForeignKey(Workstream, on_delete=models.CASCADE, related_name="options")
+    order = models.PositiveIntegerField(_("rekkefølge"), default=1)
+    title = models.CharField(_("tittel"), max_length=200)
+    description = models.TextField(_("beskrivelse"), blank=True, max_length=10000)
+    is_zero_alternative = models.BooleanField(
+        _("0-alternativet"), default=False, help_text=_("Å beholde dagens løsning.")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("løsningsforslag")
+        verbose_name_plural = _("løsningsforslag")
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class MembershipQuerySet(models.QuerySet):
+    def for_project(self, project):
+        return self.filter(project=project).select_related("user")
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        OWNER = "owner", _("Prosjekteier")
+        LEADER = "leader", _("Prosjektleder")
+        STEERING = "steering", _("Styringsgruppe")
+        PROJECT_GROUP = "project_group", _("Prosjektgruppe")
+        WORKSTREAM_LEAD = "workstream_lead", _("Leder av arbeidsstrøm")
+        UNION_REP = "union_rep", _("Tillitsvalgt")
+        SAFETY_REP = "safety_rep", _("Verneombud")
+        HR = "hr", _("HR")
+        OBSERVER = "observer", _("Observatør")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("bruker"))
+    role = models.CharField(_("rolle"), max_length=20, choices=Role)
+    union_name = models.CharField(
+        _("fagforening"), max_length=100, blank=True, help_text=_("For tillitsvalgte: hvilken fagforening.")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("medlemskap")
+        verbose_name_plural = _("medlemskap")
+        ordering = ["role", "user__first_name", "user__last_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "user", "role"], name="membership_unique_role"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.get_role_display()}"
+
+
+class MandateVersion(models.Model):
+    """A decided mandate, frozen: the snapshot is what was decided, the PDF is rendered once."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="mandate_versions")
+    number = models.PositiveIntegerField(_("versjon"))
+    snapshot = models.JSONField(_("innhold"))
+    decided_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("besluttet av"))
+    decided_at = models.DateTimeField(_("besluttet"))
+    pdf = models.FileField(_("PDF"), upload_to="mandates/", blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("mandatversjon")
+        verbose_name_plural = _("mandatversjoner")
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "number"], name="mandate_version_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.project} v{self.number}"

@@ -1,0 +1,91 @@
+"""The one place that decides what a user may see and do in a project.
+
+Rights come from memberships: each role maps to a set of django-guardian object permissions on
+the project (ROLE_PERMISSIONS), kept in step by projects.services.sync_permissions. Everything
+inside a project is authorised through its project with `get_project_for`: a project the user
+cannot see answers 404, an action they may not take answers 403."""
+
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from .models import Membership, Project, ProjectUserObjectPermission
+
+Role = Membership.Role
+
+VIEW = "view_project"
+CHANGE_MANDATE = "change_mandate"
+DECIDE_MANDATE = "decide_mandate"
+CHANGE_PLAN = "change_plan"
+MANAGE_MEMBERS = "manage_members"
+VIEW_PERSONAL_DATA = "view_personal_data"
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.OWNER: frozenset(
+        {VIEW, CHANGE_MANDATE, DECIDE_MANDATE, CHANGE_PLAN, MANAGE_MEMBERS, VIEW_PERSONAL_DATA}
+    ),
+    Role.LEADER: frozenset({VIEW, CHANGE_MANDATE, CHANGE_PLAN, MANAGE_MEMBERS, VIEW_PERSONAL_DATA}),
+    Role.STEERING: frozenset({VIEW}),
+    Role.PROJECT_GROUP: frozenset({VIEW}),
+    Role.WORKSTREAM_LEAD: frozenset({VIEW}),
+    Role.UNION_REP: frozenset({VIEW}),
+    Role.SAFETY_REP: frozenset({VIEW}),
+    Role.HR: frozenset({VIEW, VIEW_PERSONAL_DATA}),
+    Role.OBSERVER: frozenset({VIEW}),
+}
+
+
+def permissions_for_roles(roles) -> set[str]:
+    granted: set[str] = set()
+    for role in roles:
+        granted |= ROLE_PERMISSIONS[role]
+    return granted
+
+
+def project_permissions(user, project) -> frozenset[str]:
+    """The codenames the user holds on the project, in one query."""
+    if not user.is_authenticated:
+        return frozenset()
+    return frozenset(
+        ProjectUserObjectPermission.objects.filter(user=user, content_object=project).values_list(
+            "permission__codename", flat=True
+        )
+    )
+
+
+def get_project_for(user, pk, perm: str = VIEW) -> Project:
+    """The project with this pk if the user may see it (else 404) and hold `perm` (else 403).
+    The user's permission codenames are attached as `project.perms` for templates and views."""
+    project = (
+        Project.objects.visible_to(user)
+        .select_related("organisation", "owner", "leader")
+        .filter(pk=pk)
+        .first()
+    )
+    if project is None:
+        raise Http404
+    project.perms = project_permissions(user, project)
+    if perm not in project.perms:
+        raise PermissionDenied
+    return project
+
+
+def project_view(perm: str = VIEW):
+    """Decorator for views under /prosjekter/<project_pk>/: passes the project, checked."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, project_pk, *args, **kwargs):
+            project = get_project_for(request.user, project_pk, perm)
+            return view(request, project, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def require(project: Project, perm: str) -> None:
+    """For a view that already holds the project and needs a further right for a POST."""
+    if perm not in project.perms:
+        raise PermissionDenied

@@ -1,0 +1,326 @@
+"""Every write to the projects app that is more than one save(). Each runs in a transaction,
+checks its rules and leaves history (simple-history records the request's user, or the user
+given to accounts.history.acting_as)."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.history import acting_as
+
+from .models import (
+    Benefit,
+    Goal,
+    MandateVersion,
+    Membership,
+    Phase,
+    Project,
+    ProjectUserObjectPermission,
+    SolutionOption,
+    Workstream,
+)
+from .permissions import permissions_for_roles
+from .signals import mandate_decided
+
+MIN_OPTIONS, MAX_OPTIONS = 2, 4
+
+
+# --- Projects and members ------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_project(*, organisation, name, code, owner, leader, start_date, by, **fields) -> Project:
+    with acting_as(by):
+        project = Project(
+            organisation=organisation,
+            name=name,
+            code=code,
+            owner=owner,
+            leader=leader,
+            start_date=start_date,
+            **fields,
+        )
+        project.full_clean()
+        project._change_reason = _("Prosjektet opprettet")
+        project.save()
+        add_member(project=project, user=owner, role=Membership.Role.OWNER, by=by)
+        add_member(project=project, user=leader, role=Membership.Role.LEADER, by=by)
+    return project
+
+
+@transaction.atomic
+def add_member(*, project, user, role, by, union_name="") -> Membership:
+    if not project.organisation.members.filter(pk=user.pk).exists():
+        raise ValidationError({"user": _("Brukeren tilhører ikke organisasjonen %(org)s.") % {"org": project.organisation}})
+    if Membership.objects.filter(project=project, user=user, role=role).exists():
+        raise ValidationError({"role": _("Brukeren har allerede denne rollen i prosjektet.")})
+    with acting_as(by):
+        membership = Membership(project=project, user=user, role=role, union_name=union_name)
+        membership.full_clean()
+        membership.save()
+    sync_permissions(project=project, user=user)
+    return membership
+
+
+@transaction.atomic
+def remove_member(*, membership, by) -> None:
+    project = Project.objects.select_for_update().get(pk=membership.project_id)
+    if membership.role in (Membership.Role.OWNER, Membership.Role.LEADER):
+        others = Membership.objects.filter(project=project, role=membership.role).exclude(pk=membership.pk)
+        if not others.exists():
+            raise ValidationError(
+                _("Prosjektet må ha minst én %(role)s.") % {"role": membership.get_role_display().lower()}
+            )
+    with acting_as(by):
+        membership.delete()
+    sync_permissions(project=project, user=membership.user)
+
+
+def sync_permissions(*, project, user) -> None:
+    """Make the user's guardian permissions on the project exactly those their roles give."""
+    from django.contrib.auth.models import Permission
+
+    roles = Membership.objects.filter(project=project, user=user).values_list("role", flat=True)
+    wanted = permissions_for_roles(roles)
+    existing = dict(
+        ProjectUserObjectPermission.objects.filter(user=user, content_object=project).values_list(
+            "permission__codename", "pk"
+        )
+    )
+    stale = [pk for codename, pk in existing.items() if codename not in wanted]
+    if stale:
+        ProjectUserObjectPermission.objects.filter(pk__in=stale).delete()
+    missing = wanted - existing.keys()
+    if missing:
+        permissions = Permission.objects.filter(content_type__app_label="projects", codename__in=missing)
+        ProjectUserObjectPermission.objects.bulk_create(
+            [ProjectUserObjectPermission(user=user, content_object=project, permission=p) for p in permissions]
+        )
+
+
+# --- The mandate -------------------------------------------------------------------------------
+
+
+def _mark_mandate_changed(project, reason, fields=()):
+    project.mandate_state = Project.MandateState.DRAFT
+    project._change_reason = reason
+    project.full_clean()
+    project.save(update_fields=[*fields, "mandate_state", "updated_at"])
+
+
+@transaction.atomic
+def update_mandate_fields(*, project, values: dict, section: str, by) -> Project:
+    """Save some of the project's own mandate fields as one change in the change log."""
+    with acting_as(by):
+        for name, value in values.items():
+            setattr(project, name, value)
+        _mark_mandate_changed(project, section, fields=list(values))
+    return project
+
+
+@transaction.atomic
+def replace_goals(*, project, kind, texts: list[str], section: str, by) -> None:
+    """Make the project's goals of this kind exactly `texts`, in order. Goals are updated in place
+    so that history shows what changed, not a delete and a new list."""
+    texts = [t.strip() for t in texts if t.strip()]
+    with acting_as(by):
+        current = list(Goal.objects.select_for_update().filter(project=project, kind=kind).order_by("order"))
+        for goal, text in zip(current, texts, strict=False):
+            if goal.text != text:
+                goal.text = text
+                goal.full_clean()
+                goal._change_reason = section
+                goal.save(update_fields=["text"])
+        for order, text in enumerate(texts[len(current):], start=len(current) + 1):
+            goal = Goal(project=project, kind=kind, order=order, text=text)
+            goal.full_clean()
+            goal._change_reason = section
+            goal.save()
+        for goal in current[len(texts):]:
+            goal._change_reason = section
+            goal.delete()
+        _mark_mandate_changed(project, section)
+
+
+BENEFIT_FIELDS = ("title", "indicator", "baseline", "target", "unit", "owner")
+
+
+@transaction.atomic
+def replace_benefits(*, project, rows: list[dict], section: str, by) -> None:
+    """Make the project's benefits exactly `rows` (dicts of BENEFIT_FIELDS), in order."""
+    rows = [r for r in rows if r.get("title", "").strip()]
+    with acting_as(by):
+        current = list(Benefit.objects.select_for_update().filter(project=project).order_by("order"))
+        for benefit, row in zip(current, rows, strict=False):
+            changed = [f for f in BENEFIT_FIELDS if getattr(benefit, f) != row.get(f, "")]
+            if changed:
+                for f in changed:
+                    setattr(benefit, f, row.get(f, ""))
+                benefit.full_clean()
+                benefit._change_reason = section
+                benefit.save(update_fields=changed)
+        for order, row in enumerate(rows[len(current):], start=len(current) + 1):
+            benefit = Benefit(project=project, order=order, **{f: row.get(f, "") for f in BENEFIT_FIELDS})
+            benefit.full_clean()
+            benefit._change_reason = section
+            benefit.save()
+        for benefit in current[len(rows):]:
+            benefit._change_reason = section
+            benefit.delete()
+        _mark_mandate_changed(project, section)
+
+
+def mandate_snapshot(project) -> dict:
+    """What the mandate says now, as plain data: frozen into a MandateVersion when decided, and
+    the input of the mandate document (reports.documents)."""
+    goals = list(project.goals.order_by("kind", "order"))
+    workstreams = project.workstreams.select_related("lead").prefetch_related("options")
+    return {
+        "organisation": project.organisation.name,
+        "name": project.name,
+        "code": project.code,
+        "owner": str(project.owner),
+        "owner_title": project.owner_title,
+        "leader": str(project.leader),
+        "start_date": project.start_date.isoformat(),
+        "last_delivery_date": project.last_delivery_date.isoformat() if project.last_delivery_date else None,
+        "report_interval_days": project.report_interval_days,
+        "background": project.background,
+        "purpose": project.purpose,
+        "result_goals": [g.text for g in goals if g.kind == Goal.Kind.RESULT],
+        "effect_goals": [g.text for g in goals if g.kind == Goal.Kind.EFFECT],
+        "benefits": [{f: getattr(b, f) for f in BENEFIT_FIELDS} for b in project.benefits.order_by("order")],
+        "constraints": project.constraints,
+        "obligations": project.obligations,
+        "quality_requirements": project.quality_requirements,
+        "phases": [
+            {
+                "name": p.name,
+                "goal": p.goal,
+                "start_date": p.start_date.isoformat() if p.start_date else None,
+                "end_date": p.end_date.isoformat() if p.end_date else None,
+            }
+            for p in project.phases.all()
+        ],
+        "workstreams": [
+            {
+                "name": w.name,
+                "units": w.units,
+                "lead": str(w.lead) if w.lead else "",
+                "status": w.get_status_display(),
+                "options": [
+                    {"title": o.title, "description": o.description, "zero": o.is_zero_alternative}
+                    for o in w.options.all()
+                ],
+            }
+            for w in workstreams
+        ],
+    }
+
+
+@transaction.atomic
+def decide_mandate(*, project, by) -> MandateVersion:
+    """The owner decides the mandate as it stands: freeze it as the next numbered version."""
+    project = Project.objects.select_for_update().select_related("organisation", "owner", "leader").get(pk=project.pk)
+    if project.mandate_state == Project.MandateState.DECIDED and project.mandate_versions.exists():
+        raise ValidationError(_("Mandatet er allerede besluttet, og det er ikke endret siden."))
+    number = (project.mandate_versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    with acting_as(by):
+        version = MandateVersion.objects.create(
+            project=project,
+            number=number,
+            snapshot=mandate_snapshot(project),
+            decided_by=by,
+            decided_at=timezone.now(),
+        )
+        project.mandate_state = Project.MandateState.DECIDED
+        project._change_reason = _("Mandatet besluttet (versjon %(n)s)") % {"n": number}
+        project.save(update_fields=["mandate_state", "updated_at"])
+    transaction.on_commit(lambda: mandate_decided.send(sender=MandateVersion, version=version))
+    return version
+
+
+# --- Phases, workstreams and solution options ---------------------------------------------------
+
+
+@transaction.atomic
+def save_phase(*, phase: Phase, by) -> Phase:
+    with acting_as(by):
+        phase.full_clean()
+        phase._change_reason = _("Faser")
+        phase.save()
+    return phase
+
+
+@transaction.atomic
+def delete_phase(*, phase: Phase, by) -> None:
+    with acting_as(by):
+        phase._change_reason = _("Faser")
+        phase.delete()
+
+
+def check_ready_for_decision(options) -> None:
+    """The rule of seed 001 section 5.1: 2 to 4 solution options, exactly one the 0-alternative."""
+    count = len(options)
+    zero = sum(1 for o in options if o.is_zero_alternative)
+    errors = []
+    if not MIN_OPTIONS <= count <= MAX_OPTIONS:
+        errors.append(
+            _("En arbeidsstrøm må ha minst %(min)s og høyst %(max)s løsningsforslag før den er klar "
+              "til beslutning. Den har %(count)s.")
+            % {"min": MIN_OPTIONS, "max": MAX_OPTIONS, "count": count}
+        )
+    if zero != 1:
+        errors.append(
+            _("Nøyaktig ett av løsningsforslagene må være 0-alternativet (å beholde dagens løsning). "
+              "Nå er %(zero)s merket slik.")
+            % {"zero": zero}
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def save_workstream(*, workstream: Workstream, members=None, by) -> Workstream:
+    with acting_as(by):
+        if workstream.pk:
+            locked = Workstream.objects.select_for_update().get(pk=workstream.pk)
+            if workstream.status == Workstream.Status.READY:
+                check_ready_for_decision(list(locked.options.all()))
+        elif workstream.status == Workstream.Status.READY:
+            check_ready_for_decision([])
+        workstream.full_clean()
+        workstream._change_reason = _("Arbeidsstrømmer")
+        workstream.save()
+        if members is not None:
+            workstream.members.set(members)
+    return workstream
+
+
+@transaction.atomic
+def save_option(*, option: SolutionOption, by) -> SolutionOption:
+    workstream = Workstream.objects.select_for_update().get(pk=option.workstream_id)
+    with acting_as(by):
+        option.full_clean()
+        option._change_reason = _("Løsningsforslag")
+        option.save()
+        _recheck_ready(workstream)
+    return option
+
+
+@transaction.atomic
+def delete_option(*, option: SolutionOption, by) -> None:
+    workstream = Workstream.objects.select_for_update().get(pk=option.workstream_id)
+    with acting_as(by):
+        option._change_reason = _("Løsningsforslag")
+        option.delete()
+        _recheck_ready(workstream)
+
+
+def _recheck_ready(workstream):
+    # A workstream marked ready must stay valid: a change that breaks the rule is refused, and
+    # the transaction rolls it back.
+    if workstream.status == Workstream.Status.READY:
+        check_ready_for_decision(list(workstream.options.all()))

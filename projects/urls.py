@@ -1,0 +1,27 @@
+from django.urls import path
+
+from . import views
+
+app_name = "projects"
+
+urlpatterns = [
+    path("", views.project_list, name="list"),
+    path("<int:project_pk>/mandat/", views.mandate, name="mandate"),
+    path("<int:project_pk>/mandat/beslutt/", views.decide_mandate, name="decide_mandate"),
+    path("<int:project_pk>/mandat/<slug:slug>/", views.mandate_section, name="mandate_section"),
+    path("<int:project_pk>/endringslogg/", views.changelog, name="changelog"),
+    path("<int:project_pk>/faser/", views.phases, name="phases"),
+    path("<int:project_pk>/faser/<int:pk>/", views.phase_edit, name="phase_edit"),
+    path("<int:project_pk>/faser/<int:pk>/slett/", views.phase_delete, name="phase_delete"),
+    path("<int:project_pk>/arbeidsstrommer/", views.workstreams, name="workstreams"),
+    path("<int:project_pk>/arbeidsstrommer/<int:pk>/", views.workstream, name="workstream"),
+    path("<int:project_pk>/arbeidsstrommer/<int:pk>/forslag/", views.option_add, name="option_add"),
+    path("<int:project_pk>/arbeidsstrommer/<int:pk>/forslag/<int:option_pk>/", views.option_edit, name="option_edit"),
+    path(
+        "<int:project_pk>/arbeidsstrommer/<int:pk>/forslag/<int:option_pk>/slett/",
+        views.option_delete,
+        name="option_delete",
+    ),
+    path("<int:project_pk>/medlemmer/", views.members, name="members"),
+    path("<int:project_pk>/medlemmer/<int:pk>/fjern/", views.member_remove, name="member_remove"),
+]

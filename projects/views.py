@@ -1,0 +1,372 @@
+"""Thin views: check through projects.permissions, validate a form, call a service, render."""
+
+from itertools import groupby
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import services
+from .forms import (
+    SECTIONS,
+    SECTIONS_BY_SLUG,
+    BenefitFormSet,
+    GoalsForm,
+    MembershipForm,
+    PhaseForm,
+    ProjectBasicsForm,
+    SolutionOptionForm,
+    WorkstreamForm,
+    add_service_errors,
+    text_section_form,
+)
+from .models import Benefit, Goal, Membership, Phase, Project, SolutionOption, Workstream
+from .permissions import (
+    CHANGE_MANDATE,
+    CHANGE_PLAN,
+    DECIDE_MANDATE,
+    MANAGE_MEMBERS,
+    project_view,
+    require,
+)
+
+
+def project_list(request):
+    projects = (
+        Project.objects.visible_to(request.user)
+        .select_related("organisation", "owner", "leader")
+        .order_by("organisation__name", "name")
+    )
+    return render(request, "projects/project_list.html", {"projects": projects})
+
+
+# --- The mandate, section by section ------------------------------------------------------------
+
+
+def _mandate_context(project):
+    goals = list(project.goals.all())
+    return {
+        "project": project,
+        "result_goals": [g for g in goals if g.kind == Goal.Kind.RESULT],
+        "effect_goals": [g for g in goals if g.kind == Goal.Kind.EFFECT],
+        "benefits": list(project.benefits.all()),
+    }
+
+
+def _section_form(section, project, data=None):
+    if section.kind == "basics":
+        return ProjectBasicsForm(data, instance=project, prefix=section.slug)
+    if section.kind == "text":
+        return text_section_form(section.field)(data, instance=project, prefix=section.slug)
+    if section.kind == "goals":
+        current = "\n".join(g.text for g in project.goals.filter(kind=section.field))
+        return GoalsForm(data, initial={"goals": current}, prefix=section.slug)
+    return BenefitFormSet(data, queryset=Benefit.objects.filter(project=project), prefix=section.slug)
+
+
+def _save_section(section, project, form, user):
+    if section.kind in ("basics", "text"):
+        values = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        services.update_mandate_fields(project=project, values=values, section=str(section.title), by=user)
+    elif section.kind == "goals":
+        services.replace_goals(
+            project=project, kind=section.field, texts=form.cleaned_data["goals"],
+            section=str(section.title), by=user,
+        )
+    else:
+        rows = [f.cleaned_data for f in form.forms if f.cleaned_data]
+        services.replace_benefits(project=project, rows=rows, section=str(section.title), by=user)
+
+
+@project_view()
+def mandate(request, project):
+    context = _mandate_context(project)
+    context.update(
+        sections=SECTIONS,
+        phases=project.phases.all(),
+        workstreams=project.workstreams.select_related("lead").prefetch_related("options"),
+        versions=project.mandate_versions.select_related("decided_by"),
+    )
+    return render(request, "projects/mandate.html", context)
+
+
+@project_view()
+def mandate_section(request, project, slug):
+    """GET shows a section (or its form with ?rediger=1); POST saves it. With htmx the answer is
+    the section alone, swapped in place; without, a page of its own and a redirect."""
+    section = SECTIONS_BY_SLUG.get(slug)
+    if section is None:
+        raise Http404
+    editing = request.method == "POST" or "rediger" in request.GET
+    if editing:
+        require(project, CHANGE_MANDATE)
+    form = None
+    if request.method == "POST":
+        form = _section_form(section, project, request.POST)
+        if form.is_valid():
+            try:
+                _save_section(section, project, form, request.user)
+            except ValidationError as error:
+                if hasattr(form, "add_error"):
+                    add_service_errors(form, error)
+                else:
+                    form._non_form_errors = form.error_class(error.messages)
+            else:
+                if not request.htmx:
+                    messages.success(request, _("%(section)s er lagret.") % {"section": section.title})
+                    return redirect(reverse("projects:mandate", args=[project.pk]) + f"#{section.slug}")
+                editing = False
+    elif editing:
+        form = _section_form(section, project)
+    context = _mandate_context(project)
+    context.update(section=section, form=form, editing=editing, saved=request.method == "POST" and not editing)
+    template = "projects/_section.html" if request.htmx else "projects/mandate_section.html"
+    return render(request, template, context)
+
+
+@require_POST
+@project_view(DECIDE_MANDATE)
+def decide_mandate(request, project):
+    try:
+        version = services.decide_mandate(project=project, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Mandatet er besluttet som versjon %(n)s.") % {"n": version.number})
+    return redirect("projects:mandate", project.pk)
+
+
+# --- The change log --------------------------------------------------------------------------
+
+
+def _history_rows(project):
+    ws_ids = Workstream.history.filter(project_id=project.pk).values("id")
+    sources = [
+        (Project.history.filter(id=project.pk), _("Mandat")),
+        (Goal.history.filter(project_id=project.pk), _("Mål")),
+        (Benefit.history.filter(project_id=project.pk), _("Gevinster")),
+        (Phase.history.filter(project_id=project.pk), _("Faser")),
+        (Workstream.history.filter(project_id=project.pk), _("Arbeidsstrømmer")),
+        (SolutionOption.history.filter(workstream_id__in=ws_ids), _("Løsningsforslag")),
+        (Membership.history.filter(project_id=project.pk), _("Medlemmer")),
+    ]
+    rows = []
+    for queryset, default_section in sources:
+        for record in queryset.select_related("history_user").order_by("-history_date")[:500]:
+            rows.append(
+                {
+                    "date": record.history_date,
+                    "user": record.history_user,
+                    "section": record.history_change_reason or default_section,
+                    "type": record.history_type,
+                }
+            )
+    rows.sort(key=lambda r: r["date"], reverse=True)
+    # One save of a list section writes a row per goal or benefit: show it as one change.
+    entries = []
+    for (_minute, user, section), group in groupby(
+        rows, key=lambda r: (r["date"].replace(second=0, microsecond=0), r["user"], r["section"])
+    ):
+        group = list(group)
+        entries.append({"date": group[0]["date"], "user": user, "section": section, "count": len(group)})
+    return entries[:300]
+
+
+@project_view()
+def changelog(request, project):
+    return render(request, "projects/changelog.html", {"project": project, "entries": _history_rows(project)})
+
+
+# --- Phases ------------------------------------------------------------------------------------
+
+
+@project_view()
+def phases(request, project):
+    form = None
+    if CHANGE_PLAN in project.perms:
+        next_order = (project.phases.count() or 0) + 1
+        form = PhaseForm(request.POST or None, initial={"order": next_order}, prefix="ny")
+    if request.method == "POST":
+        require(project, CHANGE_PLAN)
+        if form.is_valid():
+            phase = form.save(commit=False)
+            phase.project = project
+            try:
+                services.save_phase(phase=phase, by=request.user)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Fasen %(name)s er lagt til.") % {"name": phase.name})
+                return redirect("projects:phases", project.pk)
+    return render(request, "projects/phases.html", {"project": project, "phases": project.phases.all(), "form": form})
+
+
+@project_view(CHANGE_PLAN)
+def phase_edit(request, project, pk):
+    phase = get_object_or_404(Phase, project=project, pk=pk)
+    form = PhaseForm(request.POST or None, instance=phase)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_phase(phase=form.save(commit=False), by=request.user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Fasen er lagret."))
+            return redirect("projects:phases", project.pk)
+    return render(request, "projects/phase_form.html", {"project": project, "phase": phase, "form": form})
+
+
+@require_POST
+@project_view(CHANGE_PLAN)
+def phase_delete(request, project, pk):
+    phase = get_object_or_404(Phase, project=project, pk=pk)
+    services.delete_phase(phase=phase, by=request.user)
+    messages.success(request, _("Fasen %(name)s er slettet.") % {"name": phase.name})
+    return redirect("projects:phases", project.pk)
+
+
+# --- Workstreams and solution options ---------------------------------------------------------
+
+
+@project_view()
+def workstreams(request, project):
+    form = None
+    if CHANGE_PLAN in project.perms:
+        form = WorkstreamForm(
+            request.POST or None, organisation=project.organisation,
+            initial={"order": project.workstreams.count() + 1}, prefix="ny",
+        )
+    if request.method == "POST":
+        require(project, CHANGE_PLAN)
+        if form.is_valid():
+            workstream = form.save(commit=False)
+            workstream.project = project
+            try:
+                services.save_workstream(workstream=workstream, members=form.cleaned_data["members"], by=request.user)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Arbeidsstrømmen %(name)s er lagt til.") % {"name": workstream.name})
+                return redirect("projects:workstream", project.pk, workstream.pk)
+    items = project.workstreams.select_related("lead").prefetch_related("options", "members")
+    return render(request, "projects/workstreams.html", {"project": project, "workstreams": items, "form": form})
+
+
+@project_view()
+def workstream(request, project, pk):
+    item = get_object_or_404(
+        Workstream.objects.select_related("lead").prefetch_related("members"), project=project, pk=pk
+    )
+    form = option_form = None
+    if CHANGE_PLAN in project.perms:
+        form = WorkstreamForm(request.POST or None, instance=item, organisation=project.organisation)
+        option_form = SolutionOptionForm(initial={"order": item.options.count() + 1}, prefix="forslag")
+    if request.method == "POST":
+        require(project, CHANGE_PLAN)
+        if form.is_valid():
+            try:
+                services.save_workstream(
+                    workstream=form.save(commit=False), members=form.cleaned_data["members"], by=request.user
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Arbeidsstrømmen er lagret."))
+                return redirect("projects:workstream", project.pk, item.pk)
+    return _render_workstream(request, project, item, form, option_form)
+
+
+def _render_workstream(request, project, item, form, option_form, status=200):
+    context = {"project": project, "workstream": item, "options": item.options.all(), "form": form,
+               "option_form": option_form}
+    return render(request, "projects/workstream.html", context, status=status)
+
+
+@require_POST
+@project_view(CHANGE_PLAN)
+def option_add(request, project, pk):
+    item = get_object_or_404(Workstream, project=project, pk=pk)
+    option_form = SolutionOptionForm(request.POST, prefix="forslag")
+    if option_form.is_valid():
+        option = option_form.save(commit=False)
+        option.workstream = item
+        try:
+            services.save_option(option=option, by=request.user)
+        except ValidationError as error:
+            add_service_errors(option_form, error)
+        else:
+            messages.success(request, _("Løsningsforslaget er lagt til."))
+            return redirect("projects:workstream", project.pk, item.pk)
+    form = WorkstreamForm(instance=item, organisation=project.organisation)
+    return _render_workstream(request, project, item, form, option_form)
+
+
+@project_view(CHANGE_PLAN)
+def option_edit(request, project, pk, option_pk):
+    option = get_object_or_404(SolutionOption, workstream__project=project, workstream_id=pk, pk=option_pk)
+    form = SolutionOptionForm(request.POST or None, instance=option)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_option(option=form.save(commit=False), by=request.user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Løsningsforslaget er lagret."))
+            return redirect("projects:workstream", project.pk, pk)
+    return render(request, "projects/option_form.html", {"project": project, "option": option, "form": form})
+
+
+@require_POST
+@project_view(CHANGE_PLAN)
+def option_delete(request, project, pk, option_pk):
+    option = get_object_or_404(SolutionOption, workstream__project=project, workstream_id=pk, pk=option_pk)
+    try:
+        services.delete_option(option=option, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Løsningsforslaget er slettet."))
+    return redirect("projects:workstream", project.pk, pk)
+
+
+# --- Members ----------------------------------------------------------------------------------
+
+
+@project_view()
+def members(request, project):
+    form = None
+    if MANAGE_MEMBERS in project.perms:
+        form = MembershipForm(request.POST or None, organisation=project.organisation)
+    if request.method == "POST":
+        require(project, MANAGE_MEMBERS)
+        if form.is_valid():
+            try:
+                services.add_member(
+                    project=project, user=form.cleaned_data["user"], role=form.cleaned_data["role"],
+                    union_name=form.cleaned_data["union_name"], by=request.user,
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Medlemmet er lagt til."))
+                return redirect("projects:members", project.pk)
+    memberships = Membership.objects.for_project(project)
+    return render(request, "projects/members.html", {"project": project, "memberships": memberships, "form": form})
+
+
+@require_POST
+@project_view(MANAGE_MEMBERS)
+def member_remove(request, project, pk):
+    membership = get_object_or_404(Membership.objects.select_related("user"), project=project, pk=pk)
+    try:
+        services.remove_member(membership=membership, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(user)s er fjernet som %(role)s.") % {
+            "user": membership.user, "role": membership.get_role_display().lower()})
+    return redirect("projects:members", project.pk)

@@ -1,0 +1,3 @@
+placeholder = None
+def store_mandate_version_pdf(version_id):
+    pass
