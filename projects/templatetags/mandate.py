@@ -29,3 +29,9 @@ def rich_text(value: str):
                 text = format_html_join(mark_safe("<br>"), "{}", ((line,) for line in run))
                 html.append(format_html("<p>{}</p>", text))
     return mark_safe("".join(html))
+
+
+@register.filter
+def attr_value(obj, name: str):
+    """The value of a model field named in data (a mandate section's field)."""
+    return getattr(obj, name, "")

@@ -1,0 +1,54 @@
+from collections import Counter
+
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from projects.models import MandateVersion, Membership, Project, Workstream
+from projects.permissions import project_view
+from projects.services import mandate_snapshot
+
+from .documents import mandate_context, mandate_pdf_filename, render_pdf, store_mandate_version_pdf
+
+
+@project_view()
+def overview(request, project):
+    workstreams = list(project.workstreams.all())
+    roles = Counter(Membership.objects.filter(project=project).values_list("role", flat=True))
+    context = {
+        "project": project,
+        "phases": project.phases.all(),
+        "workstreams": workstreams,
+        "ready_count": sum(1 for w in workstreams if w.status == Workstream.Status.READY),
+        "role_counts": [(label, roles[value]) for value, label in Membership.Role.choices if roles[value]],
+        "latest_version": project.mandate_versions.select_related("decided_by").first(),
+    }
+    return render(request, "reports/overview.html", context)
+
+
+@project_view()
+def mandate_pdf(request, project):
+    """The current mandate: the decided version's stored PDF if nothing has changed since, else
+    a draft marked UTKAST."""
+    latest = project.mandate_versions.first()
+    if latest and project.mandate_state == Project.MandateState.DECIDED:
+        return redirect("reports:mandate_version_pdf", project.pk, latest.number)
+    snapshot = mandate_snapshot(project)
+    pdf = render_pdf("reports/pdf/mandate.html", mandate_context(snapshot))
+    filename = mandate_pdf_filename(snapshot)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@project_view()
+def mandate_version_pdf(request, project, number):
+    version = get_object_or_404(MandateVersion, project=project, number=number)
+    if not version.pdf:
+        # The task that renders it has not run yet (or the broker is down): render it now, once.
+        version = store_mandate_version_pdf(version.pk)
+    return FileResponse(
+        version.pdf.open("rb"),
+        as_attachment=True,
+        filename=mandate_pdf_filename(version.snapshot, version),
+        content_type="application/pdf",
+    )

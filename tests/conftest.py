@@ -1,0 +1,55 @@
+import pytest
+
+from projects import services
+from projects.models import Membership
+
+from .factories import OrganisationFactory, UserFactory, make_project
+
+Role = Membership.Role
+
+
+@pytest.fixture
+def organisation(db):
+    return OrganisationFactory(name="Åmot kommune")
+
+
+@pytest.fixture
+def other_organisation(db):
+    return OrganisationFactory(name="Nabokommune")
+
+
+@pytest.fixture
+def owner(organisation):
+    return UserFactory(username="eier", organisations=[organisation])
+
+
+@pytest.fixture
+def leader(organisation):
+    return UserFactory(username="leder", organisations=[organisation])
+
+
+@pytest.fixture
+def project(organisation, owner, leader):
+    return make_project(organisation=organisation, owner=owner, leader=leader)
+
+
+@pytest.fixture
+def member_with_role(project, organisation, leader):
+    """member_with_role("union_rep") is a user of the organisation holding that role."""
+
+    def make(role, **kwargs):
+        user = UserFactory(organisations=[organisation])
+        services.add_member(project=project, user=user, role=role, by=leader, **kwargs)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def steering(member_with_role):
+    return member_with_role(Role.STEERING)
+
+
+@pytest.fixture
+def outsider(other_organisation):
+    return UserFactory(username="utenfor", organisations=[other_organisation])
