@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 class LoginForm(AuthenticationForm):
     username = forms.CharField(
-        label=_("Brukernavn"), widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"})
+        label=_("Brukernavn"),
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
     )
     password = forms.CharField(
         label=_("Passord"),
@@ -13,6 +14,8 @@ class LoginForm(AuthenticationForm):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     error_messages = {
-        "invalid_login": _("Feil brukernavn eller passord. Merk at det skilles mellom store og små bokstaver."),
+        "invalid_login": _(
+            "Feil brukernavn eller passord. Merk at det skilles mellom store og små bokstaver."
+        ),
         "inactive": _("Denne kontoen er deaktivert."),
     }

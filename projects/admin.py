@@ -1,7 +1,17 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Benefit, Goal, MandateVersion, Membership, Organisation, Phase, Project, SolutionOption, Workstream
+from .models import (
+    Benefit,
+    Goal,
+    MandateVersion,
+    Membership,
+    Organisation,
+    Phase,
+    Project,
+    SolutionOption,
+    Workstream,
+)
 
 
 @admin.register(Organisation)

@@ -21,14 +21,24 @@ def add_service_errors(form, error: ValidationError) -> None:
 class ProjectBasicsForm(forms.ModelForm):
     class Meta:
         model = Project
-        fields = ["name", "code", "owner_title", "status", "start_date", "last_delivery_date", "report_interval_days"]
+        fields = [
+            "name",
+            "code",
+            "owner_title",
+            "status",
+            "start_date",
+            "last_delivery_date",
+            "report_interval_days",
+        ]
         widgets = {"start_date": DATE_WIDGET, "last_delivery_date": DATE_WIDGET}
 
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("start_date"), cleaned.get("last_delivery_date")
         if start and end and end < start:
-            self.add_error("last_delivery_date", _("Siste leveransedato kan ikke være før startdatoen."))
+            self.add_error(
+                "last_delivery_date", _("Siste leveransedato kan ikke være før startdatoen.")
+            )
         return cleaned
 
 
@@ -77,7 +87,9 @@ class BenefitForm(forms.ModelForm):
         pass  # order and project are set by the service
 
 
-BenefitFormSet = forms.modelformset_factory(Benefit, form=BenefitForm, extra=2, max_num=30, validate_max=True)
+BenefitFormSet = forms.modelformset_factory(
+    Benefit, form=BenefitForm, extra=2, max_num=30, validate_max=True
+)
 
 
 @dataclass(frozen=True)
@@ -98,7 +110,12 @@ SECTIONS = [
     Section("effektmal", _("Effektmål"), "goals", "effect"),
     Section("gevinster", _("Gevinster"), "benefits"),
     Section("rammer", _("Rammebetingelser og føringer"), "text", "constraints"),
-    Section("forpliktelser", _("Organisasjonens forpliktelser overfor prosjektet"), "text", "obligations"),
+    Section(
+        "forpliktelser",
+        _("Organisasjonens forpliktelser overfor prosjektet"),
+        "text",
+        "obligations",
+    ),
     Section("kvalitet", _("Kvalitet"), "text", "quality_requirements"),
 ]
 SECTIONS_BY_SLUG = {s.slug: s for s in SECTIONS}
@@ -108,7 +125,11 @@ class PhaseForm(forms.ModelForm):
     class Meta:
         model = Phase
         fields = ["order", "name", "goal", "start_date", "end_date"]
-        widgets = {"start_date": DATE_WIDGET, "end_date": DATE_WIDGET, "goal": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "start_date": DATE_WIDGET,
+            "end_date": DATE_WIDGET,
+            "goal": forms.Textarea(attrs={"rows": 3}),
+        }
 
 
 class OrganisationUserChoiceField(forms.ModelChoiceField):
@@ -122,7 +143,9 @@ class OrganisationUsersChoiceField(forms.ModelMultipleChoiceField):
 
 
 class WorkstreamForm(forms.ModelForm):
-    lead = OrganisationUserChoiceField(queryset=None, required=False, label=_("Leder for arbeidsstrømmen"))
+    lead = OrganisationUserChoiceField(
+        queryset=None, required=False, label=_("Leder for arbeidsstrømmen")
+    )
     members = OrganisationUsersChoiceField(queryset=None, required=False, label=_("Medlemmer"))
 
     class Meta:

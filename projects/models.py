@@ -20,7 +20,9 @@ class Organisation(models.Model):
         unique=True,
         validators=[RegexValidator(r"^\d{9}$", _("Organisasjonsnummeret har ni sifre."))],
     )
-    members = models.ManyToManyField(User, related_name="organisations", blank=True, verbose_name=_("brukere"))
+    members = models.ManyToManyField(
+        User, related_name="organisations", blank=True, verbose_name=_("brukere")
+    )
     history = HistoricalRecords(m2m_fields=[members])
 
     class Meta:
@@ -57,7 +59,10 @@ class Project(models.Model):
         DECIDED = "decided", _("Besluttet")
 
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="projects", verbose_name=_("organisasjon")
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="projects",
+        verbose_name=_("organisasjon"),
     )
     name = models.CharField(_("prosjektets navn"), max_length=200)
     code = models.CharField(
@@ -68,7 +73,10 @@ class Project(models.Model):
     )
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.DRAFT)
     owner = models.ForeignKey(
-        User, on_delete=models.PROTECT, related_name="owned_projects", verbose_name=_("prosjekteier")
+        User,
+        on_delete=models.PROTECT,
+        related_name="owned_projects",
+        verbose_name=_("prosjekteier"),
     )
     owner_title = models.CharField(
         _("prosjekteiers tittel"), max_length=150, blank=True, help_text=_("For eksempel Rådmann.")
@@ -107,9 +115,12 @@ class Project(models.Model):
         verbose_name_plural = _("prosjekter")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "code"], name="project_code_unique_in_organisation"),
+            models.UniqueConstraint(
+                fields=["organisation", "code"], name="project_code_unique_in_organisation"
+            ),
             models.CheckConstraint(
-                condition=Q(last_delivery_date__isnull=True) | Q(last_delivery_date__gte=models.F("start_date")),
+                condition=Q(last_delivery_date__isnull=True)
+                | Q(last_delivery_date__gte=models.F("start_date")),
                 name="project_delivery_after_start",
                 violation_error_message=_("Siste leveransedato kan ikke være før startdatoen."),
             ),
@@ -126,7 +137,11 @@ class Project(models.Model):
         return self.name
 
     def clean(self):
-        if self.last_delivery_date and self.start_date and self.last_delivery_date < self.start_date:
+        if (
+            self.last_delivery_date
+            and self.start_date
+            and self.last_delivery_date < self.start_date
+        ):
             raise ValidationError(
                 {"last_delivery_date": _("Siste leveransedato kan ikke være før startdatoen.")}
             )
@@ -285,10 +300,15 @@ class Membership(models.Model):
         OBSERVER = "observer", _("Observatør")
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("bruker"))
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("bruker")
+    )
     role = models.CharField(_("rolle"), max_length=20, choices=Role)
     union_name = models.CharField(
-        _("fagforening"), max_length=100, blank=True, help_text=_("For tillitsvalgte: hvilken fagforening.")
+        _("fagforening"),
+        max_length=100,
+        blank=True,
+        help_text=_("For tillitsvalgte: hvilken fagforening."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
@@ -300,7 +320,9 @@ class Membership(models.Model):
         verbose_name_plural = _("medlemskap")
         ordering = ["role", "user__first_name", "user__last_name"]
         constraints = [
-            models.UniqueConstraint(fields=["project", "user", "role"], name="membership_unique_role"),
+            models.UniqueConstraint(
+                fields=["project", "user", "role"], name="membership_unique_role"
+            ),
         ]
 
     def __str__(self):
@@ -313,7 +335,9 @@ class MandateVersion(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="mandate_versions")
     number = models.PositiveIntegerField(_("versjon"))
     snapshot = models.JSONField(_("innhold"))
-    decided_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("besluttet av"))
+    decided_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("besluttet av")
+    )
     decided_at = models.DateTimeField(_("besluttet"))
     pdf = models.FileField(_("PDF"), upload_to="mandates/", blank=True)
     history = HistoricalRecords()

@@ -53,7 +53,12 @@ def create_project(*, organisation, name, code, owner, leader, start_date, by, *
 @transaction.atomic
 def add_member(*, project, user, role, by, union_name="") -> Membership:
     if not project.organisation.members.filter(pk=user.pk).exists():
-        raise ValidationError({"user": _("Brukeren tilhører ikke organisasjonen %(org)s.") % {"org": project.organisation}})
+        raise ValidationError(
+            {
+                "user": _("Brukeren tilhører ikke organisasjonen %(org)s.")
+                % {"org": project.organisation}
+            }
+        )
     if Membership.objects.filter(project=project, user=user, role=role).exists():
         raise ValidationError({"role": _("Brukeren har allerede denne rollen i prosjektet.")})
     with acting_as(by):
@@ -68,10 +73,13 @@ def add_member(*, project, user, role, by, union_name="") -> Membership:
 def remove_member(*, membership, by) -> None:
     project = Project.objects.select_for_update().get(pk=membership.project_id)
     if membership.role in (Membership.Role.OWNER, Membership.Role.LEADER):
-        others = Membership.objects.filter(project=project, role=membership.role).exclude(pk=membership.pk)
+        others = Membership.objects.filter(project=project, role=membership.role).exclude(
+            pk=membership.pk
+        )
         if not others.exists():
             raise ValidationError(
-                _("Prosjektet må ha minst én %(role)s.") % {"role": membership.get_role_display().lower()}
+                _("Prosjektet må ha minst én %(role)s.")
+                % {"role": membership.get_role_display().lower()}
             )
     with acting_as(by):
         membership.delete()
@@ -94,9 +102,14 @@ def sync_permissions(*, project, user) -> None:
         ProjectUserObjectPermission.objects.filter(pk__in=stale).delete()
     missing = wanted - existing.keys()
     if missing:
-        permissions = Permission.objects.filter(content_type__app_label="projects", codename__in=missing)
+        permissions = Permission.objects.filter(
+            content_type__app_label="projects", codename__in=missing
+        )
         ProjectUserObjectPermission.objects.bulk_create(
-            [ProjectUserObjectPermission(user=user, content_object=project, permission=p) for p in permissions]
+            [
+                ProjectUserObjectPermission(user=user, content_object=project, permission=p)
+                for p in permissions
+            ]
         )
 
 
@@ -126,19 +139,21 @@ def replace_goals(*, project, kind, texts: list[str], section: str, by) -> None:
     so that history shows what changed, not a delete and a new list."""
     texts = [t.strip() for t in texts if t.strip()]
     with acting_as(by):
-        current = list(Goal.objects.select_for_update().filter(project=project, kind=kind).order_by("order"))
+        current = list(
+            Goal.objects.select_for_update().filter(project=project, kind=kind).order_by("order")
+        )
         for goal, text in zip(current, texts, strict=False):
             if goal.text != text:
                 goal.text = text
                 goal.full_clean()
                 goal._change_reason = section
                 goal.save(update_fields=["text"])
-        for order, text in enumerate(texts[len(current):], start=len(current) + 1):
+        for order, text in enumerate(texts[len(current) :], start=len(current) + 1):
             goal = Goal(project=project, kind=kind, order=order, text=text)
             goal.full_clean()
             goal._change_reason = section
             goal.save()
-        for goal in current[len(texts):]:
+        for goal in current[len(texts) :]:
             goal._change_reason = section
             goal.delete()
         _mark_mandate_changed(project, section)
@@ -152,7 +167,9 @@ def replace_benefits(*, project, rows: list[dict], section: str, by) -> None:
     """Make the project's benefits exactly `rows` (dicts of BENEFIT_FIELDS), in order."""
     rows = [r for r in rows if r.get("title", "").strip()]
     with acting_as(by):
-        current = list(Benefit.objects.select_for_update().filter(project=project).order_by("order"))
+        current = list(
+            Benefit.objects.select_for_update().filter(project=project).order_by("order")
+        )
         for benefit, row in zip(current, rows, strict=False):
             changed = [f for f in BENEFIT_FIELDS if getattr(benefit, f) != row.get(f, "")]
             if changed:
@@ -161,12 +178,14 @@ def replace_benefits(*, project, rows: list[dict], section: str, by) -> None:
                 benefit.full_clean()
                 benefit._change_reason = section
                 benefit.save(update_fields=changed)
-        for order, row in enumerate(rows[len(current):], start=len(current) + 1):
-            benefit = Benefit(project=project, order=order, **{f: row.get(f, "") for f in BENEFIT_FIELDS})
+        for order, row in enumerate(rows[len(current) :], start=len(current) + 1):
+            benefit = Benefit(
+                project=project, order=order, **{f: row.get(f, "") for f in BENEFIT_FIELDS}
+            )
             benefit.full_clean()
             benefit._change_reason = section
             benefit.save()
-        for benefit in current[len(rows):]:
+        for benefit in current[len(rows) :]:
             benefit._change_reason = section
             benefit.delete()
         _mark_mandate_changed(project, section)
@@ -185,13 +204,17 @@ def mandate_snapshot(project) -> dict:
         "owner_title": project.owner_title,
         "leader": str(project.leader),
         "start_date": project.start_date.isoformat(),
-        "last_delivery_date": project.last_delivery_date.isoformat() if project.last_delivery_date else None,
+        "last_delivery_date": project.last_delivery_date.isoformat()
+        if project.last_delivery_date
+        else None,
         "report_interval_days": project.report_interval_days,
         "background": project.background,
         "purpose": project.purpose,
         "result_goals": [g.text for g in goals if g.kind == Goal.Kind.RESULT],
         "effect_goals": [g.text for g in goals if g.kind == Goal.Kind.EFFECT],
-        "benefits": [{f: getattr(b, f) for f in BENEFIT_FIELDS} for b in project.benefits.order_by("order")],
+        "benefits": [
+            {f: getattr(b, f) for f in BENEFIT_FIELDS} for b in project.benefits.order_by("order")
+        ],
         "constraints": project.constraints,
         "obligations": project.obligations,
         "quality_requirements": project.quality_requirements,
@@ -223,7 +246,11 @@ def mandate_snapshot(project) -> dict:
 @transaction.atomic
 def decide_mandate(*, project, by) -> MandateVersion:
     """The owner decides the mandate as it stands: freeze it as the next numbered version."""
-    project = Project.objects.select_for_update().select_related("organisation", "owner", "leader").get(pk=project.pk)
+    project = (
+        Project.objects.select_for_update()
+        .select_related("organisation", "owner", "leader")
+        .get(pk=project.pk)
+    )
     if project.mandate_state == Project.MandateState.DECIDED and project.mandate_versions.exists():
         raise ValidationError(_("Mandatet er allerede besluttet, og det er ikke endret siden."))
     number = (project.mandate_versions.aggregate(n=Max("number"))["n"] or 0) + 1
@@ -268,14 +295,18 @@ def check_ready_for_decision(options) -> None:
     errors = []
     if not MIN_OPTIONS <= count <= MAX_OPTIONS:
         errors.append(
-            _("En arbeidsstrøm må ha minst %(min)s og høyst %(max)s løsningsforslag før den er klar "
-              "til beslutning. Den har %(count)s.")
+            _(
+                "En arbeidsstrøm må ha minst %(min)s og høyst %(max)s løsningsforslag før den er klar "
+                "til beslutning. Den har %(count)s."
+            )
             % {"min": MIN_OPTIONS, "max": MAX_OPTIONS, "count": count}
         )
     if zero != 1:
         errors.append(
-            _("Nøyaktig ett av løsningsforslagene må være 0-alternativet (å beholde dagens løsning). "
-              "Nå er %(zero)s merket slik.")
+            _(
+                "Nøyaktig ett av løsningsforslagene må være 0-alternativet (å beholde dagens løsning). "
+                "Nå er %(zero)s merket slik."
+            )
             % {"zero": zero}
         )
     if errors:

@@ -16,7 +16,11 @@ urlpatterns = [
     path("<int:project_pk>/arbeidsstrommer/", views.workstreams, name="workstreams"),
     path("<int:project_pk>/arbeidsstrommer/<int:pk>/", views.workstream, name="workstream"),
     path("<int:project_pk>/arbeidsstrommer/<int:pk>/forslag/", views.option_add, name="option_add"),
-    path("<int:project_pk>/arbeidsstrommer/<int:pk>/forslag/<int:option_pk>/", views.option_edit, name="option_edit"),
+    path(
+        "<int:project_pk>/arbeidsstrommer/<int:pk>/forslag/<int:option_pk>/",
+        views.option_edit,
+        name="option_edit",
+    ),
     path(
         "<int:project_pk>/arbeidsstrommer/<int:pk>/forslag/<int:option_pk>/slett/",
         views.option_delete,

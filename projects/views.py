@@ -65,17 +65,24 @@ def _section_form(section, project, data=None):
     if section.kind == "goals":
         current = "\n".join(g.text for g in project.goals.filter(kind=section.field))
         return GoalsForm(data, initial={"goals": current}, prefix=section.slug)
-    return BenefitFormSet(data, queryset=Benefit.objects.filter(project=project), prefix=section.slug)
+    return BenefitFormSet(
+        data, queryset=Benefit.objects.filter(project=project), prefix=section.slug
+    )
 
 
 def _save_section(section, project, form, user):
     if section.kind in ("basics", "text"):
         values = {name: form.cleaned_data[name] for name in form.Meta.fields}
-        services.update_mandate_fields(project=project, values=values, section=str(section.title), by=user)
+        services.update_mandate_fields(
+            project=project, values=values, section=str(section.title), by=user
+        )
     elif section.kind == "goals":
         services.replace_goals(
-            project=project, kind=section.field, texts=form.cleaned_data["goals"],
-            section=str(section.title), by=user,
+            project=project,
+            kind=section.field,
+            texts=form.cleaned_data["goals"],
+            section=str(section.title),
+            by=user,
         )
     else:
         rows = [f.cleaned_data for f in form.forms if f.cleaned_data]
@@ -117,13 +124,19 @@ def mandate_section(request, project, slug):
                     form._non_form_errors = form.error_class(error.messages)
             else:
                 if not request.htmx:
-                    messages.success(request, _("%(section)s er lagret.") % {"section": section.title})
-                    return redirect(reverse("projects:mandate", args=[project.pk]) + f"#{section.slug}")
+                    messages.success(
+                        request, _("%(section)s er lagret.") % {"section": section.title}
+                    )
+                    return redirect(
+                        reverse("projects:mandate", args=[project.pk]) + f"#{section.slug}"
+                    )
                 editing = False
     elif editing:
         form = _section_form(section, project)
     context = _mandate_context(project)
-    context.update(section=section, form=form, editing=editing, saved=request.method == "POST" and not editing)
+    context.update(
+        section=section, form=form, editing=editing, saved=request.method == "POST" and not editing
+    )
     template = "projects/_section.html" if request.htmx else "projects/mandate_section.html"
     return render(request, template, context)
 
@@ -136,7 +149,9 @@ def decide_mandate(request, project):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("Mandatet er besluttet som versjon %(n)s.") % {"n": version.number})
+        messages.success(
+            request, _("Mandatet er besluttet som versjon %(n)s.") % {"n": version.number}
+        )
     return redirect("projects:mandate", project.pk)
 
 
@@ -172,13 +187,17 @@ def _history_rows(project):
         rows, key=lambda r: (r["date"].replace(second=0, microsecond=0), r["user"], r["section"])
     ):
         group = list(group)
-        entries.append({"date": group[0]["date"], "user": user, "section": section, "count": len(group)})
+        entries.append(
+            {"date": group[0]["date"], "user": user, "section": section, "count": len(group)}
+        )
     return entries[:300]
 
 
 @project_view()
 def changelog(request, project):
-    return render(request, "projects/changelog.html", {"project": project, "entries": _history_rows(project)})
+    return render(
+        request, "projects/changelog.html", {"project": project, "entries": _history_rows(project)}
+    )
 
 
 # --- Phases ------------------------------------------------------------------------------------
@@ -202,7 +221,11 @@ def phases(request, project):
             else:
                 messages.success(request, _("Fasen %(name)s er lagt til.") % {"name": phase.name})
                 return redirect("projects:phases", project.pk)
-    return render(request, "projects/phases.html", {"project": project, "phases": project.phases.all(), "form": form})
+    return render(
+        request,
+        "projects/phases.html",
+        {"project": project, "phases": project.phases.all(), "form": form},
+    )
 
 
 @project_view(CHANGE_PLAN)
@@ -217,7 +240,9 @@ def phase_edit(request, project, pk):
         else:
             messages.success(request, _("Fasen er lagret."))
             return redirect("projects:phases", project.pk)
-    return render(request, "projects/phase_form.html", {"project": project, "phase": phase, "form": form})
+    return render(
+        request, "projects/phase_form.html", {"project": project, "phase": phase, "form": form}
+    )
 
 
 @require_POST
@@ -237,8 +262,10 @@ def workstreams(request, project):
     form = None
     if CHANGE_PLAN in project.perms:
         form = WorkstreamForm(
-            request.POST or None, organisation=project.organisation,
-            initial={"order": project.workstreams.count() + 1}, prefix="ny",
+            request.POST or None,
+            organisation=project.organisation,
+            initial={"order": project.workstreams.count() + 1},
+            prefix="ny",
         )
     if request.method == "POST":
         require(project, CHANGE_PLAN)
@@ -246,31 +273,47 @@ def workstreams(request, project):
             workstream = form.save(commit=False)
             workstream.project = project
             try:
-                services.save_workstream(workstream=workstream, members=form.cleaned_data["members"], by=request.user)
+                services.save_workstream(
+                    workstream=workstream, members=form.cleaned_data["members"], by=request.user
+                )
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                messages.success(request, _("Arbeidsstrømmen %(name)s er lagt til.") % {"name": workstream.name})
+                messages.success(
+                    request, _("Arbeidsstrømmen %(name)s er lagt til.") % {"name": workstream.name}
+                )
                 return redirect("projects:workstream", project.pk, workstream.pk)
     items = project.workstreams.select_related("lead").prefetch_related("options", "members")
-    return render(request, "projects/workstreams.html", {"project": project, "workstreams": items, "form": form})
+    return render(
+        request,
+        "projects/workstreams.html",
+        {"project": project, "workstreams": items, "form": form},
+    )
 
 
 @project_view()
 def workstream(request, project, pk):
     item = get_object_or_404(
-        Workstream.objects.select_related("lead").prefetch_related("members"), project=project, pk=pk
+        Workstream.objects.select_related("lead").prefetch_related("members"),
+        project=project,
+        pk=pk,
     )
     form = option_form = None
     if CHANGE_PLAN in project.perms:
-        form = WorkstreamForm(request.POST or None, instance=item, organisation=project.organisation)
-        option_form = SolutionOptionForm(initial={"order": item.options.count() + 1}, prefix="forslag")
+        form = WorkstreamForm(
+            request.POST or None, instance=item, organisation=project.organisation
+        )
+        option_form = SolutionOptionForm(
+            initial={"order": item.options.count() + 1}, prefix="forslag"
+        )
     if request.method == "POST":
         require(project, CHANGE_PLAN)
         if form.is_valid():
             try:
                 services.save_workstream(
-                    workstream=form.save(commit=False), members=form.cleaned_data["members"], by=request.user
+                    workstream=form.save(commit=False),
+                    members=form.cleaned_data["members"],
+                    by=request.user,
                 )
             except ValidationError as error:
                 add_service_errors(form, error)
@@ -281,8 +324,13 @@ def workstream(request, project, pk):
 
 
 def _render_workstream(request, project, item, form, option_form, status=200):
-    context = {"project": project, "workstream": item, "options": item.options.all(), "form": form,
-               "option_form": option_form}
+    context = {
+        "project": project,
+        "workstream": item,
+        "options": item.options.all(),
+        "form": form,
+        "option_form": option_form,
+    }
     return render(request, "projects/workstream.html", context, status=status)
 
 
@@ -307,7 +355,9 @@ def option_add(request, project, pk):
 
 @project_view(CHANGE_PLAN)
 def option_edit(request, project, pk, option_pk):
-    option = get_object_or_404(SolutionOption, workstream__project=project, workstream_id=pk, pk=option_pk)
+    option = get_object_or_404(
+        SolutionOption, workstream__project=project, workstream_id=pk, pk=option_pk
+    )
     form = SolutionOptionForm(request.POST or None, instance=option)
     if request.method == "POST" and form.is_valid():
         try:
@@ -317,13 +367,17 @@ def option_edit(request, project, pk, option_pk):
         else:
             messages.success(request, _("Løsningsforslaget er lagret."))
             return redirect("projects:workstream", project.pk, pk)
-    return render(request, "projects/option_form.html", {"project": project, "option": option, "form": form})
+    return render(
+        request, "projects/option_form.html", {"project": project, "option": option, "form": form}
+    )
 
 
 @require_POST
 @project_view(CHANGE_PLAN)
 def option_delete(request, project, pk, option_pk):
-    option = get_object_or_404(SolutionOption, workstream__project=project, workstream_id=pk, pk=option_pk)
+    option = get_object_or_404(
+        SolutionOption, workstream__project=project, workstream_id=pk, pk=option_pk
+    )
     try:
         services.delete_option(option=option, by=request.user)
     except ValidationError as error:
@@ -346,8 +400,11 @@ def members(request, project):
         if form.is_valid():
             try:
                 services.add_member(
-                    project=project, user=form.cleaned_data["user"], role=form.cleaned_data["role"],
-                    union_name=form.cleaned_data["union_name"], by=request.user,
+                    project=project,
+                    user=form.cleaned_data["user"],
+                    role=form.cleaned_data["role"],
+                    union_name=form.cleaned_data["union_name"],
+                    by=request.user,
                 )
             except ValidationError as error:
                 add_service_errors(form, error)
@@ -355,18 +412,27 @@ def members(request, project):
                 messages.success(request, _("Medlemmet er lagt til."))
                 return redirect("projects:members", project.pk)
     memberships = Membership.objects.for_project(project)
-    return render(request, "projects/members.html", {"project": project, "memberships": memberships, "form": form})
+    return render(
+        request,
+        "projects/members.html",
+        {"project": project, "memberships": memberships, "form": form},
+    )
 
 
 @require_POST
 @project_view(MANAGE_MEMBERS)
 def member_remove(request, project, pk):
-    membership = get_object_or_404(Membership.objects.select_related("user"), project=project, pk=pk)
+    membership = get_object_or_404(
+        Membership.objects.select_related("user"), project=project, pk=pk
+    )
     try:
         services.remove_member(membership=membership, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("%(user)s er fjernet som %(role)s.") % {
-            "user": membership.user, "role": membership.get_role_display().lower()})
+        messages.success(
+            request,
+            _("%(user)s er fjernet som %(role)s.")
+            % {"user": membership.user, "role": membership.get_role_display().lower()},
+        )
     return redirect("projects:members", project.pk)

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
@@ -11,4 +10,3 @@ urlpatterns = [
     path("prosjekter/", include("projects.urls")),
     path("prosjekter/", include("reports.urls")),
 ]
-

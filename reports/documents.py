@@ -53,10 +53,14 @@ def mandate_pdf_filename(snapshot: dict, version: MandateVersion | None = None) 
 @transaction.atomic
 def store_mandate_version_pdf(version_id: int) -> MandateVersion:
     """Render a decided version once and keep the file; later calls return the stored one."""
-    version = MandateVersion.objects.select_for_update().select_related("decided_by").get(pk=version_id)
+    version = (
+        MandateVersion.objects.select_for_update().select_related("decided_by").get(pk=version_id)
+    )
     if version.pdf:
         return version
     pdf = render_pdf("reports/pdf/mandate.html", mandate_context(version.snapshot, version=version))
     with acting_as(version.decided_by):
-        version.pdf.save(mandate_pdf_filename(version.snapshot, version), ContentFile(pdf), save=True)
+        version.pdf.save(
+            mandate_pdf_filename(version.snapshot, version), ContentFile(pdf), save=True
+        )
     return version

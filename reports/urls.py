@@ -7,5 +7,9 @@ app_name = "reports"
 urlpatterns = [
     path("<int:project_pk>/", views.overview, name="overview"),
     path("<int:project_pk>/mandat.pdf", views.mandate_pdf, name="mandate_pdf"),
-    path("<int:project_pk>/mandat/v<int:number>.pdf", views.mandate_version_pdf, name="mandate_version_pdf"),
+    path(
+        "<int:project_pk>/mandat/v<int:number>.pdf",
+        views.mandate_version_pdf,
+        name="mandate_version_pdf",
+    ),
 ]

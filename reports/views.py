@@ -19,7 +19,9 @@ def overview(request, project):
         "phases": project.phases.all(),
         "workstreams": workstreams,
         "ready_count": sum(1 for w in workstreams if w.status == Workstream.Status.READY),
-        "role_counts": [(label, roles[value]) for value, label in Membership.Role.choices if roles[value]],
+        "role_counts": [
+            (label, roles[value]) for value, label in Membership.Role.choices if roles[value]
+        ],
         "latest_version": project.mandate_versions.select_related("decided_by").first(),
     }
     return render(request, "reports/overview.html", context)

@@ -45,4 +45,6 @@ def make_project(*, organisation, owner, leader, by=None, **fields):
         "last_delivery_date": dt.date(2026, 12, 1),
     }
     defaults.update(fields)
-    return services.create_project(organisation=organisation, owner=owner, leader=leader, by=by or leader, **defaults)
+    return services.create_project(
+        organisation=organisation, owner=owner, leader=leader, by=by or leader, **defaults
+    )

@@ -6,6 +6,13 @@ def test_it_shows_the_leader_their_project(client, project, leader):
     response = client.get(reverse("projects:list"))
     assert response.status_code == 200
     assert project.name in response.content.decode()
-    for name in ["reports:overview", "projects:mandate", "projects:phases", "projects:workstreams",
-                 "projects:members", "projects:changelog", "reports:mandate_pdf"]:
+    for name in [
+        "reports:overview",
+        "projects:mandate",
+        "projects:phases",
+        "projects:workstreams",
+        "projects:members",
+        "projects:changelog",
+        "reports:mandate_pdf",
+    ]:
         assert client.get(reverse(name, args=[project.pk])).status_code == 200, name

@@ -20,6 +20,19 @@ def _read(name, cast, default):
         raise ImproperlyConfigured(f"Miljøvariabelen {name} har en ugyldig verdi: {exc}") from exc
 
 
+_TRUE, _FALSE = {"1", "true", "yes", "on", "ja"}, {"0", "false", "no", "off", "nei", ""}
+
+
+def _bool(name, default):
+    """A yes/no setting; anything else stops start-up (django-environ reads "kanskje" as False)."""
+    value = env.str(name, default=str(default)).strip().lower()
+    if value not in _TRUE | _FALSE:
+        raise ImproperlyConfigured(
+            f"Miljøvariabelen {name} må være true eller false, ikke «{value}»."
+        )
+    return value in _TRUE
+
+
 def _database(default):
     try:
         config = env.db("DATABASE_URL", default=default)
@@ -31,7 +44,7 @@ def _database(default):
 
 
 SECRET_KEY = env.str("SECRET_KEY", default="")
-DEBUG = _read("DEBUG", env.bool, False)
+DEBUG = _bool("DEBUG", False)
 ALLOWED_HOSTS = _read("ALLOWED_HOSTS", env.list, ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = _read("CSRF_TRUSTED_ORIGINS", env.list, [])
 
@@ -176,7 +189,7 @@ def _mailer(backend: str) -> dict:
             "port": _read("EMAIL_PORT", env.int, 25),
             "username": env.str("EMAIL_HOST_USER", default=""),
             "password": env.str("EMAIL_HOST_PASSWORD", default=""),
-            "use_tls": _read("EMAIL_USE_TLS", env.bool, False),
+            "use_tls": _bool("EMAIL_USE_TLS", False),
             "timeout": 30,
         },
     }
@@ -206,4 +219,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        # WeasyPrint and fontTools narrate every font subset at INFO/DEBUG.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+    },
 }

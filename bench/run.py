@@ -1,0 +1,661 @@
+"""Benchmark the main pages against PostgreSQL, on a database of its own.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/run.py --shape small
+
+Builds one of the shapes of DESIGN.md ("Benchmarks") in a fresh database (test_reorg_bench),
+then times the pages as the steering user, who is a member of every project: SQL queries, median
+and p95 over the requests after a warm-up, and response size; for the PDF, pages and seconds.
+The database is dropped at the end. See bench/README.md."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+SHAPES = {"small": (3, 5), "large": (10, 50)}  # organisations, projects per organisation
+BATCH = 1000
+
+# --- Norwegian test content ---------------------------------------------------------------------
+
+MUNICIPALITIES = [
+    "Åmot", "Ås", "Bø", "Hå", "Sør-Fron", "Ørland", "Værøy", "Lærdal", "Røros", "Målselv",
+    "Sømna", "Nærøysund", "Tønsberg", "Kåfjord", "Bærum",
+]  # fmt: skip
+FIRST_NAMES = [
+    "Åse", "Øystein", "Bjørn", "Solveig", "Håkon", "Ingrid", "Jørgen", "Kåre", "Mette", "Sigrid",
+    "Tor", "Ragnhild", "Pål", "Gro", "Ånund", "Tøril",
+]  # fmt: skip
+LAST_NAMES = [
+    "Ødegård", "Åsheim", "Bråten", "Sæther", "Løvås", "Hæreid", "Strøm", "Kvåle", "Nærø",
+    "Fjær", "Bøe", "Grønnå", "Sørli",
+]  # fmt: skip
+AREAS = [
+    "helse og omsorg", "oppvekst og utdanning", "teknisk drift", "kultur og fritid",
+    "økonomi og lønn", "plan, bygg og oppmåling", "NAV-kontoret", "barnevernet",
+    "IKT og digitalisering", "sentraladministrasjonen",
+]  # fmt: skip
+WORKSTREAMS = [
+    ("Organisasjonsstruktur og ledelse", "Alle enhetsledere og kommunalsjefene"),
+    ("Bemanning, kompetanse og turnus", "Hjemmetjenesten, sykehjemmene og bo- og aktivitetstjenesten"),
+    ("Økonomi, budsjett og styring", "Økonomiavdelingen og controllerne i sektorene"),
+    ("Digitalisering og arbeidsprosesser", "IKT-avdelingen, arkivet og servicetorget"),
+]  # fmt: skip
+
+BACKGROUND = """\
+Kommunestyret i {org} vedtok i juni å gjennomgå organiseringen av {area}. Bakgrunnen er en \
+økende andel eldre innbyggere, færre i yrkesaktiv alder og et budsjett som ikke lenger går i \
+balanse uten tiltak. Tjenestene er i dag spredt på mange små enheter med hver sin leder, og det \
+er vanskelig å flytte ressurser dit behovet er størst.
+
+Rådmannens økonomiplan for perioden viser et gap på om lag 14 millioner kroner i året innen \
+sektoren. Samtidig melder ansatte om høyt arbeidspress, og sykefraværet har i flere år ligget \
+over landsgjennomsnittet. Brukerundersøkelsen fra i fjor viser at innbyggerne er fornøyde med \
+møtet med de ansatte, men ikke med ventetid, åpningstider og hvor lett det er å nå frem.
+
+Tidligere forsøk på omstilling har stoppet opp fordi mandatet var uklart og fordi de tillitsvalgte \
+og verneombudet kom for sent inn i arbeidet. Dette prosjektet skal derfor ha et tydelig mandat, \
+en åpen prosess og faste møtepunkter med partene.
+
+Det er særlig tre forhold som gjør endring nødvendig nå:
+- demografien: antallet innbyggere over 80 år dobles innen 2040;
+- økonomien: driften må tilpasses rammene i økonomiplanen;
+- rekrutteringen: flere fagstillinger står ubesatt i lange perioder, særlig sykepleiere.
+
+Prosjekt nummer {n} i {org}: denne teksten er laget av benchmark-verktøyet (bench/run.py)."""
+
+PURPOSE = """\
+Hensikten med prosjektet er å finne og innføre en organisering av {area} som gir bedre \
+tjenester for innbyggerne innenfor de økonomiske rammene, og et godt arbeidsmiljø for de \
+ansatte. Prosjektet skal utrede minst to løsninger i tillegg til å beholde dagens organisering \
+(0-alternativet), og legge frem en anbefaling som kommunedirektøren kan fremme for politisk \
+behandling.
+
+Prosjektet omfatter alle enheter i sektoren, også de som i dag er organisert som egne \
+resultatenheter. Fellestjenester som lønn, IKT og innkjøp er ikke en del av prosjektet, men \
+skal involveres der endringene berører dem.
+
+Arbeidet gjøres i to faser: en utredningsfase som ender med et beslutningsgrunnlag, og en \
+gjennomføringsfase der den valgte løsningen innføres, med tett oppfølging av ansatte som får \
+nye oppgaver, ny leder eller nytt arbeidssted."""
+
+CONSTRAINTS = """\
+Prosjektet skal følge hovedavtalen, arbeidsmiljøloven og kommunens retningslinjer for \
+omstilling. Ingen ansatte skal sies opp som følge av omorganiseringen; overtallighet håndteres \
+gjennom naturlig avgang, omplassering og kompetanseheving.
+
+Følgende føringer gjelder:
+- tillitsvalgte og hovedverneombudet deltar i prosjektgruppen fra første møte;
+- risiko- og sårbarhetsanalyse (ROS) gjennomføres før hver beslutning om endret organisering;
+- endringer som berører brukerne, skal drøftes med eldrerådet og rådet for personer med \
+funksjonsnedsettelse;
+- prosjektet skal holde seg innenfor en ramme på 1,2 millioner kroner, inkludert frikjøp;
+- kommunikasjon til ansatte går alltid via linjeleder før den publiseres på intranettet.
+
+Prosjektet rapporterer til styringsgruppen hver tredje uke, og avvik fra tid, kostnad eller \
+kvalitet skal meldes uten opphold."""
+
+OBLIGATIONS = """\
+Organisasjonen stiller prosjektleder i 60 prosent stilling i hele prosjektperioden, og frikjøper \
+deltakerne i arbeidsstrømmene med til sammen 150 timer i utredningsfasen. Økonomiavdelingen og \
+HR-avdelingen stiller med hver sin kontaktperson som svarer på henvendelser innen fem \
+virkedager. Ledere i sektoren sørger for at ansatte kan delta på informasjonsmøter i \
+arbeidstiden."""
+
+QUALITY = """\
+Beslutningsgrunnlaget skal være etterprøvbart: tall og forutsetninger dokumenteres, og \
+alternativene vurderes etter de samme kriteriene. Alle dokumenter skrives i klarspråk og \
+kvalitetssikres av økonomisjefen og HR-sjefen før de går til styringsgruppen. Ansatte og \
+brukere skal kunne kjenne seg igjen i beskrivelsen av dagens situasjon."""
+
+RESULT_GOALS = [
+    "Et beslutningsgrunnlag med minst to løsningsforslag og 0-alternativet er lagt frem for "
+    "styringsgruppen innen utredningsfasen er ferdig.",
+    "Ny organisasjonsstruktur for {area} er vedtatt og kunngjort for alle ansatte.",
+    "Alle ledere i sektoren har fått sitt nye ansvarsområde beskrevet i en stillingsbeskrivelse.",
+    "Ansatte som får endrede arbeidsoppgaver, har hatt en individuell samtale med sin leder.",
+    "Rutiner, fullmakter og delegeringsreglement er oppdatert i kvalitetssystemet.",
+]
+EFFECT_GOALS = [
+    "Ventetiden for innbyggerne er redusert med minst 20 prosent innen to år.",
+    "Sykefraværet i sektoren er under 8 prosent innen utgangen av neste år.",
+    "Driften av {area} går i balanse med rammene i økonomiplanen.",
+    "Andelen ubesatte fagstillinger er halvert.",
+    "Brukertilfredsheten er på nivå med eller bedre enn landsgjennomsnittet.",
+    "Lederne har et kontrollspenn som gjør at de kan følge opp hver ansatt.",
+    "Ansatte opplever økt medvirkning, målt i medarbeiderundersøkelsen.",
+    "Tjenestene er organisert slik at ressurser kan flyttes mellom enhetene ved behov.",
+]
+BENEFITS = [
+    ("Redusert ventetid", "Median ventetid fra søknad til vedtak", "21", "14", "dager", "Kommunalsjef"),
+    ("Lavere sykefravær", "Legemeldt og egenmeldt fravær", "11,4", "8,0", "prosent", "HR-sjef"),
+    ("Økonomi i balanse", "Avvik mot budsjett i sektoren", "−14", "0", "mill. kr", "Økonomisjef"),
+    ("Færre ubesatte stillinger", "Ubesatte fagstillinger per 1. oktober", "12", "6", "stillinger", "HR-sjef"),
+    ("Fornøyde brukere", "Skår i brukerundersøkelsen", "4,1", "4,6", "av 6", "Kommunalsjef"),
+    ("Bedre ledelse", "Ansatte per leder", "38", "25", "ansatte", "Kommunedirektør"),
+]  # fmt: skip
+PHASE_GOALS = [
+    "Kartlegge dagens organisering, utrede løsningsforslagene og anbefale én av dem.",
+    "Innføre den valgte løsningen, følge opp de ansatte og evaluere etter seks måneder.",
+]
+
+
+def _person(n: int) -> tuple[str, str]:
+    return FIRST_NAMES[n % len(FIRST_NAMES)], LAST_NAMES[(n // len(FIRST_NAMES)) % len(LAST_NAMES)]
+
+
+# --- Set-up -------------------------------------------------------------------------------------
+
+
+def fail(message: str) -> None:
+    print(f"bench/run.py: {message}", file=sys.stderr)
+    sys.exit(2)
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description="Benchmark reorg's pages on PostgreSQL, in a database of its own.",
+    )
+    parser.add_argument("--shape", choices=sorted(SHAPES), default="small")
+    parser.add_argument("--orgs", type=int, help="organisations (overrides the shape)")
+    parser.add_argument(
+        "--projects", type=int, help="projects per organisation (overrides the shape)"
+    )
+    parser.add_argument("--requests", type=int, default=20, help="timed requests per page (20)")
+    parser.add_argument("--warmup", type=int, default=3, help="warm-up requests per page (3)")
+    parser.add_argument("--pdf-runs", type=int, default=5, help="timed PDF renderings (5)")
+    parser.add_argument("--json", metavar="PATH", help="also write the figures as JSON here")
+    parser.add_argument("--sql", action="store_true", help="print each page's SQL queries")
+    args = parser.parse_args(argv)
+    orgs, projects = SHAPES[args.shape]
+    args.orgs = orgs if args.orgs is None else args.orgs
+    args.projects = projects if args.projects is None else args.projects
+    if args.orgs < 1 or args.projects < 1:
+        parser.error("--orgs and --projects must be at least 1")
+    if args.requests < 1 or args.warmup < 0 or args.pdf_runs < 1:
+        parser.error("--requests and --pdf-runs must be at least 1, --warmup at least 0")
+    return args
+
+
+def setup_django() -> None:
+    if not os.environ.get("DATABASE_URL"):
+        fail(
+            "DATABASE_URL is not set. The benchmark runs against PostgreSQL only, e.g.\n"
+            "  DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/run.py"
+        )
+    sys.path.insert(0, str(ROOT))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+    import django
+    from django.conf import settings
+
+    django.setup()
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if "postgresql" not in engine and "postgis" not in engine:
+        fail(
+            f"DATABASE_URL points to {engine.rsplit('.', 1)[-1]}, not PostgreSQL. Figures from "
+            "SQLite say nothing about production; give a postgres:// URL."
+        )
+    if settings.DEBUG:
+        fail("DEBUG is on; the benchmark runs with DEBUG off.")
+
+
+# --- The data builder ---------------------------------------------------------------------------
+
+
+@dataclass
+class Dataset:
+    steering: object
+    focus: object  # the project whose pages are timed
+    projects: list = field(default_factory=list)
+    counts: dict = field(default_factory=dict)
+
+
+def _bulk(model, objs, *, user_of, reason):
+    """bulk_create_with_history, with each history row's user and change reason as the services
+    would have recorded them."""
+    from simple_history.utils import bulk_create_with_history
+
+    for obj in objs:
+        obj._history_user = user_of(obj)
+        obj._change_reason = reason
+    return bulk_create_with_history(objs, model, batch_size=BATCH)
+
+
+def build_users(n_orgs: int, n_projects: int):
+    """The steering user, and per organisation 3 owners and up to 10 project leaders."""
+    from django.contrib.auth.hashers import make_password
+
+    from accounts.models import User
+
+    password = make_password("bench")  # one hash for everyone: hashing is not what we measure
+    steering = User(
+        username="styring",
+        first_name="Sigrid",
+        last_name="Styringsgruppe-Ødegård",
+        email="styring@example.no",
+        job_title="Kommunedirektør",
+        password=password,
+    )
+    users, per_org = [steering], []
+    n = 0
+    for o in range(n_orgs):
+        owners, leaders = [], []
+        for k in range(3):
+            first, last = _person(n)
+            n += 1
+            owners.append(User(username=f"eier-{o}-{k}", first_name=first, last_name=last,
+                               email=f"eier-{o}-{k}@example.no", job_title="Kommunalsjef",
+                               password=password))  # fmt: skip
+        for k in range(min(n_projects, 10)):
+            first, last = _person(n)
+            n += 1
+            leaders.append(User(username=f"leder-{o}-{k}", first_name=first, last_name=last,
+                                email=f"leder-{o}-{k}@example.no", job_title="Prosjektleder",
+                                password=password))  # fmt: skip
+        users += owners + leaders
+        per_org.append((owners, leaders))
+    User.objects.bulk_create(users, batch_size=BATCH)  # User has no history
+    return steering, per_org
+
+
+def build_projects(org, o, owners, leaders, n_projects, steering):
+    """Projects, memberships and permissions through the services, so that they are exactly what
+    the product makes: the owner's and the leader's memberships (create_project) and the steering
+    user's (add_member), each with its guardian permissions (sync_permissions)."""
+    from projects import services
+    from projects.models import Membership, Project
+
+    projects = []
+    for j in range(n_projects):
+        area = AREAS[j % len(AREAS)]
+        round_ = j // len(AREAS)
+        name = f"Omstilling av {area}" + (f" – trinn {round_ + 1}" if round_ else "")
+        start = dt.date(2026, 1, 5) + dt.timedelta(weeks=j % 20)
+        owner, leader = owners[j % len(owners)], leaders[j % len(leaders)]
+        text = {"org": org.name, "area": area, "n": j + 1}
+        project = services.create_project(
+            organisation=org,
+            name=name,
+            code=f"OU-{j + 1:03d}",
+            owner=owner,
+            leader=leader,
+            start_date=start,
+            by=leader,
+            last_delivery_date=start + dt.timedelta(days=365),
+            owner_title="Kommunalsjef",
+            status=Project.Status.ACTIVE,
+            background=BACKGROUND.format(**text),
+            purpose=PURPOSE.format(**text),
+            constraints=CONSTRAINTS,
+            obligations=OBLIGATIONS,
+            quality_requirements=QUALITY,
+        )
+        services.add_member(project=project, user=steering, role=Membership.Role.STEERING, by=owner)
+        project._area = area
+        projects.append(project)
+    return projects
+
+
+def build_mandates(projects) -> dict:
+    """The mandate's lists, phases, workstreams and options, bulk-created with history. History
+    users and change reasons are those the services record (the leader; the section's title)."""
+    from projects.models import Benefit, Goal, Phase, SolutionOption, Workstream
+
+    by_pk = {p.pk: p for p in projects}
+
+    def leader_of(obj):
+        return by_pk[obj.project_id].leader
+
+    goals_result, goals_effect, benefits, phases, workstreams = [], [], [], [], []
+    for p in projects:
+        for order, text in enumerate(RESULT_GOALS, start=1):
+            goals_result.append(Goal(project=p, kind=Goal.Kind.RESULT, order=order,
+                                     text=text.format(area=p._area)))  # fmt: skip
+        for order, text in enumerate(EFFECT_GOALS, start=1):
+            goals_effect.append(Goal(project=p, kind=Goal.Kind.EFFECT, order=order,
+                                     text=text.format(area=p._area)))  # fmt: skip
+        for order, (title, indicator, baseline, target, unit, owner) in enumerate(BENEFITS, 1):
+            benefits.append(Benefit(project=p, order=order, title=title, indicator=indicator,
+                                    baseline=baseline, target=target, unit=unit, owner=owner))  # fmt: skip
+        middle = p.start_date + dt.timedelta(days=120)
+        phases.append(Phase(project=p, order=1, name="Utredning", goal=PHASE_GOALS[0],
+                            start_date=p.start_date, end_date=middle))  # fmt: skip
+        phases.append(Phase(project=p, order=2, name="Gjennomføring", goal=PHASE_GOALS[1],
+                            start_date=middle + dt.timedelta(days=1),
+                            end_date=p.last_delivery_date))  # fmt: skip
+        for order, (name, units) in enumerate(WORKSTREAMS, start=1):
+            # The first two are ready for decision: valid, as they have 3 options, one the 0-alt.
+            status = Workstream.Status.READY if order <= 2 else Workstream.Status.DRAFT
+            workstreams.append(Workstream(project=p, order=order, name=name, units=units,
+                                          lead=p.leader, status=status))  # fmt: skip
+
+    _bulk(Goal, goals_result, user_of=leader_of, reason="Resultatmål")
+    _bulk(Goal, goals_effect, user_of=leader_of, reason="Effektmål")
+    _bulk(Benefit, benefits, user_of=leader_of, reason="Gevinster")
+    _bulk(Phase, phases, user_of=leader_of, reason="Faser")
+    workstreams = _bulk(Workstream, workstreams, user_of=leader_of, reason="Arbeidsstrømmer")
+
+    options = []
+    for ws in workstreams:
+        options += [
+            SolutionOption(workstream=ws, order=1, title="0-alternativet: dagens organisering",
+                           description="Enhetene beholdes som i dag, med dagens ledere og "
+                           "budsjettansvar. Ingen omstillingskostnader, men gapet består.",
+                           is_zero_alternative=True),
+            SolutionOption(workstream=ws, order=2, title="Samlet enhet med felles ledelse",
+                           description="Enhetene slås sammen til én enhet med én leder og "
+                           "avdelingsledere for hvert fagområde. Gir fleksibel bemanning."),
+            SolutionOption(workstream=ws, order=3, title="To soner, nord og sør",
+                           description="Tjenestene deles i to geografiske soner med hver sin "
+                           "leder. Kortere reisevei, men to fagmiljøer å bygge."),
+        ]  # fmt: skip
+    ws_leader = {ws.pk: ws.lead for ws in workstreams}
+    _bulk(
+        SolutionOption,
+        options,
+        user_of=lambda o: ws_leader[o.workstream_id],
+        reason="Løsningsforslag",
+    )
+    return {
+        "goals": len(goals_result) + len(goals_effect),
+        "benefits": len(benefits),
+        "phases": len(phases),
+        "workstreams": len(workstreams),
+        "options": len(options),
+    }
+
+
+def build_milestones(projects) -> dict:
+    """PLACE FOR MILESTONES. DESIGN.md's large shape has 20 milestones per project with 5
+    activities each; the models come in a later issue. Build them here, in bulk and with
+    history, and return their counts."""
+    return {}
+
+
+def build_employees(focus) -> dict:
+    """PLACE FOR EMPLOYEES. DESIGN.md's large shape has one project (the focus project) with
+    2,000 employees; the models come in a later issue. Build them here and return their count."""
+    return {}
+
+
+def verify_memberships(projects, steering) -> None:
+    """Memberships and guardian permissions must be exactly what the services produce."""
+    from projects.models import Membership, ProjectUserObjectPermission
+    from projects.permissions import permissions_for_roles
+
+    Role = Membership.Role
+    expected_members = set()
+    for p in projects:
+        expected_members |= {
+            (p.pk, p.owner_id, Role.OWNER.value),
+            (p.pk, p.leader_id, Role.LEADER.value),
+            (p.pk, steering.pk, Role.STEERING.value),
+        }
+    actual_members = set(Membership.objects.values_list("project_id", "user_id", "role"))
+    if actual_members != expected_members:
+        fail(
+            f"memberships differ from the services': {len(actual_members ^ expected_members)} rows"
+        )
+    roles = defaultdict(set)
+    for project_id, user_id, role in expected_members:
+        roles[project_id, user_id].add(role)
+    expected_perms = {
+        (project_id, user_id, codename)
+        for (project_id, user_id), rs in roles.items()
+        for codename in permissions_for_roles(rs)
+    }
+    rows = list(
+        ProjectUserObjectPermission.objects.values_list(
+            "content_object_id", "user_id", "permission__codename"
+        )
+    )
+    if len(rows) != len(set(rows)) or set(rows) != expected_perms:
+        fail("guardian permissions differ from what sync_permissions gives for the roles")
+
+
+def build(n_orgs: int, n_projects: int, *, progress=print) -> Dataset:
+    from django.db import connection, transaction
+
+    from accounts.history import acting_as
+    from projects.models import Organisation
+
+    with connection.cursor() as cursor:
+        # A throw-away database: no need to wait for each commit to reach the disk.
+        cursor.execute("SET synchronous_commit TO off")
+
+    steering, per_org = build_users(n_orgs, n_projects)
+    projects = []
+    for o, (owners, leaders) in enumerate(per_org):
+        name = MUNICIPALITIES[o % len(MUNICIPALITIES)] + " kommune"
+        if o >= len(MUNICIPALITIES):
+            name += f" {o // len(MUNICIPALITIES) + 1}"
+        with transaction.atomic(), acting_as(steering):
+            org = Organisation.objects.create(name=name, org_number=f"{940000000 + o}")
+            org.members.add(steering, *owners, *leaders)  # through the m2m: history records it
+        with transaction.atomic():
+            projects += build_projects(org, o, owners, leaders, n_projects, steering)
+        progress(f"  {org.name}: {n_projects} projects ({len(projects)} in all)")
+
+    counts = {"organisations": n_orgs, "projects": len(projects)}
+    with transaction.atomic():
+        counts |= build_mandates(projects)
+        counts |= build_milestones(projects)
+        counts |= build_employees(projects[0])
+    verify_memberships(projects, steering)
+
+    from projects.models import Membership, ProjectUserObjectPermission
+
+    counts["memberships"] = Membership.objects.count()
+    counts["object permissions"] = ProjectUserObjectPermission.objects.count()
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO on")
+        cursor.execute("ANALYZE")  # fresh planner statistics, as autovacuum would have made
+    return Dataset(steering=steering, focus=projects[0], projects=projects, counts=counts)
+
+
+# --- Measuring ----------------------------------------------------------------------------------
+
+
+def _p95(samples):
+    if len(samples) < 2:
+        return samples[0]
+    return statistics.quantiles(samples, n=20, method="inclusive")[18]
+
+
+def _get(client, url, content_type):
+    response = client.get(url)
+    if response.status_code != 200 or not response["Content-Type"].startswith(content_type):
+        fail(f"GET {url} answered {response.status_code} {response.get('Content-Type')}")
+    return response
+
+
+def _count_queries(client, url, content_type, show_sql):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        _get(client, url, content_type)
+    if show_sql:
+        print(f"\n-- {url}: {len(ctx.captured_queries)} queries")
+        for q in ctx.captured_queries:
+            print(f"[{float(q['time']) * 1000:6.1f} ms] {q['sql']}")
+    return len(ctx.captured_queries)
+
+
+def measure_page(client, name, url, *, warmup, runs, show_sql):
+    for _ in range(warmup):
+        _get(client, url, "text/html")
+    # Counted apart from the timed requests, so that capturing does not slow those down.
+    queries = _count_queries(client, url, "text/html", show_sql)
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        response = _get(client, url, "text/html")
+        times.append(time.perf_counter() - start)
+    return {
+        "page": name,
+        "url": url,
+        "queries": queries,
+        "median_ms": statistics.median(times) * 1000,
+        "p95_ms": _p95(times) * 1000,
+        "bytes": len(response.content),
+        "requests": runs,
+    }
+
+
+def measure_pdf(client, name, url, *, runs, show_sql):
+    from pypdf import PdfReader
+
+    _get(client, url, "application/pdf")  # warm-up: WeasyPrint's import and fonts
+    queries = _count_queries(client, url, "application/pdf", show_sql)
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        response = _get(client, url, "application/pdf")
+        times.append(time.perf_counter() - start)
+    return {
+        "page": name,
+        "url": url,
+        "queries": queries,
+        "median_s": statistics.median(times),
+        "pages": len(PdfReader(io.BytesIO(response.content)).pages),
+        "bytes": len(response.content),
+        "runs": runs,
+    }
+
+
+def measure(dataset: Dataset, args) -> tuple[list, list]:
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client(raise_request_exception=True)
+    client.force_login(dataset.steering)
+    pk = dataset.focus.pk
+    html_pages = [
+        ("projects:list", reverse("projects:list")),
+        ("projects:mandate", reverse("projects:mandate", args=[pk])),
+        ("reports:overview", reverse("reports:overview", args=[pk])),
+    ]
+    opts = {"warmup": args.warmup, "runs": args.requests, "show_sql": args.sql}
+    html = [measure_page(client, name, url, **opts) for name, url in html_pages]
+    pdf_url = reverse("reports:mandate_pdf", args=[pk])
+    pdf = [
+        measure_pdf(client, "reports:mandate_pdf", pdf_url, runs=args.pdf_runs, show_sql=args.sql)
+    ]
+    return html, pdf
+
+
+# --- Report -------------------------------------------------------------------------------------
+
+
+def _table(headers, rows, aligns):
+    widths = [max(len(str(x)) for x in col) for col in zip(headers, *rows, strict=True)]
+
+    def line(cells):
+        return "  ".join(
+            str(c).ljust(w) if a == "<" else str(c).rjust(w)
+            for c, w, a in zip(cells, widths, aligns, strict=True)
+        ).rstrip()
+
+    return "\n".join([line(headers), line(["-" * w for w in widths]), *map(line, rows)])
+
+
+def _git_revision() -> str:
+    try:
+        rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                             text=True, check=True).stdout.strip()  # fmt: skip
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
+                               capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return rev + ("+changes" if dirty else "")
+
+
+def report(args, dataset, timings, html, pdf) -> dict:
+    import django
+    from django.db import connection
+
+    shape = args.shape if SHAPES[args.shape] == (args.orgs, args.projects) else "custom"
+    print()
+    print(f"Shape:    {shape}: {args.orgs} organisations × {args.projects} projects "
+          f"= {args.orgs * args.projects} projects")  # fmt: skip
+    print("Rows:     " + ", ".join(f"{v} {k}" for k, v in dataset.counts.items()))
+    print(f"Build:    {timings['build_s']:.1f} s data, after {timings['migrate_s']:.1f} s "
+          "creating and migrating the database")  # fmt: skip
+    print(f"Database: PostgreSQL {connection.pg_version // 10000}.{connection.pg_version % 10000}, "
+          f"{connection.settings_dict['NAME']}; DEBUG off; Django {django.get_version()}, "
+          f"Python {platform.python_version()}; revision {_git_revision()}")  # fmt: skip
+    print(f"Pages as the steering user (member of all projects), project {dataset.focus.pk} "
+          f"«{dataset.focus.name}»; {args.warmup} warm-up + {args.requests} timed requests\n")  # fmt: skip
+    print(_table(
+        ["page", "queries", "median ms", "p95 ms", "bytes"],
+        [[r["page"], r["queries"], f"{r['median_ms']:.1f}", f"{r['p95_ms']:.1f}", r["bytes"]]
+         for r in html],
+        "<>>>>",
+    ))  # fmt: skip
+    print()
+    print(_table(
+        ["pdf", "queries", "median s", "pages", "bytes"],
+        [[r["page"], r["queries"], f"{r['median_s']:.2f}", r["pages"], r["bytes"]] for r in pdf],
+        "<>>>>",
+    ))  # fmt: skip
+    print(f"(PDF: 1 warm-up + {args.pdf_runs} timed renderings)")
+    return {
+        "shape": shape,
+        "organisations": args.orgs,
+        "projects_per_organisation": args.projects,
+        "rows": dataset.counts,
+        "build_seconds": round(timings["build_s"], 2),
+        "migrate_seconds": round(timings["migrate_s"], 2),
+        "postgresql": connection.pg_version,
+        "django": django.get_version(),
+        "python": platform.python_version(),
+        "revision": _git_revision(),
+        "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "pages": html,
+        "pdfs": pdf,
+    }
+
+
+def main(argv=None) -> None:
+    args = parse_args(argv)
+    setup_django()
+    from django.db import connection
+
+    creation = connection.creation
+    old_name = connection.settings_dict["NAME"]
+    print(f"Creating database {connection.settings_dict['TEST']['NAME']} (migrations)…")
+    start = time.perf_counter()
+    # autoclobber: a database of this name is a leftover from an interrupted run; replace it.
+    creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    timings = {"migrate_s": time.perf_counter() - start}
+    try:
+        print(f"Building {args.orgs} × {args.projects} projects…")
+        start = time.perf_counter()
+        dataset = build(args.orgs, args.projects)
+        timings["build_s"] = time.perf_counter() - start
+        html, pdf = measure(dataset, args)
+        figures = report(args, dataset, timings, html, pdf)
+    finally:
+        creation.destroy_test_db(old_name, verbosity=0)
+    if args.json:
+        path = Path(args.json)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        print(f"Figures written to {path}")
+
+
+if __name__ == "__main__":
+    main()

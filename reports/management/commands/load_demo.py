@@ -1,0 +1,38 @@
+"""`manage.py load_demo`: demo data built from the seed documents (see reports/demo.py)."""
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from reports import demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Bygger demodata fra seed-dokumentene: organisasjoner, brukere og prosjekter. "
+        "Kan kjøres flere ganger; det som finnes fra før, blir ikke endret."
+    )
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            summary = demo.build_demo()
+
+        self.stdout.write(
+            f"Nye brukere: {len(summary['users'])}, "
+            f"nye organisasjoner: {len(summary['organisations'])}, "
+            f"nye prosjekter: {len(summary['projects'])}."
+        )
+        for project in summary["projects"]:
+            self.stdout.write(f"  nytt prosjekt: {project}")
+        for project in summary["skipped"]:
+            self.stdout.write(f"  finnes fra før, ikke endret: {project}")
+
+        headers = ("Brukernavn", "Navn", "Stilling", "Roller")
+        rows = demo.login_rows()
+        widths = [max(len(row[i]) for row in [headers, *rows]) for i in range(3)]
+        self.stdout.write("")
+        self.stdout.write(
+            f"Demobrukere (passord «{demo.PASSWORD}», satt bare da brukeren ble opprettet):"
+        )
+        for row in [headers, *rows]:
+            cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+            self.stdout.write("  " + "  ".join([*cells, row[3]]))
