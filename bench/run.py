@@ -19,6 +19,7 @@ import statistics
 import subprocess
 import sys
 import time
+import warnings
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -197,6 +198,8 @@ def setup_django() -> None:
         )
     sys.path.insert(0, str(ROOT))
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+    # WhiteNoise warns that STATIC_ROOT does not exist: collectstatic is not run for this.
+    warnings.filterwarnings("ignore", "No directory at", UserWarning)
     import django
     from django.conf import settings
 
@@ -249,28 +252,30 @@ def build_users(n_orgs: int, n_projects: int):
         password=password,
     )
     users, per_org = [steering], []
-    n = 0
+
+    def user(username, job_title):
+        first, last = _person(len(users))
+        users.append(
+            User(
+                username=username,
+                first_name=first,
+                last_name=last,
+                email=f"{username}@example.no",
+                job_title=job_title,
+                password=password,
+            )
+        )
+        return users[-1]
+
     for o in range(n_orgs):
-        owners, leaders = [], []
-        for k in range(3):
-            first, last = _person(n)
-            n += 1
-            owners.append(User(username=f"eier-{o}-{k}", first_name=first, last_name=last,
-                               email=f"eier-{o}-{k}@example.no", job_title="Kommunalsjef",
-                               password=password))  # fmt: skip
-        for k in range(min(n_projects, 10)):
-            first, last = _person(n)
-            n += 1
-            leaders.append(User(username=f"leder-{o}-{k}", first_name=first, last_name=last,
-                                email=f"leder-{o}-{k}@example.no", job_title="Prosjektleder",
-                                password=password))  # fmt: skip
-        users += owners + leaders
+        owners = [user(f"eier-{o}-{k}", "Kommunalsjef") for k in range(3)]
+        leaders = [user(f"leder-{o}-{k}", "Prosjektleder") for k in range(min(n_projects, 10))]
         per_org.append((owners, leaders))
     User.objects.bulk_create(users, batch_size=BATCH)  # User has no history
     return steering, per_org
 
 
-def build_projects(org, o, owners, leaders, n_projects, steering):
+def build_projects(org, owners, leaders, n_projects, steering):
     """Projects, memberships and permissions through the services, so that they are exactly what
     the product makes: the owner's and the leader's memberships (create_project) and the steering
     user's (add_member), each with its guardian permissions (sync_permissions)."""
@@ -321,25 +326,55 @@ def build_mandates(projects) -> dict:
     goals_result, goals_effect, benefits, phases, workstreams = [], [], [], [], []
     for p in projects:
         for order, text in enumerate(RESULT_GOALS, start=1):
-            goals_result.append(Goal(project=p, kind=Goal.Kind.RESULT, order=order,
-                                     text=text.format(area=p._area)))  # fmt: skip
+            goals_result.append(
+                Goal(project=p, kind=Goal.Kind.RESULT, order=order, text=text.format(area=p._area))
+            )
         for order, text in enumerate(EFFECT_GOALS, start=1):
-            goals_effect.append(Goal(project=p, kind=Goal.Kind.EFFECT, order=order,
-                                     text=text.format(area=p._area)))  # fmt: skip
+            goals_effect.append(
+                Goal(project=p, kind=Goal.Kind.EFFECT, order=order, text=text.format(area=p._area))
+            )
         for order, (title, indicator, baseline, target, unit, owner) in enumerate(BENEFITS, 1):
-            benefits.append(Benefit(project=p, order=order, title=title, indicator=indicator,
-                                    baseline=baseline, target=target, unit=unit, owner=owner))  # fmt: skip
+            benefits.append(
+                Benefit(
+                    project=p,
+                    order=order,
+                    title=title,
+                    indicator=indicator,
+                    baseline=baseline,
+                    target=target,
+                    unit=unit,
+                    owner=owner,
+                )
+            )
         middle = p.start_date + dt.timedelta(days=120)
-        phases.append(Phase(project=p, order=1, name="Utredning", goal=PHASE_GOALS[0],
-                            start_date=p.start_date, end_date=middle))  # fmt: skip
-        phases.append(Phase(project=p, order=2, name="Gjennomføring", goal=PHASE_GOALS[1],
-                            start_date=middle + dt.timedelta(days=1),
-                            end_date=p.last_delivery_date))  # fmt: skip
+        phases.append(
+            Phase(
+                project=p,
+                order=1,
+                name="Utredning",
+                goal=PHASE_GOALS[0],
+                start_date=p.start_date,
+                end_date=middle,
+            )
+        )
+        phases.append(
+            Phase(
+                project=p,
+                order=2,
+                name="Gjennomføring",
+                goal=PHASE_GOALS[1],
+                start_date=middle + dt.timedelta(days=1),
+                end_date=p.last_delivery_date,
+            )
+        )
         for order, (name, units) in enumerate(WORKSTREAMS, start=1):
             # The first two are ready for decision: valid, as they have 3 options, one the 0-alt.
             status = Workstream.Status.READY if order <= 2 else Workstream.Status.DRAFT
-            workstreams.append(Workstream(project=p, order=order, name=name, units=units,
-                                          lead=p.leader, status=status))  # fmt: skip
+            workstreams.append(
+                Workstream(
+                    project=p, order=order, name=name, units=units, lead=p.leader, status=status
+                )
+            )
 
     _bulk(Goal, goals_result, user_of=leader_of, reason="Resultatmål")
     _bulk(Goal, goals_effect, user_of=leader_of, reason="Effektmål")
@@ -350,17 +385,29 @@ def build_mandates(projects) -> dict:
     options = []
     for ws in workstreams:
         options += [
-            SolutionOption(workstream=ws, order=1, title="0-alternativet: dagens organisering",
-                           description="Enhetene beholdes som i dag, med dagens ledere og "
-                           "budsjettansvar. Ingen omstillingskostnader, men gapet består.",
-                           is_zero_alternative=True),
-            SolutionOption(workstream=ws, order=2, title="Samlet enhet med felles ledelse",
-                           description="Enhetene slås sammen til én enhet med én leder og "
-                           "avdelingsledere for hvert fagområde. Gir fleksibel bemanning."),
-            SolutionOption(workstream=ws, order=3, title="To soner, nord og sør",
-                           description="Tjenestene deles i to geografiske soner med hver sin "
-                           "leder. Kortere reisevei, men to fagmiljøer å bygge."),
-        ]  # fmt: skip
+            SolutionOption(
+                workstream=ws,
+                order=1,
+                title="0-alternativet: dagens organisering",
+                description="Enhetene beholdes som i dag, med dagens ledere og "
+                "budsjettansvar. Ingen omstillingskostnader, men gapet består.",
+                is_zero_alternative=True,
+            ),
+            SolutionOption(
+                workstream=ws,
+                order=2,
+                title="Samlet enhet med felles ledelse",
+                description="Enhetene slås sammen til én enhet med én leder og "
+                "avdelingsledere for hvert fagområde. Gir fleksibel bemanning.",
+            ),
+            SolutionOption(
+                workstream=ws,
+                order=3,
+                title="To soner, nord og sør",
+                description="Tjenestene deles i to geografiske soner med hver sin "
+                "leder. Kortere reisevei, men to fagmiljøer å bygge.",
+            ),
+        ]
     ws_leader = {ws.pk: ws.lead for ws in workstreams}
     _bulk(
         SolutionOption,
@@ -445,7 +492,7 @@ def build(n_orgs: int, n_projects: int, *, progress=print) -> Dataset:
             org = Organisation.objects.create(name=name, org_number=f"{940000000 + o}")
             org.members.add(steering, *owners, *leaders)  # through the m2m: history records it
         with transaction.atomic():
-            projects += build_projects(org, o, owners, leaders, n_projects, steering)
+            projects += build_projects(org, owners, leaders, n_projects, steering)
         progress(f"  {org.name}: {n_projects} projects ({len(projects)} in all)")
 
     counts = {"organisations": n_orgs, "projects": len(projects)}
@@ -574,10 +621,20 @@ def _table(headers, rows, aligns):
 
 def _git_revision() -> str:
     try:
-        rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                             text=True, check=True).stdout.strip()  # fmt: skip
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
-                               capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
+        rev = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
     return rev + ("+changes" if dirty else "")
@@ -589,28 +646,48 @@ def report(args, dataset, timings, html, pdf) -> dict:
 
     shape = args.shape if SHAPES[args.shape] == (args.orgs, args.projects) else "custom"
     print()
-    print(f"Shape:    {shape}: {args.orgs} organisations × {args.projects} projects "
-          f"= {args.orgs * args.projects} projects")  # fmt: skip
+    print(
+        f"Shape:    {shape}: {args.orgs} organisations × {args.projects} projects "
+        f"= {args.orgs * args.projects} projects"
+    )
     print("Rows:     " + ", ".join(f"{v} {k}" for k, v in dataset.counts.items()))
-    print(f"Build:    {timings['build_s']:.1f} s data, after {timings['migrate_s']:.1f} s "
-          "creating and migrating the database")  # fmt: skip
-    print(f"Database: PostgreSQL {connection.pg_version // 10000}.{connection.pg_version % 10000}, "
-          f"{connection.settings_dict['NAME']}; DEBUG off; Django {django.get_version()}, "
-          f"Python {platform.python_version()}; revision {_git_revision()}")  # fmt: skip
-    print(f"Pages as the steering user (member of all projects), project {dataset.focus.pk} "
-          f"«{dataset.focus.name}»; {args.warmup} warm-up + {args.requests} timed requests\n")  # fmt: skip
-    print(_table(
-        ["page", "queries", "median ms", "p95 ms", "bytes"],
-        [[r["page"], r["queries"], f"{r['median_ms']:.1f}", f"{r['p95_ms']:.1f}", r["bytes"]]
-         for r in html],
-        "<>>>>",
-    ))  # fmt: skip
+    print(
+        f"Build:    {timings['build_s']:.1f} s data, after {timings['migrate_s']:.1f} s "
+        "creating and migrating the database"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        pg_version = cursor.fetchone()[0].split()[0]
+    print(
+        f"Database: PostgreSQL {pg_version}, "
+        f"{connection.settings_dict['NAME']}; DEBUG off; Django {django.get_version()}, "
+        f"Python {platform.python_version()}; revision {_git_revision()}"
+    )
+    print(
+        f"Pages as the steering user (member of all projects), project {dataset.focus.pk} "
+        f"«{dataset.focus.name}»; {args.warmup} warm-up + {args.requests} timed requests\n"
+    )
+    print(
+        _table(
+            ["page", "queries", "median ms", "p95 ms", "bytes"],
+            [
+                [r["page"], r["queries"], f"{r['median_ms']:.1f}", f"{r['p95_ms']:.1f}", r["bytes"]]
+                for r in html
+            ],
+            "<>>>>",
+        )
+    )
     print()
-    print(_table(
-        ["pdf", "queries", "median s", "pages", "bytes"],
-        [[r["page"], r["queries"], f"{r['median_s']:.2f}", r["pages"], r["bytes"]] for r in pdf],
-        "<>>>>",
-    ))  # fmt: skip
+    print(
+        _table(
+            ["pdf", "queries", "median s", "pages", "bytes"],
+            [
+                [r["page"], r["queries"], f"{r['median_s']:.2f}", r["pages"], r["bytes"]]
+                for r in pdf
+            ],
+            "<>>>>",
+        )
+    )
     print(f"(PDF: 1 warm-up + {args.pdf_runs} timed renderings)")
     return {
         "shape": shape,
@@ -619,7 +696,7 @@ def report(args, dataset, timings, html, pdf) -> dict:
         "rows": dataset.counts,
         "build_seconds": round(timings["build_s"], 2),
         "migrate_seconds": round(timings["migrate_s"], 2),
-        "postgresql": connection.pg_version,
+        "postgresql": pg_version,
         "django": django.get_version(),
         "python": platform.python_version(),
         "revision": _git_revision(),

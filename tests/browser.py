@@ -1,0 +1,100 @@
+"""Playwright fixtures and helpers for the browser tests (tests/test_browser.py).
+
+One Chromium per session, a fresh context (cookies, storage) per test. The pages run under the
+product's real Content Security Policy, so axe-core is served from the live server's own origin
+through a Playwright route rather than injected as an inline script (which the CSP would block).
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+
+from .factories import PASSWORD
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+AXE = Path(__file__).parent / "vendor" / "axe-core-4.14.1" / "axe.min.js"
+AXE_URL = "/__browser-tests__/axe.min.js"  # same origin as the pages, so CSP 'self' allows it
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+TIMEOUT_MS = 10_000
+
+
+@pytest.fixture(scope="session")
+def browser():
+    # Playwright's sync API runs an asyncio loop in this thread; Django would then refuse ORM
+    # calls made by the tests themselves (fixtures, refresh_from_db) as "async unsafe".
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield chromium
+            chromium.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def page(browser, live_server, transactional_db):
+    """A page in a new browser context against the live server. Relative URLs work in goto().
+    The test fails if the page logs an error to the console (a CSP violation, a failed script)
+    or throws an uncaught exception."""
+    context = browser.new_context(
+        base_url=live_server.url, locale="nb-NO", timezone_id="Europe/Oslo", accept_downloads=True
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    expect.set_options(timeout=TIMEOUT_MS)
+    context.route(
+        f"**{AXE_URL}",
+        lambda route: route.fulfill(path=AXE, content_type="text/javascript; charset=utf-8"),
+    )
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda msg: errors.append(f"console: {msg.text}") if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(f"uncaught: {exc}"))
+    yield page
+    context.close()
+    assert not errors, "The browser reported errors:\n" + "\n".join(errors)
+
+
+def assert_accessible(page: Page) -> None:
+    """Run axe-core's WCAG 2.0/2.1 A and AA rules on the page as it is now."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(url=AXE_URL)
+    results = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
+    )
+    violations = results["violations"]
+    assert violations == [], _describe(page, violations)
+
+
+def _describe(page: Page, violations) -> str:
+    lines = [f"{len(violations)} accessibility violation(s) on {page.url}:"]
+    for violation in violations:
+        lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
+        lines.append(f"  {violation['helpUrl']}")
+        for node in violation["nodes"]:
+            lines.append(f"    at {node['target']}: {node['failureSummary']}".replace("\n", " "))
+    return "\n".join(lines)
+
+
+def log_in(page: Page, username: str, password: str = PASSWORD) -> None:
+    """Log in through the real login form and land on the project list."""
+    page.goto("/accounts/login/")
+    page.get_by_label("Brukernavn").fill(username)
+    page.get_by_label("Passord", exact=True).fill(password)
+    page.get_by_role("button", name="Logg inn").click()
+    expect(page.get_by_role("heading", level=1, name="Prosjekter")).to_be_visible()
