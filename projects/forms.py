@@ -1,6 +1,7 @@
 from dataclasses import dataclass
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -186,3 +187,48 @@ class MembershipForm(forms.ModelForm):
 
     def validate_unique(self):
         pass  # the service checks duplicates, with the project it knows
+
+
+class ProjectCreateForm(forms.ModelForm):
+    """A new project in one of the user's organisations; the user becomes its leader."""
+
+    owner = OrganisationUserChoiceField(queryset=None, label=_("Prosjekteier"))
+
+    class Meta:
+        model = Project
+        fields = [
+            "organisation",
+            "name",
+            "code",
+            "owner",
+            "owner_title",
+            "start_date",
+            "last_delivery_date",
+        ]
+        widgets = {"start_date": DATE_WIDGET, "last_delivery_date": DATE_WIDGET}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        organisations = user.organisations.order_by("name")
+        self.fields["organisation"].queryset = organisations
+        self.fields["organisation"].empty_label = None
+        self.fields["owner"].queryset = (
+            get_user_model()
+            .objects.filter(organisations__in=organisations)
+            .distinct()
+            .order_by("first_name", "last_name")
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        organisation, owner = cleaned.get("organisation"), cleaned.get("owner")
+        if organisation and owner and not organisation.members.filter(pk=owner.pk).exists():
+            self.add_error(
+                "owner", _("Prosjekteieren må høre til %(org)s.") % {"org": organisation}
+            )
+        start, end = cleaned.get("start_date"), cleaned.get("last_delivery_date")
+        if start and end and end < start:
+            self.add_error(
+                "last_delivery_date", _("Siste leveransedato kan ikke være før startdatoen.")
+            )
+        return cleaned

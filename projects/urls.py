@@ -6,6 +6,7 @@ app_name = "projects"
 
 urlpatterns = [
     path("", views.project_list, name="list"),
+    path("nytt/", views.project_create, name="create"),
     path("<int:project_pk>/mandat/", views.mandate, name="mandate"),
     path("<int:project_pk>/mandat/beslutt/", views.decide_mandate, name="decide_mandate"),
     path("<int:project_pk>/mandat/<slug:slug>/", views.mandate_section, name="mandate_section"),

@@ -3,7 +3,7 @@
 from itertools import groupby
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,6 +19,7 @@ from .forms import (
     MembershipForm,
     PhaseForm,
     ProjectBasicsForm,
+    ProjectCreateForm,
     SolutionOptionForm,
     WorkstreamForm,
     add_service_errors,
@@ -41,7 +42,29 @@ def project_list(request):
         .select_related("organisation", "owner", "leader")
         .order_by("organisation__name", "name")
     )
-    return render(request, "projects/project_list.html", {"projects": projects})
+    can_create = request.user.organisations.exists()
+    return render(
+        request, "projects/project_list.html", {"projects": projects, "can_create": can_create}
+    )
+
+
+def project_create(request):
+    """Any member of an organisation may start a project there, and leads it."""
+    if not request.user.organisations.exists():
+        raise PermissionDenied
+    form = ProjectCreateForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            project = services.create_project(leader=request.user, by=request.user, **data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("Prosjektet er opprettet. Skriv mandatet, seksjon for seksjon.")
+            )
+            return redirect("projects:mandate", project.pk)
+    return render(request, "projects/project_create.html", {"form": form})
 
 
 # --- The mandate, section by section ------------------------------------------------------------

@@ -432,3 +432,52 @@ def test_another_organisations_ids_give_404_and_change_nothing(client, project, 
 def test_the_unknown_section_is_404(client, project, leader):
     client.force_login(leader)
     assert client.get(section_url(project, "finnes-ikke")).status_code == 404
+
+
+def test_a_member_of_the_organisation_starts_a_project_and_leads_it(
+    client, organisation, owner, leader
+):
+    client.force_login(leader)
+    assert client.get(reverse("projects:create")).status_code == 200
+    response = client.post(
+        reverse("projects:create"),
+        {
+            "organisation": organisation.pk,
+            "name": "Ny helse- og omsorgsstruktur",
+            "code": "HO-2027",
+            "owner": owner.pk,
+            "owner_title": "Kommunedirektør",
+            "start_date": "2027-01-04",
+            "last_delivery_date": "2027-12-01",
+        },
+    )
+    project = Project.objects.get(code="HO-2027")
+    assert response["Location"] == reverse("projects:mandate", args=[project.pk])
+    assert (project.leader, project.owner) == (leader, owner)
+    assert set(project.memberships.values_list("user__username", "role")) == {
+        ("leder", "leader"),
+        ("eier", "owner"),
+    }
+    assert client.get(reverse("projects:mandate", args=[project.pk])).status_code == 200
+
+
+def test_a_project_cannot_be_started_in_another_organisation(
+    client, organisation, leader, outsider, other_organisation
+):
+    client.force_login(leader)
+    response = client.post(
+        reverse("projects:create"),
+        {
+            "organisation": other_organisation.pk,
+            "name": "Kapret",
+            "code": "K",
+            "owner": outsider.pk,
+            "start_date": "2027-01-04",
+        },
+    )
+    assert response.status_code == 200
+    assert (
+        "Velg et gyldig valg" in response.content.decode()
+        or "Velg et gyldig alternativ" in response.content.decode()
+    )
+    assert not Project.objects.filter(code="K").exists()

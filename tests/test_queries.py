@@ -44,8 +44,8 @@ def build(n_projects):
 # Every page: session, user, and at the end the session saved again (savepoint, update, release)
 # because sessions end after 30 idle minutes (SESSION_SAVE_EVERY_REQUEST).
 REQUEST = 5
-# + the projects, with organisation, owner and leader joined
-PROJECT_LIST_QUERIES = REQUEST + 1
+# + the projects, with organisation, owner and leader joined; may the user start a project
+PROJECT_LIST_QUERIES = REQUEST + 2
 # + project, permissions, goals, benefits, phases, workstreams (+lead), options, versions
 MANDATE_QUERIES = REQUEST + 8
 # + project, permissions, workstreams, memberships, phases, latest version

@@ -39,7 +39,9 @@ def read_urls(project):
         edit_urls.append(reverse("projects:phase_edit", args=[project.pk, phase.pk]))
     option = workstream and workstream.options.first()
     if option:
-        edit_urls.append(reverse("projects:option_edit", args=[project.pk, workstream.pk, option.pk]))
+        edit_urls.append(
+            reverse("projects:option_edit", args=[project.pk, workstream.pk, option.pk])
+        )
     return urls, edit_urls
 
 
@@ -76,12 +78,24 @@ def test_posts_by_those_who_may_not_are_refused_and_change_nothing(client, demo,
     status = 404 if username in NOT_MEMBERS else 403
     workstream = project.workstreams.first()
     posts = [
-        (reverse("projects:mandate_section", args=[project.pk, "bakgrunn"]), {"bakgrunn-background": "Kapret"}),
+        (
+            reverse("projects:mandate_section", args=[project.pk, "bakgrunn"]),
+            {"bakgrunn-background": "Kapret"},
+        ),
         (reverse("projects:decide_mandate", args=[project.pk]), {}),
-        (reverse("projects:phases", args=[project.pk]), {"ny-order": "9", "ny-name": "Kapret fase"}),
+        (
+            reverse("projects:phases", args=[project.pk]),
+            {"ny-order": "9", "ny-name": "Kapret fase"},
+        ),
         (reverse("projects:phase_delete", args=[project.pk, project.phases.first().pk]), {}),
-        (reverse("projects:workstream", args=[project.pk, workstream.pk]), {"name": "Kapret", "order": "1"}),
-        (reverse("projects:option_add", args=[project.pk, workstream.pk]), {"forslag-title": "Kapret"}),
+        (
+            reverse("projects:workstream", args=[project.pk, workstream.pk]),
+            {"name": "Kapret", "order": "1"},
+        ),
+        (
+            reverse("projects:option_add", args=[project.pk, workstream.pk]),
+            {"forslag-title": "Kapret"},
+        ),
         (reverse("projects:members", args=[project.pk]), {"user": "1", "role": "owner"}),
         (reverse("projects:member_remove", args=[project.pk, project.memberships.first().pk]), {}),
     ]
