@@ -147,7 +147,9 @@ class WorkstreamForm(forms.ModelForm):
     lead = OrganisationUserChoiceField(
         queryset=None, required=False, label=_("Leder for arbeidsstrømmen")
     )
-    members = OrganisationUsersChoiceField(queryset=None, required=False, label=_("Medlemmer"))
+    members = OrganisationUsersChoiceField(
+        queryset=None, required=False, label=_("Medlemmer"), widget=forms.CheckboxSelectMultiple
+    )
 
     class Meta:
         model = Workstream

@@ -4,7 +4,7 @@ from django import template
 
 register = template.Library()
 
-INPUT_CLASSES = {"checkbox": "ds-checkbox", "radioselect": "", "checkboxselectmultiple": ""}
+INPUT_CLASSES = {"radioselect": "", "checkboxselectmultiple": ""}
 
 
 @register.filter
