@@ -4,6 +4,7 @@ from itertools import groupby
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -36,16 +37,24 @@ from .permissions import (
 )
 
 
+PROJECTS_PER_PAGE = 50
+
+
 def project_list(request):
     projects = (
         Project.objects.visible_to(request.user)
         .select_related("organisation", "owner", "leader")
+        # The list never shows the mandate's long texts: leave them in the database.
+        .defer("background", "purpose", "constraints", "obligations", "quality_requirements")
         .order_by("organisation__name", "name")
     )
-    can_create = request.user.organisations.exists()
-    return render(
-        request, "projects/project_list.html", {"projects": projects, "can_create": can_create}
-    )
+    page = Paginator(projects, PROJECTS_PER_PAGE).get_page(request.GET.get("side"))
+    context = {
+        "projects": page.object_list,
+        "page": page,
+        "can_create": request.user.organisations.exists(),
+    }
+    return render(request, "projects/project_list.html", context)
 
 
 def project_create(request):

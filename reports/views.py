@@ -7,13 +7,15 @@ from projects.models import MandateVersion, Membership, Project, Workstream
 from projects.permissions import project_view
 from projects.services import mandate_snapshot
 
-from .documents import mandate_context, mandate_pdf_filename, render_pdf, store_mandate_version_pdf
+from .documents import mandate_context, mandate_pdf_filename, render_pdf
 
 
 @project_view()
 def overview(request, project):
     workstreams = list(project.workstreams.all())
-    roles = Counter(Membership.objects.filter(project=project).values_list("role", flat=True))
+    roles = Counter(
+        Membership.objects.filter(project=project).order_by().values_list("role", flat=True)
+    )
     context = {
         "project": project,
         "phases": project.phases.all(),
@@ -44,13 +46,20 @@ def mandate_pdf(request, project):
 
 @project_view()
 def mandate_version_pdf(request, project, number):
-    version = get_object_or_404(MandateVersion, project=project, number=number)
-    if not version.pdf:
-        # The task that renders it has not run yet (or the broker is down): render it now, once.
-        version = store_mandate_version_pdf(version.pk)
-    return FileResponse(
-        version.pdf.open("rb"),
-        as_attachment=True,
-        filename=mandate_pdf_filename(version.snapshot, version),
-        content_type="application/pdf",
+    version = get_object_or_404(
+        MandateVersion.objects.select_related("decided_by"), project=project, number=number
     )
+    filename = mandate_pdf_filename(version.snapshot, version)
+    if version.pdf:
+        return FileResponse(
+            version.pdf.open("rb"),
+            as_attachment=True,
+            filename=filename,
+            content_type="application/pdf",
+        )
+    # The task that stores it has not run yet (it is queued when the mandate is decided). Render
+    # the same frozen snapshot now, without writing: a GET never changes data.
+    pdf = render_pdf("reports/pdf/mandate.html", mandate_context(version.snapshot, version=version))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

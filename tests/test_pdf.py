@@ -160,9 +160,12 @@ def test_the_current_pdf_of_a_decided_mandate_is_the_stored_version(client, writ
     response = client.get(reverse("reports:mandate_pdf", args=[written_project.pk]))
     assert response.status_code == 302
     assert response["Location"].endswith("/mandat/v1.pdf")
-    # The version was not rendered yet (no commit in this test): it is rendered on first download.
+    # The task that stores it has not run (no commit in this test): the download renders the frozen
+    # snapshot without writing anything, since a GET never changes data.
     response = client.get(response["Location"])
-    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    assert response.content.startswith(b"%PDF")
+    assert "Versjon 1, besluttet" in pdf_text(response.content)[1]
+    assert not MandateVersion.objects.get(project=written_project).pdf
 
 
 def test_an_unknown_version_is_404(client, written_project, leader):
