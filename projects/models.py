@@ -183,7 +183,7 @@ class Benefit(models.Model):
     title = models.CharField(_("gevinst"), max_length=300)
     indicator = models.CharField(_("indikator"), max_length=300, blank=True)
     baseline = models.CharField(_("nullpunkt"), max_length=100, blank=True)
-    target = models.CharField(_("mål"), max_length=100, blank=True)
+    target = models.CharField(_("målverdi"), max_length=100, blank=True)
     unit = models.CharField(_("enhet"), max_length=50, blank=True)
     owner = models.CharField(_("gevinsteier"), max_length=150, blank=True)
     history = HistoricalRecords()

@@ -2,11 +2,13 @@
 checks its rules and leaves history (simple-history records the request's user, or the user
 given to accounts.history.acting_as)."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.history import acting_as
 
@@ -27,6 +29,14 @@ from .signals import mandate_decided
 MIN_OPTIONS, MAX_OPTIONS = 2, 4
 
 
+def _reason(message, **params) -> str:
+    """A change-log entry is stored in the product's own language (Bokmål), whatever the editor's
+    language, and translated when it is shown."""
+    with translation.override(settings.LANGUAGE_CODE):
+        text = str(message)
+    return text % params if params else text
+
+
 # --- Projects and members ------------------------------------------------------------------
 
 
@@ -43,7 +53,7 @@ def create_project(*, organisation, name, code, owner, leader, start_date, by, *
             **fields,
         )
         project.full_clean()
-        project._change_reason = _("Prosjektet opprettet")
+        project._change_reason = _reason(gettext_noop("Prosjektet opprettet"))
         project.save()
         add_member(project=project, user=owner, role=Membership.Role.OWNER, by=by)
         add_member(project=project, user=leader, role=Membership.Role.LEADER, by=by)
@@ -118,7 +128,7 @@ def sync_permissions(*, project, user) -> None:
 
 def _mark_mandate_changed(project, reason, fields=()):
     project.mandate_state = Project.MandateState.DRAFT
-    project._change_reason = reason
+    project._change_reason = _reason(reason)
     project.full_clean()
     project.save(update_fields=[*fields, "mandate_state", "updated_at"])
 
@@ -146,15 +156,15 @@ def replace_goals(*, project, kind, texts: list[str], section: str, by) -> None:
             if goal.text != text:
                 goal.text = text
                 goal.full_clean()
-                goal._change_reason = section
+                goal._change_reason = _reason(section)
                 goal.save(update_fields=["text"])
         for order, text in enumerate(texts[len(current) :], start=len(current) + 1):
             goal = Goal(project=project, kind=kind, order=order, text=text)
             goal.full_clean()
-            goal._change_reason = section
+            goal._change_reason = _reason(section)
             goal.save()
         for goal in current[len(texts) :]:
-            goal._change_reason = section
+            goal._change_reason = _reason(section)
             goal.delete()
         _mark_mandate_changed(project, section)
 
@@ -176,17 +186,17 @@ def replace_benefits(*, project, rows: list[dict], section: str, by) -> None:
                 for f in changed:
                     setattr(benefit, f, row.get(f, ""))
                 benefit.full_clean()
-                benefit._change_reason = section
+                benefit._change_reason = _reason(section)
                 benefit.save(update_fields=changed)
         for order, row in enumerate(rows[len(current) :], start=len(current) + 1):
             benefit = Benefit(
                 project=project, order=order, **{f: row.get(f, "") for f in BENEFIT_FIELDS}
             )
             benefit.full_clean()
-            benefit._change_reason = section
+            benefit._change_reason = _reason(section)
             benefit.save()
         for benefit in current[len(rows) :]:
-            benefit._change_reason = section
+            benefit._change_reason = _reason(section)
             benefit.delete()
         _mark_mandate_changed(project, section)
 
@@ -194,6 +204,11 @@ def replace_benefits(*, project, rows: list[dict], section: str, by) -> None:
 def mandate_snapshot(project) -> dict:
     """What the mandate says now, as plain data: frozen into a MandateVersion when decided, and
     the input of the mandate document (reports.documents)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _snapshot(project)
+
+
+def _snapshot(project) -> dict:
     goals = list(project.goals.order_by("kind", "order"))
     workstreams = project.workstreams.select_related("lead").prefetch_related("options")
     return {
@@ -263,7 +278,9 @@ def decide_mandate(*, project, by) -> MandateVersion:
             decided_at=timezone.now(),
         )
         project.mandate_state = Project.MandateState.DECIDED
-        project._change_reason = _("Mandatet besluttet (versjon %(n)s)") % {"n": number}
+        project._change_reason = _reason(
+            gettext_noop("Mandatet besluttet (versjon %(n)s)"), n=number
+        )
         project.save(update_fields=["mandate_state", "updated_at"])
     transaction.on_commit(lambda: mandate_decided.send(sender=MandateVersion, version=version))
     return version
@@ -276,7 +293,7 @@ def decide_mandate(*, project, by) -> MandateVersion:
 def save_phase(*, phase: Phase, by) -> Phase:
     with acting_as(by):
         phase.full_clean()
-        phase._change_reason = _("Faser")
+        phase._change_reason = _reason(gettext_noop("Faser"))
         phase.save()
     return phase
 
@@ -284,7 +301,7 @@ def save_phase(*, phase: Phase, by) -> Phase:
 @transaction.atomic
 def delete_phase(*, phase: Phase, by) -> None:
     with acting_as(by):
-        phase._change_reason = _("Faser")
+        phase._change_reason = _reason(gettext_noop("Faser"))
         phase.delete()
 
 
@@ -323,7 +340,7 @@ def save_workstream(*, workstream: Workstream, members=None, by) -> Workstream:
         elif workstream.status == Workstream.Status.READY:
             check_ready_for_decision([])
         workstream.full_clean()
-        workstream._change_reason = _("Arbeidsstrømmer")
+        workstream._change_reason = _reason(gettext_noop("Arbeidsstrømmer"))
         workstream.save()
         if members is not None:
             workstream.members.set(members)
@@ -335,7 +352,7 @@ def save_option(*, option: SolutionOption, by) -> SolutionOption:
     workstream = Workstream.objects.select_for_update().get(pk=option.workstream_id)
     with acting_as(by):
         option.full_clean()
-        option._change_reason = _("Løsningsforslag")
+        option._change_reason = _reason(gettext_noop("Løsningsforslag"))
         option.save()
         _recheck_ready(workstream)
     return option
@@ -345,7 +362,7 @@ def save_option(*, option: SolutionOption, by) -> SolutionOption:
 def delete_option(*, option: SolutionOption, by) -> None:
     workstream = Workstream.objects.select_for_update().get(pk=option.workstream_id)
     with acting_as(by):
-        option._change_reason = _("Løsningsforslag")
+        option._change_reason = _reason(gettext_noop("Løsningsforslag"))
         option.delete()
         _recheck_ready(workstream)
 

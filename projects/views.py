@@ -36,7 +36,6 @@ from .permissions import (
     require,
 )
 
-
 PROJECTS_PER_PAGE = 50
 
 
@@ -106,19 +105,19 @@ def _save_section(section, project, form, user):
     if section.kind in ("basics", "text"):
         values = {name: form.cleaned_data[name] for name in form.Meta.fields}
         services.update_mandate_fields(
-            project=project, values=values, section=str(section.title), by=user
+            project=project, values=values, section=section.title, by=user
         )
     elif section.kind == "goals":
         services.replace_goals(
             project=project,
             kind=section.field,
             texts=form.cleaned_data["goals"],
-            section=str(section.title),
+            section=section.title,
             by=user,
         )
     else:
         rows = [f.cleaned_data for f in form.forms if f.cleaned_data]
-        services.replace_benefits(project=project, rows=rows, section=str(section.title), by=user)
+        services.replace_benefits(project=project, rows=rows, section=section.title, by=user)
 
 
 @project_view()
@@ -208,7 +207,9 @@ def _history_rows(project):
                 {
                     "date": record.history_date,
                     "user": record.history_user,
-                    "section": record.history_change_reason or default_section,
+                    "section": _(record.history_change_reason)
+                    if record.history_change_reason
+                    else default_section,
                     "type": record.history_type,
                 }
             )

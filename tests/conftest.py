@@ -53,3 +53,9 @@ def steering(member_with_role):
 @pytest.fixture
 def outsider(other_organisation):
     return UserFactory(username="utenfor", organisations=[other_organisation])
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Stored PDFs go to a directory of the test's own."""
+    settings.MEDIA_ROOT = tmp_path
