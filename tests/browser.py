@@ -1,5 +1,8 @@
 """Playwright fixtures and helpers for the browser tests (tests/test_browser.py).
 
+The fixtures are `browser` and `page`; a test module imports browser_fixture and page_fixture
+to use them (the names differ so that the import does not shadow the test's arguments).
+
 One Chromium per session, a fresh context (cookies, storage) per test. The pages run under the
 product's real Content Security Policy, so axe-core is served from the live server's own origin
 through a Playwright route rather than injected as an inline script (which the CSP would block).
@@ -29,10 +32,11 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 TIMEOUT_MS = 10_000
 
 
-@pytest.fixture(scope="session")
-def browser():
-    # Playwright's sync API runs an asyncio loop in this thread; Django would then refuse ORM
-    # calls made by the tests themselves (fixtures, refresh_from_db) as "async unsafe".
+@pytest.fixture(name="browser", scope="session")
+def browser_fixture():
+    # Playwright's sync API runs an asyncio loop in this thread for as long as the browser lives;
+    # Django would then refuse ORM calls made in the test thread (fixtures, refresh_from_db, and
+    # any test that runs later in the session) as "async unsafe".
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:
@@ -47,8 +51,8 @@ def browser():
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
-@pytest.fixture
-def page(browser, live_server, transactional_db):
+@pytest.fixture(name="page")
+def page_fixture(browser, live_server, transactional_db):
     """A page in a new browser context against the live server. Relative URLs work in goto().
     The test fails if the page logs an error to the console (a CSP violation, a failed script)
     or throws an uncaught exception."""
@@ -63,7 +67,10 @@ def page(browser, live_server, transactional_db):
     )
     page = context.new_page()
     errors = []
-    page.on("console", lambda msg: errors.append(f"console: {msg.text}") if msg.type == "error" else None)
+    page.on(
+        "console",
+        lambda msg: errors.append(f"console: {msg.text}") if msg.type == "error" else None,
+    )
     page.on("pageerror", lambda exc: errors.append(f"uncaught: {exc}"))
     yield page
     context.close()
@@ -89,6 +96,13 @@ def _describe(page: Page, violations) -> str:
         for node in violation["nodes"]:
             lines.append(f"    at {node['target']}: {node['failureSummary']}".replace("\n", " "))
     return "\n".join(lines)
+
+
+def wait_for_htmx(page: Page) -> None:
+    """Wait until no htmx request, swap or settle is under way. htmx focuses an [autofocus]
+    element in swapped content only when it settles, a moment after the swap."""
+    busy = page.locator(".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added")
+    expect(busy).to_have_count(0)  # (page.wait_for_function would eval(), which the CSP blocks)
 
 
 def log_in(page: Page, username: str, password: str = PASSWORD) -> None:

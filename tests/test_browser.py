@@ -11,7 +11,13 @@ from playwright.sync_api import Page, expect
 
 from projects.models import Goal
 
-from .browser import assert_accessible, browser, log_in, page  # noqa: F401 (fixtures)
+from .browser import (  # noqa: F401 (browser_fixture, page_fixture)
+    assert_accessible,
+    browser_fixture,
+    log_in,
+    page_fixture,
+    wait_for_htmx,
+)
 from .factories import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -37,6 +43,7 @@ def edit_section(page: Page, slug: str, title: str):
     section = page.locator(f"section#{slug}")
     section.get_by_role("link", name=f"Rediger {title.lower()}").click()
     expect(section.get_by_role("button", name="Lagre")).to_be_visible()
+    wait_for_htmx(page)
     return section
 
 
@@ -96,7 +103,7 @@ def test_the_leader_writes_the_mandate_and_downloads_it(page: Page, live_server,
     expect(page).to_have_url(mandate_url)
     assert_accessible(page)
     project.refresh_from_db()
-    assert project.background.replace("\r\n", "\n") == BACKGROUND
+    assert project.background == BACKGROUND
 
     # Still there after a reload, and the "saved" note is gone.
     page.reload()
@@ -132,9 +139,14 @@ def test_result_goals_are_written_one_per_line_and_shown_as_an_ordered_list(
     expect(goals.get_by_role("status")).to_have_text("Lagret.")
     expect(goals.locator("ol > li")).to_have_text(RESULT_GOALS)
     assert_accessible(page)
-    assert list(
-        project.goals.filter(kind=Goal.Kind.RESULT).order_by("order").values_list("text", flat=True)
-    ) == RESULT_GOALS
+    assert (
+        list(
+            project.goals.filter(kind=Goal.Kind.RESULT)
+            .order_by("order")
+            .values_list("text", flat=True)
+        )
+        == RESULT_GOALS
+    )
 
     # Editing again starts from the saved goals, one per line.
     edit_section(page, "resultatmal", "Resultatmål")
@@ -145,6 +157,44 @@ def test_result_goals_are_written_one_per_line_and_shown_as_an_ordered_list(
 
     page.reload()
     expect(goals.locator("ol > li")).to_have_text(RESULT_GOALS)
+
+
+def test_a_section_is_edited_in_place_with_the_keyboard(page: Page, live_server, project, leader):
+    """After each htmx swap focus stays in the swapped section, never on <body>: in the form's
+    field when it opens, on the section's heading when it is saved or cancelled."""
+    log_in(page, "leder")
+    page.goto(f"/prosjekter/{project.pk}/mandat/")
+    section = page.locator("section#hensikt")
+    heading = section.get_by_role("heading", level=2, name="Hensikt og kort beskrivelse")
+
+    section.get_by_role("link", name="Rediger hensikt og kort beskrivelse").focus()
+    page.keyboard.press("Enter")
+    textarea = section.get_by_role("textbox", name="Hensikt og kort beskrivelse")
+    expect(textarea).to_be_focused()
+    wait_for_htmx(page)
+    page.keyboard.type("Færre ledernivåer og én dør inn for innbyggerne.")
+    page.keyboard.press("Tab")
+    expect(section.get_by_role("button", name="Lagre")).to_be_focused()
+    page.keyboard.press("Enter")
+
+    expect(section.get_by_role("status")).to_have_text("Lagret.")
+    expect(section).to_contain_text("Færre ledernivåer og én dør inn for innbyggerne.")
+    expect(heading).to_be_focused()
+    wait_for_htmx(page)
+    page.keyboard.press("Tab")
+    edit = section.get_by_role("link", name="Rediger hensikt og kort beskrivelse")
+    expect(edit).to_be_focused()
+
+    # Cancelling puts focus back on the heading too, and changes nothing.
+    page.keyboard.press("Enter")
+    expect(section.get_by_role("textbox")).to_be_focused()
+    wait_for_htmx(page)
+    section.get_by_role("link", name="Avbryt").focus()
+    page.keyboard.press("Enter")
+    expect(edit).to_be_visible()
+    expect(heading).to_be_focused()
+    wait_for_htmx(page)
+    expect(section).to_contain_text("Færre ledernivåer og én dør inn for innbyggerne.")
 
 
 def test_the_project_pages_are_accessible(page: Page, live_server, project, leader, steering):
@@ -173,6 +223,12 @@ def test_the_project_pages_are_accessible(page: Page, live_server, project, lead
     entry = page.get_by_role("row").filter(has_text="Bakgrunn")
     expect(entry).to_contain_text(str(leader))
 
+    # The form for starting a new project, reached from the project list.
+    page.get_by_role("navigation", name="Hovedmeny").get_by_role("link", name="Prosjekter").click()
+    page.get_by_role("link", name="Nytt prosjekt").click()
+    expect(page.get_by_role("heading", level=1, name="Nytt prosjekt")).to_be_visible()
+    assert_accessible(page)
+
 
 def test_the_login_form_works_with_the_keyboard(page: Page, live_server, leader):
     page.goto("/accounts/login/")
@@ -181,7 +237,9 @@ def test_the_login_form_works_with_the_keyboard(page: Page, live_server, leader)
     expect(username).to_be_focused()  # autofocus
 
     # From the top of the document, the first Tab stop is the skip link, shown while focused.
-    page.evaluate("() => { document.documentElement.tabIndex = -1; document.documentElement.focus(); }")
+    page.evaluate(
+        "() => { document.documentElement.tabIndex = -1; document.documentElement.focus(); }"
+    )
     page.keyboard.press("Tab")
     skip_link = page.get_by_role("link", name="Hopp til hovedinnhold")
     expect(skip_link).to_be_focused()

@@ -12,9 +12,5 @@ document.addEventListener("htmx:afterSwap", (event) => {
     field.focus();
     return;
   }
-  const heading = swapped.querySelector("h2");
-  if (heading) {
-    heading.setAttribute("tabindex", "-1");
-    heading.focus();
-  }
+  swapped.querySelector("h2")?.focus();
 });
