@@ -21,19 +21,27 @@ class OrganisationAdmin(SimpleHistoryAdmin):
     filter_horizontal = ("members",)
 
 
-class GoalInline(admin.TabularInline):
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class GoalInline(ReadOnlyInline):
     model = Goal
-    extra = 0
 
 
-class BenefitInline(admin.TabularInline):
+class BenefitInline(ReadOnlyInline):
     model = Benefit
-    extra = 0
 
 
-class PhaseInline(admin.TabularInline):
+class PhaseInline(ReadOnlyInline):
     model = Phase
-    extra = 0
 
 
 @admin.register(Project)
@@ -42,10 +50,19 @@ class ProjectAdmin(SimpleHistoryAdmin):
     list_filter = ("status", "organisation")
     search_fields = ("name", "code")
     list_select_related = ("organisation", "owner", "leader")
+    # The mandate, its goals, benefits and phases are edited in the product, where the services
+    # keep its versions and change log; here they are for reading.
     inlines = [GoalInline, BenefitInline, PhaseInline]
-    # Memberships are edited in the product (or below), never as raw guardian rows: the
-    # membership service keeps permissions in step.
-    readonly_fields = ("mandate_state",)
+    readonly_fields = (
+        "mandate_state",
+        "owner",
+        "leader",
+        "background",
+        "purpose",
+        "constraints",
+        "obligations",
+        "quality_requirements",
+    )
 
 
 @admin.register(Membership)
@@ -54,16 +71,20 @@ class MembershipAdmin(SimpleHistoryAdmin):
     list_filter = ("role",)
     list_select_related = ("project", "user")
 
+    # Memberships change only through projects.services, which keeps the guardian permissions
+    # in step: never here.
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False
 
-class SolutionOptionInline(admin.StackedInline):
+
+class SolutionOptionInline(ReadOnlyInline):
     model = SolutionOption
-    extra = 0
 
 
 @admin.register(Workstream)
@@ -71,6 +92,7 @@ class WorkstreamAdmin(SimpleHistoryAdmin):
     list_display = ("name", "project", "status")
     list_select_related = ("project",)
     inlines = [SolutionOptionInline]
+    readonly_fields = ("status",)
 
 
 @admin.register(MandateVersion)

@@ -60,8 +60,40 @@ def create_project(*, organisation, name, code, owner, leader, start_date, by, *
     return project
 
 
+def _check_may_change_role(project, role, by) -> None:
+    """Who is project owner is the owner's decision: a leader may manage members, but may not make
+    anyone (themselves included) owner, nor remove an owner."""
+    if role != Membership.Role.OWNER:
+        return
+    owners = Membership.objects.filter(project=project, role=Membership.Role.OWNER)
+    if owners.exists() and not owners.filter(user=by).exists():
+        raise ValidationError(
+            {"role": _("Bare prosjekteieren kan endre hvem som er prosjekteier.")}
+        )
+
+
+def _sync_owner_and_leader(project) -> None:
+    """Project.owner and Project.leader name the first member holding each role, so that the
+    mandate always names someone who has the role."""
+    changed = []
+    for field, role in (("owner", Membership.Role.OWNER), ("leader", Membership.Role.LEADER)):
+        first = (
+            Membership.objects.filter(project=project, role=role)
+            .order_by("created_at", "pk")
+            .first()
+        )
+        if first and getattr(project, f"{field}_id") != first.user_id:
+            setattr(project, field, first.user)
+            changed.append(field)
+    if changed:
+        _mark_mandate_changed(project, gettext_noop("Medlemmer"), fields=changed)
+
+
 @transaction.atomic
 def add_member(*, project, user, role, by, union_name="") -> Membership:
+    # One change to a project's members at a time: a double submit gets a clear message, not an
+    # IntegrityError.
+    project = Project.objects.select_for_update().select_related("organisation").get(pk=project.pk)
     if not project.organisation.members.filter(pk=user.pk).exists():
         raise ValidationError(
             {
@@ -71,11 +103,13 @@ def add_member(*, project, user, role, by, union_name="") -> Membership:
         )
     if Membership.objects.filter(project=project, user=user, role=role).exists():
         raise ValidationError({"role": _("Brukeren har allerede denne rollen i prosjektet.")})
+    _check_may_change_role(project, role, by)
     with acting_as(by):
         membership = Membership(project=project, user=user, role=role, union_name=union_name)
         membership.full_clean()
         membership.save()
-    sync_permissions(project=project, user=user)
+        sync_permissions(project=project, user=user)
+        _sync_owner_and_leader(project)
     return membership
 
 
@@ -91,9 +125,14 @@ def remove_member(*, membership, by) -> None:
                 _("Prosjektet må ha minst én %(role)s.")
                 % {"role": membership.get_role_display().lower()}
             )
+    try:
+        _check_may_change_role(project, membership.role, by)
+    except ValidationError as error:
+        raise ValidationError(error.message_dict["role"]) from None
     with acting_as(by):
         membership.delete()
-    sync_permissions(project=project, user=membership.user)
+        sync_permissions(project=project, user=membership.user)
+        _sync_owner_and_leader(project)
 
 
 def sync_permissions(*, project, user) -> None:
@@ -126,6 +165,11 @@ def sync_permissions(*, project, user) -> None:
 # --- The mandate -------------------------------------------------------------------------------
 
 
+# Fields of the project that are not part of the mandate: changing them leaves a decided mandate
+# decided.
+NOT_MANDATE_FIELDS = {"status"}
+
+
 def _mark_mandate_changed(project, reason, fields=()):
     project.mandate_state = Project.MandateState.DRAFT
     project._change_reason = _reason(reason)
@@ -135,11 +179,20 @@ def _mark_mandate_changed(project, reason, fields=()):
 
 @transaction.atomic
 def update_mandate_fields(*, project, values: dict, section: str, by) -> Project:
-    """Save some of the project's own mandate fields as one change in the change log."""
+    """Save some of the project's own mandate fields as one change in the change log. Saving what
+    is already there changes nothing, and a decided mandate stays decided."""
+    changed = [name for name, value in values.items() if getattr(project, name) != value]
+    if not changed:
+        return project
     with acting_as(by):
-        for name, value in values.items():
-            setattr(project, name, value)
-        _mark_mandate_changed(project, section, fields=list(values))
+        for name in changed:
+            setattr(project, name, values[name])
+        if set(changed) <= NOT_MANDATE_FIELDS:
+            project._change_reason = _reason(section)
+            project.full_clean()
+            project.save(update_fields=[*changed, "updated_at"])
+        else:
+            _mark_mandate_changed(project, section, fields=changed)
     return project
 
 
@@ -152,6 +205,8 @@ def replace_goals(*, project, kind, texts: list[str], section: str, by) -> None:
         current = list(
             Goal.objects.select_for_update().filter(project=project, kind=kind).order_by("order")
         )
+        if [g.text for g in current] == texts:
+            return
         for goal, text in zip(current, texts, strict=False):
             if goal.text != text:
                 goal.text = text
@@ -180,6 +235,10 @@ def replace_benefits(*, project, rows: list[dict], section: str, by) -> None:
         current = list(
             Benefit.objects.select_for_update().filter(project=project).order_by("order")
         )
+        if [[getattr(b, f) for f in BENEFIT_FIELDS] for b in current] == [
+            [row.get(f, "") for f in BENEFIT_FIELDS] for row in rows
+        ]:
+            return
         for benefit, row in zip(current, rows, strict=False):
             changed = [f for f in BENEFIT_FIELDS if getattr(benefit, f) != row.get(f, "")]
             if changed:
@@ -282,11 +341,21 @@ def decide_mandate(*, project, by) -> MandateVersion:
             gettext_noop("Mandatet besluttet (versjon %(n)s)"), n=number
         )
         project.save(update_fields=["mandate_state", "updated_at"])
-    transaction.on_commit(lambda: mandate_decided.send(sender=MandateVersion, version=version))
+    # robust: the decision stands even if a listener (the PDF rendering, when tasks run eagerly)
+    # fails; the version's PDF is then rendered on download.
+    transaction.on_commit(
+        lambda: mandate_decided.send(sender=MandateVersion, version=version), robust=True
+    )
     return version
 
 
 # --- Phases, workstreams and solution options ---------------------------------------------------
+
+
+def _plan_changed(project_id, reason) -> None:
+    """Phases and workstreams are part of the mandate: changing them makes a new draft."""
+    project = Project.objects.select_for_update().get(pk=project_id)
+    _mark_mandate_changed(project, reason)
 
 
 @transaction.atomic
@@ -295,6 +364,7 @@ def save_phase(*, phase: Phase, by) -> Phase:
         phase.full_clean()
         phase._change_reason = _reason(gettext_noop("Faser"))
         phase.save()
+        _plan_changed(phase.project_id, gettext_noop("Faser"))
     return phase
 
 
@@ -303,6 +373,7 @@ def delete_phase(*, phase: Phase, by) -> None:
     with acting_as(by):
         phase._change_reason = _reason(gettext_noop("Faser"))
         phase.delete()
+        _plan_changed(phase.project_id, gettext_noop("Faser"))
 
 
 def check_ready_for_decision(options) -> None:
@@ -344,6 +415,7 @@ def save_workstream(*, workstream: Workstream, members=None, by) -> Workstream:
         workstream.save()
         if members is not None:
             workstream.members.set(members)
+        _plan_changed(workstream.project_id, gettext_noop("Arbeidsstrømmer"))
     return workstream
 
 
@@ -355,6 +427,7 @@ def save_option(*, option: SolutionOption, by) -> SolutionOption:
         option._change_reason = _reason(gettext_noop("Løsningsforslag"))
         option.save()
         _recheck_ready(workstream)
+        _plan_changed(workstream.project_id, gettext_noop("Løsningsforslag"))
     return option
 
 
@@ -365,6 +438,7 @@ def delete_option(*, option: SolutionOption, by) -> None:
         option._change_reason = _reason(gettext_noop("Løsningsforslag"))
         option.delete()
         _recheck_ready(workstream)
+        _plan_changed(workstream.project_id, gettext_noop("Løsningsforslag"))
 
 
 def _recheck_ready(workstream):

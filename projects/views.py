@@ -1,6 +1,7 @@
 """Thin views: check through projects.permissions, validate a form, call a service, render."""
 
-from itertools import groupby
+from copy import copy
+from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -51,14 +52,20 @@ def project_list(request):
     context = {
         "projects": page.object_list,
         "page": page,
-        "can_create": request.user.organisations.exists(),
+        "can_create": _may_start_projects(request.user),
     }
     return render(request, "projects/project_list.html", context)
 
 
+def _may_start_projects(user) -> bool:
+    """Starting projects is a right the administrator grants (projects.add_project), in the
+    user's own organisations."""
+    return user.has_perm("projects.add_project") and user.organisations.exists()
+
+
 def project_create(request):
-    """Any member of an organisation may start a project there, and leads it."""
-    if not request.user.organisations.exists():
+    """Someone granted the right starts a project in one of their organisations, and leads it."""
+    if not _may_start_projects(request.user):
         raise PermissionDenied
     form = ProjectCreateForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -89,6 +96,9 @@ def _mandate_context(project):
 
 
 def _section_form(section, project, data=None):
+    # Bound forms write onto their instance while validating: give them a copy, so that a refused
+    # save does not show unsaved values in the page around the form.
+    project = copy(project)
     if section.kind == "basics":
         return ProjectBasicsForm(data, instance=project, prefix=section.slug)
     if section.kind == "text":
@@ -189,6 +199,9 @@ def decide_mandate(request, project):
 # --- The change log --------------------------------------------------------------------------
 
 
+SAME_SAVE = timedelta(seconds=2)
+
+
 def _history_rows(project):
     ws_ids = Workstream.history.filter(project_id=project.pk).values("id")
     sources = [
@@ -214,15 +227,20 @@ def _history_rows(project):
                 }
             )
     rows.sort(key=lambda r: r["date"], reverse=True)
-    # One save of a list section writes a row per goal or benefit: show it as one change.
+    # One save writes a row per goal, benefit or object it touches, within a moment: show it as one
+    # change. Rows of the same user and section less than SAME_SAVE apart are one save.
     entries = []
-    for (_minute, user, section), group in groupby(
-        rows, key=lambda r: (r["date"].replace(second=0, microsecond=0), r["user"], r["section"])
-    ):
-        group = list(group)
-        entries.append(
-            {"date": group[0]["date"], "user": user, "section": section, "count": len(group)}
-        )
+    for row in rows:
+        last = entries[-1] if entries else None
+        if (
+            last
+            and (last["user"], last["section"]) == (row["user"], row["section"])
+            and last["oldest"] - row["date"] < SAME_SAVE
+        ):
+            last["count"] += 1
+            last["oldest"] = row["date"]
+        else:
+            entries.append({**row, "count": 1, "oldest": row["date"]})
     return entries[:300]
 
 
@@ -334,7 +352,7 @@ def workstream(request, project, pk):
     form = option_form = None
     if CHANGE_PLAN in project.perms:
         form = WorkstreamForm(
-            request.POST or None, instance=item, organisation=project.organisation
+            request.POST or None, instance=copy(item), organisation=project.organisation
         )
         option_form = SolutionOptionForm(
             initial={"order": item.options.count() + 1}, prefix="forslag"

@@ -14,6 +14,7 @@ numbers begin with 8 or 9, these begin with 1.
 from datetime import date
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 
 from accounts.history import acting_as
 from projects import services
@@ -105,6 +106,8 @@ USERS = [
 ]
 
 SUPERUSERS = {"admin"}
+# May start new projects in the browser (the administrator grants projects.add_project).
+PROJECT_STARTERS = {"eier", "leder", "utenfor"}
 
 # The users who are in all three seed organisations and projects (besides owner and leader).
 STAFF = ["admin", "eier", "leder", "styring", "medlem", "hr", "tillitsvalgt", "verneombud"]
@@ -808,6 +811,8 @@ def ensure_users(summary) -> dict:
                 last_name=data["last_name"],
                 job_title=data["job_title"],
             )
+            if data["username"] in PROJECT_STARTERS:
+                user.user_permissions.add(Permission.objects.get(codename="add_project"))
             summary["users"].append(user.username)
         users[user.username] = user
     return users

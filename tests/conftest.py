@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.auth.models import Permission
 
 from projects import services
 from projects.models import Membership
@@ -25,7 +26,9 @@ def owner(organisation):
 
 @pytest.fixture
 def leader(organisation):
-    return UserFactory(username="leder", organisations=[organisation])
+    user = UserFactory(username="leder", organisations=[organisation])
+    user.user_permissions.add(Permission.objects.get(codename="add_project"))
+    return user
 
 
 @pytest.fixture

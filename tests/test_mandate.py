@@ -481,3 +481,55 @@ def test_a_project_cannot_be_started_in_another_organisation(
         or "Velg et gyldig alternativ" in response.content.decode()
     )
     assert not Project.objects.filter(code="K").exists()
+
+
+def test_starting_projects_is_a_granted_right(client, organisation, owner, steering):
+    client.force_login(steering)
+    assert client.get(reverse("projects:create")).status_code == 403
+    assert "Nytt prosjekt" not in client.get(reverse("projects:list")).content.decode()
+
+
+def test_saving_what_is_already_there_keeps_a_decided_mandate_decided(
+    client, project, owner, leader
+):
+    services.update_mandate_fields(
+        project=project, values={"background": "Tekst"}, section="Bakgrunn", by=leader
+    )
+    services.replace_goals(
+        project=project, kind="result", texts=["Mål 1"], section="Resultatmål", by=leader
+    )
+    services.decide_mandate(project=project, by=owner)
+    client.force_login(leader)
+    client.post(section_url(project, "bakgrunn"), {"bakgrunn-background": "Tekst"})
+    client.post(section_url(project, "resultatmal"), {"resultatmal-goals": "Mål 1\n"})
+    project.refresh_from_db()
+    assert project.mandate_state == Project.MandateState.DECIDED
+    # The project's status is not part of the mandate either.
+    services.update_mandate_fields(
+        project=project, values={"status": "completed"}, section="Status", by=leader
+    )
+    project.refresh_from_db()
+    assert (project.status, project.mandate_state) == ("completed", Project.MandateState.DECIDED)
+
+
+def test_changing_the_plan_makes_a_new_draft_of_a_decided_mandate(client, project, owner, leader):
+    services.decide_mandate(project=project, by=owner)
+    client.force_login(leader)
+    client.post(
+        reverse("projects:phases", args=[project.pk]), {"ny-order": "1", "ny-name": "Fase 2"}
+    )
+    project.refresh_from_db()
+    assert project.mandate_state == Project.MandateState.DRAFT
+    services.decide_mandate(project=project, by=owner)
+    assert project.mandate_versions.first().snapshot["phases"][0]["name"] == "Fase 2"
+
+
+def test_a_refused_ready_status_is_not_shown_as_saved(client, project, leader, workstream):
+    client.force_login(leader)
+    response = client.post(
+        reverse("projects:workstream", args=[project.pk, workstream.pk]),
+        ready_post(workstream, leader),
+    )
+    body = response.content.decode()
+    facts = body[body.index('<dl class="facts">') : body.index("</dl>")]
+    assert "Under arbeid" in facts and "Klar til beslutning" not in facts

@@ -44,8 +44,9 @@ def build(n_projects):
 # Every page: session, user, and at the end the session saved again (savepoint, update, release)
 # because sessions end after 30 idle minutes (SESSION_SAVE_EVERY_REQUEST).
 REQUEST = 5
-# + count, the page of projects with organisation, owner and leader joined; may the user start one
-PROJECT_LIST_QUERIES = REQUEST + 3
+# + count, the page of projects with organisation, owner and leader joined, and whether the user
+# may start projects (their own and their groups' permissions)
+PROJECT_LIST_QUERIES = REQUEST + 4
 # + project, permissions, goals, benefits, phases, workstreams (+lead), options, versions
 MANDATE_QUERIES = REQUEST + 8
 # + project, permissions, workstreams, memberships, phases, latest version

@@ -143,3 +143,31 @@ def test_load_demo_twice_changes_nothing(demo):
 def test_demo_history_always_names_a_user(demo):
     assert not Project.history.filter(history_user__isnull=True).exists()
     assert not Membership.history.filter(history_user__isnull=True).exists()
+
+
+def test_the_leader_cannot_make_anyone_owner_nor_remove_the_owner(client, demo):
+    project = demo.get(code="AMOT-ADM")
+    leader = User.objects.get(username="leder")
+    client.force_login(leader)
+    response = client.post(
+        reverse("projects:members", args=[project.pk]), {"user": leader.pk, "role": "owner"}
+    )
+    assert "Bare prosjekteieren kan endre hvem som er prosjekteier." in response.content.decode()
+    owner_membership = project.memberships.get(role="owner")
+    client.post(reverse("projects:member_remove", args=[project.pk, owner_membership.pk]))
+    assert project.memberships.filter(role="owner").get().user.username == "eier"
+    assert client.post(reverse("projects:decide_mandate", args=[project.pk])).status_code == 403
+
+
+def test_the_owner_hands_over_and_the_mandate_names_the_new_owner(client, demo):
+    project = demo.get(code="OU-VELFERD")
+    kdg = User.objects.get(username="kdg")
+    client.force_login(User.objects.get(username="eier"))
+    client.post(reverse("projects:members", args=[project.pk]), {"user": kdg.pk, "role": "owner"})
+    old = project.memberships.get(role="owner", user__username="eier")
+    client.post(reverse("projects:member_remove", args=[project.pk, old.pk]))
+    project.refresh_from_db()
+    assert project.owner == kdg
+    assert Project.history.filter(id=project.pk).first().history_user.username == "eier"
+    # Without a role in the project, the old owner no longer sees it.
+    assert client.get(reverse("projects:mandate", args=[project.pk])).status_code == 404
