@@ -284,7 +284,16 @@ class SolutionOption(models.Model):
 
 class MembershipQuerySet(models.QuerySet):
     def for_project(self, project):
-        return self.filter(project=project).select_related("user")
+        """The project's members, owner first, in the order the roles are listed."""
+        rank = models.Case(
+            *(models.When(role=value, then=i) for i, value in enumerate(Membership.Role.values)),
+            output_field=models.IntegerField(),
+        )
+        return (
+            self.filter(project=project)
+            .select_related("user")
+            .order_by(rank, "user__first_name", "user__last_name")
+        )
 
 
 class Membership(models.Model):

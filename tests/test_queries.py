@@ -55,6 +55,13 @@ OVERVIEW_QUERIES = REQUEST + 6
 WORKSTREAMS_QUERIES = REQUEST + 5
 
 
+# + project, permissions, memberships with their users
+MEMBERS_QUERIES = REQUEST + 3
+# + project, permissions, and the history of the project, goals, benefits, phases, workstreams,
+# options and memberships (each with its users)
+CHANGELOG_QUERIES = REQUEST + 2 + 7
+
+
 @pytest.mark.parametrize("n_projects", [3, 60])
 def test_pages_make_the_same_number_of_queries_at_any_size(
     db, client, django_assert_num_queries, n_projects
@@ -73,6 +80,12 @@ def test_pages_make_the_same_number_of_queries_at_any_size(
 
     with django_assert_num_queries(OVERVIEW_QUERIES):
         assert client.get(reverse("reports:overview", args=[project.pk])).status_code == 200
+
+    with django_assert_num_queries(MEMBERS_QUERIES):
+        assert client.get(reverse("projects:members", args=[project.pk])).status_code == 200
+
+    with django_assert_num_queries(CHANGELOG_QUERIES):
+        assert client.get(reverse("projects:changelog", args=[project.pk])).status_code == 200
 
     with django_assert_num_queries(WORKSTREAMS_QUERIES):
         assert client.get(reverse("projects:workstreams", args=[project.pk])).status_code == 200
