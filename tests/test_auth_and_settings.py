@@ -20,6 +20,12 @@ def test_pages_ask_anonymous_visitors_to_log_in(client, project):
     assert response["Location"].startswith(reverse("login"))
 
 
+def test_an_htmx_request_after_the_session_ended_sends_the_browser_to_log_in(client, project):
+    url = reverse("projects:mandate_section", args=[project.pk, "bakgrunn"])
+    response = client.get(url + "?rediger=1", headers={"HX-Request": "true"})
+    assert response["HX-Redirect"].startswith(reverse("login"))
+
+
 def test_it_logs_in_with_the_form(client, leader, project):
     response = client.post(reverse("login"), {"username": "leder", "password": PASSWORD})
     assert response.status_code == 302
