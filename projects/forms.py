@@ -11,8 +11,11 @@ DATE_WIDGET = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
 def add_service_errors(form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on its field where the form has one."""
-    if hasattr(error, "error_dict"):
+    """Show a service's ValidationError on the form: on its field where the form has one, and for
+    a formset above its rows."""
+    if not hasattr(form, "add_error"):
+        form._non_form_errors = form.error_class(error.messages)  # a formset has no add_error
+    elif hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
             form.add_error(field if field in form.fields else None, errors)
     else:

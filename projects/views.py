@@ -159,10 +159,7 @@ def mandate_section(request, project, slug):
             try:
                 _save_section(section, project, form, request.user)
             except ValidationError as error:
-                if hasattr(form, "add_error"):
-                    add_service_errors(form, error)
-                else:
-                    form._non_form_errors = form.error_class(error.messages)
+                add_service_errors(form, error)
             else:
                 if not request.htmx:
                     messages.success(

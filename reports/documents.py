@@ -45,6 +45,10 @@ def mandate_context(snapshot: dict, *, version: MandateVersion | None = None) ->
     }
 
 
+def render_mandate_pdf(snapshot: dict, *, version: MandateVersion | None = None) -> bytes:
+    return render_pdf("reports/pdf/mandate.html", mandate_context(snapshot, version=version))
+
+
 def mandate_pdf_filename(snapshot: dict, version: MandateVersion | None = None) -> str:
     suffix = f"v{version.number}" if version else "utkast"
     return f"mandat-{snapshot['code'].lower()}-{suffix}.pdf"
@@ -58,7 +62,7 @@ def store_mandate_version_pdf(version_id: int) -> MandateVersion:
     )
     if version.pdf:
         return version
-    pdf = render_pdf("reports/pdf/mandate.html", mandate_context(version.snapshot, version=version))
+    pdf = render_mandate_pdf(version.snapshot, version=version)
     with acting_as(version.decided_by):
         version.pdf.save(
             mandate_pdf_filename(version.snapshot, version), ContentFile(pdf), save=True

@@ -7,7 +7,7 @@ from projects.models import MandateVersion, Membership, Project, Workstream
 from projects.permissions import project_view
 from projects.services import mandate_snapshot
 
-from .documents import mandate_context, mandate_pdf_filename, render_pdf
+from .documents import mandate_pdf_filename, render_mandate_pdf
 
 
 @project_view()
@@ -37,11 +37,7 @@ def mandate_pdf(request, project):
     if latest and project.mandate_state == Project.MandateState.DECIDED:
         return redirect("reports:mandate_version_pdf", project.pk, latest.number)
     snapshot = mandate_snapshot(project)
-    pdf = render_pdf("reports/pdf/mandate.html", mandate_context(snapshot))
-    filename = mandate_pdf_filename(snapshot)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return _pdf_download(render_mandate_pdf(snapshot), mandate_pdf_filename(snapshot))
 
 
 @project_view()
@@ -59,7 +55,10 @@ def mandate_version_pdf(request, project, number):
         )
     # The task that stores it has not run yet (it is queued when the mandate is decided). Render
     # the same frozen snapshot now, without writing: a GET never changes data.
-    pdf = render_pdf("reports/pdf/mandate.html", mandate_context(version.snapshot, version=version))
+    return _pdf_download(render_mandate_pdf(version.snapshot, version=version), filename)
+
+
+def _pdf_download(pdf: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
