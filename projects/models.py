@@ -131,6 +131,10 @@ class Project(models.Model):
             ("change_plan", _("Kan endre faser og arbeidsstrømmer")),
             ("manage_members", _("Kan endre medlemmer")),
             ("view_personal_data", _("Kan se personopplysninger om ansatte")),
+            (
+                "update_progress",
+                _("Kan oppdatere status og aktiviteter i egne arbeidsstrømmer"),
+            ),
         ]
 
     def __str__(self):

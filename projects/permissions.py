@@ -8,9 +8,10 @@ cannot see answers 404, an action they may not take answers 403."""
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 
-from .models import Membership, Project, ProjectUserObjectPermission
+from .models import Membership, Project, ProjectUserObjectPermission, Workstream
 
 Role = Membership.Role
 
@@ -20,6 +21,9 @@ DECIDE_MANDATE = "decide_mandate"
 CHANGE_PLAN = "change_plan"
 MANAGE_MEMBERS = "manage_members"
 VIEW_PERSONAL_DATA = "view_personal_data"
+# Status of milestones and activities in the workstreams the user leads or is a member of; owner
+# and leader (CHANGE_PLAN) update all of them.
+UPDATE_PROGRESS = "update_progress"
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.OWNER: frozenset(
@@ -27,8 +31,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     ),
     Role.LEADER: frozenset({VIEW, CHANGE_MANDATE, CHANGE_PLAN, MANAGE_MEMBERS, VIEW_PERSONAL_DATA}),
     Role.STEERING: frozenset({VIEW}),
-    Role.PROJECT_GROUP: frozenset({VIEW}),
-    Role.WORKSTREAM_LEAD: frozenset({VIEW}),
+    Role.PROJECT_GROUP: frozenset({VIEW, UPDATE_PROGRESS}),
+    Role.WORKSTREAM_LEAD: frozenset({VIEW, UPDATE_PROGRESS}),
     Role.UNION_REP: frozenset({VIEW}),
     Role.SAFETY_REP: frozenset({VIEW}),
     Role.HR: frozenset({VIEW, VIEW_PERSONAL_DATA}),
@@ -88,4 +92,33 @@ def project_view(perm: str = VIEW):
 def require(project: Project, perm: str) -> None:
     """For a view that already holds the project and needs a further right for a POST."""
     if perm not in project.perms:
+        raise PermissionDenied
+
+
+def own_workstream_ids(user, project: Project) -> frozenset[int]:
+    """The project's workstreams the user leads or is a member of, in one query, kept on the
+    project object for the rest of the request."""
+    cached = getattr(project, "_own_workstream_ids", None)
+    if cached is None:
+        cached = frozenset(
+            Workstream.objects.filter(project=project)
+            .filter(Q(lead=user) | Q(members=user))
+            .values_list("pk", flat=True)
+        )
+        project._own_workstream_ids = cached
+    return cached
+
+
+def may_update_progress(user, project: Project, workstream_id: int | None) -> bool:
+    """Whether the user may change the status of a milestone or an activity, or add an activity,
+    in this workstream (None: the project as a whole, which only owner and leader plan)."""
+    if CHANGE_PLAN in project.perms:
+        return True
+    if UPDATE_PROGRESS not in project.perms or workstream_id is None:
+        return False
+    return workstream_id in own_workstream_ids(user, project)
+
+
+def require_progress(user, project: Project, workstream_id: int | None) -> None:
+    if not may_update_progress(user, project, workstream_id):
         raise PermissionDenied

@@ -24,7 +24,7 @@ from .models import (
     Workstream,
 )
 from .permissions import permissions_for_roles
-from .signals import mandate_decided
+from .signals import mandate_decided, mandate_snapshot_requested
 
 MIN_OPTIONS, MAX_OPTIONS = 2, 4
 
@@ -268,6 +268,13 @@ def mandate_snapshot(project) -> dict:
 
 
 def _snapshot(project) -> dict:
+    snapshot = _own_snapshot(project)
+    for _receiver, part in mandate_snapshot_requested.send(sender=Project, project=project):
+        snapshot.update(part or {})
+    return snapshot
+
+
+def _own_snapshot(project) -> dict:
     goals = list(project.goals.order_by("kind", "order"))
     workstreams = project.workstreams.select_related("lead").prefetch_related("options")
     return {

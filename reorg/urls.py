@@ -8,5 +8,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("prosjekter/", include("projects.urls")),
+    path("prosjekter/", include("milestones.urls")),
     path("prosjekter/", include("reports.urls")),
 ]

@@ -28,6 +28,8 @@ from projects.models import (
     Workstream,
 )
 
+from . import demo_progress
+
 Role = Membership.Role
 
 PASSWORD = "reorg-demo"
@@ -912,6 +914,8 @@ def build_project(spec, organisation, users, admin) -> Project:
         services.save_phase(phase=Phase(project=project, order=order, **phase), by=admin)
     for order, data in enumerate(spec.get("workstreams", []), start=1):
         build_workstream(project, order, data, users, admin)
+    # Before the decision, so that the decided version holds the milestone table.
+    demo_progress.build_progress(project, users, admin)
     if spec.get("decided_by"):
         services.decide_mandate(project=project, by=users[spec["decided_by"]])
         project.refresh_from_db()
@@ -928,14 +932,19 @@ def build_project(spec, organisation, users, admin) -> Project:
 
 def build_demo() -> dict:
     """Build whatever of the demo is missing. Returns what was created and what was skipped."""
-    summary = {"users": [], "organisations": [], "projects": [], "skipped": []}
+    summary = {"users": [], "organisations": [], "projects": [], "progress": [], "skipped": []}
     users = ensure_users(summary)
     admin = users["admin"]
     for spec in PROJECTS:
         key = spec["organisation"]
         organisation = ensure_organisation(key, admin, summary)
-        if Project.objects.filter(organisation=organisation, code=spec["code"]).exists():
-            summary["skipped"].append(f"{spec['code']} ({organisation})")
+        existing = Project.objects.filter(organisation=organisation, code=spec["code"]).first()
+        if existing:
+            # Built before: only what later versions of the demo add, if it is still missing.
+            if demo_progress.build_progress(existing, users, admin):
+                summary["progress"].append(f"{existing.code} ({organisation})")
+            else:
+                summary["skipped"].append(f"{spec['code']} ({organisation})")
             continue
         add_organisation_members(organisation, key, users, admin)
         project = build_project(spec, organisation, users, admin)

@@ -1,8 +1,10 @@
 from collections import Counter
 
+from django.db.models import Count, Q
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from milestones.models import Milestone, overdue_condition, today
 from projects.models import MandateVersion, Membership, Project, Workstream
 from projects.permissions import project_view
 from projects.services import mandate_snapshot
@@ -25,8 +27,25 @@ def overview(request, project):
             (label, roles[value]) for value, label in Membership.Role.choices if roles[value]
         ],
         "latest_version": project.mandate_versions.select_related("decided_by").first(),
+        **_progress(project),
     }
     return render(request, "reports/overview.html", context)
+
+
+def _progress(project) -> dict:
+    """The progress bar of the overview: reached of all, overdue, and the next three."""
+    on = today()
+    milestones = Milestone.objects.filter(project=project)
+    counts = milestones.aggregate(
+        total=Count("pk"),
+        reached=Count("pk", filter=Q(status=Milestone.Status.REACHED)),
+        overdue=Count("pk", filter=overdue_condition(on)),
+    )
+    upcoming = milestones.open().filter(due_date__gte=on).select_related("responsible")
+    return {
+        "milestone_counts": counts,
+        "next_milestones": list(upcoming.in_plan_order()[:3]),
+    }
 
 
 @project_view()

@@ -49,8 +49,9 @@ REQUEST = 5
 PROJECT_LIST_QUERIES = REQUEST + 4
 # + project, permissions, goals, benefits, phases, workstreams (+lead), options, versions
 MANDATE_QUERIES = REQUEST + 8
-# + project, permissions, workstreams, memberships, phases, latest version
-OVERVIEW_QUERIES = REQUEST + 6
+# + project, permissions, workstreams, memberships, phases, latest version, the milestone counts
+# (one aggregate) and the next three milestones
+OVERVIEW_QUERIES = REQUEST + 8
 # + project, permissions, workstreams (+lead), options, members
 WORKSTREAMS_QUERIES = REQUEST + 5
 
@@ -89,3 +90,95 @@ def test_pages_make_the_same_number_of_queries_at_any_size(
 
     with django_assert_num_queries(WORKSTREAMS_QUERIES):
         assert client.get(reverse("projects:workstreams", args=[project.pk])).status_code == 200
+
+
+def build_plan(n_milestones):
+    """A project with n milestones spread over phases and workstreams, dependencies and
+    activities. Made in bulk: the services' rules are not what this measures."""
+    import datetime as dt
+
+    from milestones.models import Activity, Milestone
+
+    org = OrganisationFactory()
+    boss = UserFactory(organisations=[org])
+    member = UserFactory(organisations=[org])
+    project = make_project(organisation=org, owner=boss, leader=boss, code="PLAN")
+    services.add_member(project=project, user=member, role=Membership.Role.PROJECT_GROUP, by=boss)
+    phases = [
+        services.save_phase(phase=Phase(project=project, name=f"Fase {i}"), by=boss)
+        for i in range(3)
+    ]
+    streams = [
+        services.save_workstream(
+            workstream=Workstream(project=project, name=f"Strøm {i}"), members=[member], by=boss
+        )
+        for i in range(4)
+    ]
+    start = dt.date(2026, 1, 5)
+    milestones = Milestone.objects.bulk_create(
+        Milestone(
+            project=project,
+            code=f"M{i + 1}",
+            title=f"Milepæl {i + 1}",
+            due_date=start + dt.timedelta(days=i % 300),
+            phase=phases[i % 3],
+            workstream=streams[i % 5] if i % 5 < 4 else None,
+            responsible=boss,
+            kind="decision_point" if i % 7 == 0 else "milestone",
+            status="reached" if i % 3 == 0 else "planned",
+            reached_on=start if i % 3 == 0 else None,
+        )
+        for i in range(n_milestones)
+    )
+    Through = Milestone.depends_on.through
+    Through.objects.bulk_create(
+        Through(from_milestone=m, to_milestone=milestones[i - 1])
+        for i, m in enumerate(milestones)
+        if i
+    )
+    Activity.objects.bulk_create(
+        Activity(
+            project=project,
+            title=f"Aktivitet {i}",
+            milestone=m,
+            workstream=m.workstream,
+            owner=boss,
+        )
+        for i, m in enumerate(milestones)
+    )
+    return project, boss, member
+
+
+# + project, permissions, phases, workstreams, milestones (+phase, workstream, responsible), and
+# the filter form's phase and workstream choices
+PLAN_QUERIES = REQUEST + 2 + 3 + 2
+# + project, permissions, milestones (+…), their dependencies, the filter's two choice lists;
+# a workstream member's own workstreams
+MILESTONE_LIST_QUERIES = REQUEST + 2 + 2 + 2
+# + project, permissions, the user's workstreams (to add to), activities (+owner, milestone,
+# workstream), and the form's choices: people, milestones, workstreams
+ACTIVITY_LIST_QUERIES = REQUEST + 2 + 1 + 1 + 3
+
+
+@pytest.mark.parametrize("n_milestones", [10, 500])
+def test_progress_pages_make_the_same_number_of_queries_at_any_size(
+    db, client, django_assert_num_queries, n_milestones
+):
+    project, boss, member = build_plan(n_milestones)
+    client.force_login(boss)
+    with django_assert_num_queries(PLAN_QUERIES):
+        response = client.get(reverse("milestones:plan", args=[project.pk]))
+    assert response.content.decode().count("<tr>") >= n_milestones
+    with django_assert_num_queries(MILESTONE_LIST_QUERIES):
+        response = client.get(reverse("milestones:list", args=[project.pk]))
+    assert response.content.decode().count('class="status-row"') == n_milestones
+
+    client.force_login(member)
+    with django_assert_num_queries(MILESTONE_LIST_QUERIES + 1):
+        response = client.get(reverse("milestones:list", args=[project.pk]))
+    assert response.content.decode().count("Oppdater") == n_milestones - n_milestones // 5
+    with django_assert_num_queries(ACTIVITY_LIST_QUERIES):
+        response = client.get(reverse("milestones:activities", args=[project.pk]))
+    assert response.content.decode().count('class="status-row"') == n_milestones
+    with django_assert_num_queries(OVERVIEW_QUERIES):
+        assert client.get(reverse("reports:overview", args=[project.pk])).status_code == 200

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.models import User
+from milestones.models import Activity, Milestone
 from projects.models import MandateVersion, Membership, Project
 
 EDITORS = {"eier", "leder"}
@@ -31,12 +32,25 @@ def read_urls(project):
         reverse("projects:phases", args=[project.pk]),
         reverse("projects:workstreams", args=[project.pk]),
         reverse("projects:members", args=[project.pk]),
+        reverse("milestones:plan", args=[project.pk]),
+        reverse("milestones:list", args=[project.pk]),
+        reverse("milestones:activities", args=[project.pk]),
     ]
     if workstream:
         urls.append(reverse("projects:workstream", args=[project.pk, workstream.pk]))
     edit_urls = [reverse("projects:mandate_section", args=[project.pk, "gevinster"]) + "?rediger=1"]
     if phase:
         edit_urls.append(reverse("projects:phase_edit", args=[project.pk, phase.pk]))
+    edit_urls += [
+        reverse("milestones:create", args=[project.pk]),
+        reverse("milestones:import", args=[project.pk]),
+    ]
+    # A milestone of the project as a whole: planned and followed up by owner and leader only.
+    milestone = project.milestones.filter(workstream=None).first()
+    edit_urls += [
+        reverse("milestones:edit", args=[project.pk, milestone.pk]),
+        reverse("milestones:status", args=[project.pk, milestone.pk]),
+    ]
     option = workstream and workstream.options.first()
     if option:
         edit_urls.append(
@@ -74,9 +88,11 @@ def test_posts_by_those_who_may_not_are_refused_and_change_nothing(client, demo,
         Membership.objects.count(),
         MandateVersion.objects.count(),
         project.phases.count(),
+        list(project.milestones.values()),
     )
     status = 404 if username in NOT_MEMBERS else 403
     workstream = project.workstreams.first()
+    milestone = project.milestones.get(code="M14")
     posts = [
         (
             reverse("projects:mandate_section", args=[project.pk, "bakgrunn"]),
@@ -98,6 +114,10 @@ def test_posts_by_those_who_may_not_are_refused_and_change_nothing(client, demo,
         ),
         (reverse("projects:members", args=[project.pk]), {"user": "1", "role": "owner"}),
         (reverse("projects:member_remove", args=[project.pk, project.memberships.first().pk]), {}),
+        (reverse("milestones:import", args=[project.pk]), {"table": "M99\tKapret\t\t01.01.2013"}),
+        (reverse("milestones:create", args=[project.pk]), {"code": "M99", "title": "Kapret"}),
+        (reverse("milestones:status", args=[project.pk, milestone.pk]), {"status": "missed"}),
+        (reverse("milestones:delete", args=[project.pk, milestone.pk]), {}),
     ]
     for url, data in posts:
         assert client.post(url, data).status_code == status, (username, url)
@@ -106,6 +126,7 @@ def test_posts_by_those_who_may_not_are_refused_and_change_nothing(client, demo,
         Membership.objects.count(),
         MandateVersion.objects.count(),
         project.phases.count(),
+        list(project.milestones.values()),
     )
     assert after == before
 
@@ -143,6 +164,16 @@ def test_load_demo_twice_changes_nothing(demo):
 def test_demo_history_always_names_a_user(demo):
     assert not Project.history.filter(history_user__isnull=True).exists()
     assert not Membership.history.filter(history_user__isnull=True).exists()
+    assert not Milestone.history.filter(history_user__isnull=True).exists()
+    assert not Activity.history.filter(history_user__isnull=True).exists()
+
+
+def test_a_demo_built_before_the_plans_existed_gets_them_on_the_next_run(demo):
+    Activity.objects.all().delete()
+    Milestone.objects.all().delete()
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert demo.get(code="AMOT-ADM").milestones.count() == 19
+    assert Project.objects.count() == 4
 
 
 def test_the_leader_cannot_make_anyone_owner_nor_remove_the_owner(client, demo):
@@ -171,3 +202,42 @@ def test_the_owner_hands_over_and_the_mandate_names_the_new_owner(client, demo):
     assert Project.history.filter(id=project.pk).first().history_user.username == "eier"
     # Without a role in the project, the old owner no longer sees it.
     assert client.get(reverse("projects:mandate", args=[project.pk])).status_code == 404
+
+
+def test_the_project_group_updates_its_workstreams_activities_in_the_demo(client, demo):
+    """medlem is in the project group and a member of every Åmot workstream: they follow up the
+    activities there, but not the project's own milestones."""
+    project = demo.get(code="AMOT-ADM")
+    client.force_login(User.objects.get(username="medlem"))
+    activity = project.activities.exclude(workstream=None).filter(status="todo").first()
+    response = client.post(
+        reverse("milestones:activity_status", args=[project.pk, activity.pk]),
+        {f"a{activity.pk}-status": "doing"},
+    )
+    assert response.status_code == 302
+    activity.refresh_from_db()
+    assert activity.status == "doing"
+    assert activity.history.first().history_user.username == "medlem"
+    body = client.get(reverse("milestones:list", args=[project.pk])).content.decode()
+    assert "Oppdater" not in body  # Åmot's milestones are the project's, none a workstream's
+
+
+def test_the_demo_has_the_seed_plans(demo):
+    amot = demo.get(code="AMOT-ADM")
+    assert [m.code for m in amot.milestones.filter(kind="milestone").order_by("pk")] == [
+        f"M{n}" for n in range(1, 17)
+    ]
+    assert amot.milestones.get(code="M14").date_text == "Senest 19. august 2013"
+    assert set(amot.milestones.filter(kind="decision_point").values_list("title", flat=True)) == {
+        "Mandat besluttet",
+        "Ny organisering besluttet",
+        "Ny organisering iverksatt",
+    }
+    # The decided version 1 holds the milestone table as it was decided.
+    assert len(amot.mandate_versions.get(number=1).snapshot["milestones"]) == 16
+    velferd = demo.get(code="OU-VELFERD")
+    assert velferd.milestones.get(code="M2").due_date.isoformat() == "2021-06-30"
+    assert velferd.milestones.get(code="B1").due_date.isoformat() == "2021-12-01"
+    helse = demo.get(code="HELSE-MESTRING")
+    assert helse.activities.filter(workstream__name="Hverdagsmestring").count() == 2
+    assert helse.activities.filter(status="done").exists()

@@ -5,6 +5,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
     "axes",
     "accounts",
     "projects",
+    "milestones",
     "reports",
 ]
 
@@ -198,6 +200,9 @@ def _mailer(backend: str) -> dict:
 
 MAILERS = {"default": _mailer(EMAIL_BACKEND_PATH)}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="reorg <reorg@localhost>")
+# The address the site is reached at, without a trailing slash: links in e-mail are built from it
+# (a task that sends e-mail has no request to take the host from).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # Celery: Redis when REDIS_URL is set; without it tasks run in the calling process.
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -213,7 +218,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 120
 CELERY_TASK_TIME_LIMIT = 180
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Every morning, Oslo time (CELERY_TIMEZONE): milestones overdue or due within a week.
+    "milestone-reminders": {
+        "task": "milestones.tasks.dispatch_milestone_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -4,7 +4,13 @@ document.addEventListener("htmx:afterSwap", (event) => {
   const target = event.detail.target;
   // An outerHTML swap replaces the target element: look the new one up by its id.
   const swapped = target && target.id ? document.getElementById(target.id) : null;
-  if (!swapped || !swapped.classList.contains("mandate-section")) return;
+  if (!swapped) return;
+  // A status changed inline in a table row: keep the keyboard where it was, on the row's status.
+  if (swapped.classList.contains("status-row")) {
+    swapped.querySelector("select")?.focus();
+    return;
+  }
+  if (!swapped.classList.contains("mandate-section")) return;
   const field =
     swapped.querySelector("[aria-invalid=true]") ||
     swapped.querySelector("form input:not([type=hidden]), form textarea, form select");

@@ -23,6 +23,8 @@ class Command(BaseCommand):
         )
         for project in summary["projects"]:
             self.stdout.write(f"  nytt prosjekt: {project}")
+        for project in summary["progress"]:
+            self.stdout.write(f"  fremdriftsplan lagt til: {project}")
         for project in summary["skipped"]:
             self.stdout.write(f"  finnes fra før, ikke endret: {project}")
 

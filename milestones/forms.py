@@ -1,0 +1,166 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from projects.forms import DATE_WIDGET, OrganisationUserChoiceField
+
+from .importing import normalise_code
+from .models import Activity, Milestone
+
+
+def project_people(project):
+    """Who may be responsible: the project's members."""
+    return (
+        get_user_model()
+        .objects.filter(memberships__project=project)
+        .distinct()
+        .order_by("first_name", "last_name")
+    )
+
+
+class MilestoneChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.code} {obj.title}"
+
+
+class MilestoneForm(forms.ModelForm):
+    """The whole milestone, for those who plan (owner and leader). Choices come only from the
+    milestone's own project, so another project's milestone, phase or person is refused as an
+    invalid choice."""
+
+    responsible = OrganisationUserChoiceField(queryset=None, required=False, label=_("Ansvarlig"))
+    depends_on = MilestoneChoiceField(
+        queryset=None,
+        required=False,
+        label=_("Avhenger av"),
+        help_text=_("Milepæler som må være nådd først. Hold Ctrl for å velge flere."),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+
+    class Meta:
+        model = Milestone
+        fields = [
+            "code",
+            "title",
+            "kind",
+            "criterion",
+            "due_date",
+            "date_text",
+            "phase",
+            "workstream",
+            "responsible",
+            "status",
+            "reached_on",
+            "reached_note",
+            "depends_on",
+        ]
+        widgets = {
+            "due_date": DATE_WIDGET,
+            "reached_on": DATE_WIDGET,
+            "criterion": forms.Textarea(attrs={"rows": 3}),
+            "reached_note": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.project = project
+        self.fields["phase"].queryset = project.phases.all()
+        self.fields["workstream"].queryset = project.workstreams.all()
+        self.fields["responsible"].queryset = project_people(project)
+        others = project.milestones.order_by("due_date", "pk")
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        self.fields["depends_on"].queryset = others
+
+    def clean_code(self):
+        return normalise_code(self.cleaned_data["code"])
+
+
+class MilestoneStatusForm(forms.Form):
+    """The inline status change on the milestone list."""
+
+    status = forms.ChoiceField(label=_("Status"), choices=Milestone.Status.choices)
+    reached_on = forms.DateField(
+        label=_("Nådd dato"),
+        required=False,
+        widget=DATE_WIDGET,
+        help_text=_("Står den tom, brukes dagens dato."),
+    )
+    reached_note = forms.CharField(
+        label=_("Hvordan den ble nådd"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ActivityForm(forms.ModelForm):
+    owner = OrganisationUserChoiceField(queryset=None, required=False, label=_("Ansvarlig"))
+
+    class Meta:
+        model = Activity
+        fields = ["title", "owner", "due_date", "status", "workstream", "milestone"]
+        widgets = {"due_date": DATE_WIDGET}
+
+    def __init__(self, *args, project, workstreams=None, **kwargs):
+        """`workstreams`: the workstreams the user may add to (None: all of the project's, and
+        none at all allowed, for owner and leader)."""
+        super().__init__(*args, **kwargs)
+        self.instance.project = project
+        self.fields["owner"].queryset = project_people(project)
+        self.fields["milestone"].queryset = project.milestones.order_by("due_date", "pk")
+        self.fields["milestone"].label_from_instance = lambda m: f"{m.code} {m.title}"
+        if workstreams is None:
+            self.fields["workstream"].queryset = project.workstreams.all()
+        else:
+            self.fields["workstream"].queryset = project.workstreams.filter(pk__in=workstreams)
+            self.fields["workstream"].required = True
+
+
+class ActivityStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=Activity.Status.choices)
+
+
+class ImportForm(forms.Form):
+    table = forms.CharField(
+        label=_("Tabell"),
+        help_text=_(
+            "Kopier tabellen fra Word eller Excel og lim den inn her. Kolonnene er Nr, Milepæl, "
+            "Kriterium og Dato, som i mandatets milepælstabell."
+        ),
+        widget=forms.Textarea(attrs={"rows": 14}),
+        max_length=200_000,
+    )
+
+
+class PlanFilterForm(forms.Form):
+    """Filters of the progress plan and the milestone list (GET). An unknown value, such as
+    another project's phase, is an invalid choice and filters nothing."""
+
+    fase = forms.ModelChoiceField(
+        queryset=None, required=False, label=_("Fase"), empty_label=_("Alle faser")
+    )
+    arbeidsstrom = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label=_("Arbeidsstrøm"),
+        empty_label=_("Alle arbeidsstrømmer"),
+    )
+
+    def __init__(self, data, *, phases, workstreams):
+        super().__init__(data)
+        self.fields["fase"].queryset = phases
+        self.fields["arbeidsstrom"].queryset = workstreams
+
+    def apply(self, milestones):
+        if not self.is_valid():
+            return milestones
+        if phase := self.cleaned_data["fase"]:
+            milestones = milestones.filter(phase=phase)
+        if workstream := self.cleaned_data["arbeidsstrom"]:
+            milestones = milestones.filter(workstream=workstream)
+        return milestones
+
+    @property
+    def active(self) -> bool:
+        return self.is_valid() and any(self.cleaned_data.values())

@@ -1,0 +1,27 @@
+from django.dispatch import receiver
+
+from projects.signals import mandate_snapshot_requested
+
+from .models import Milestone
+
+
+@receiver(mandate_snapshot_requested)
+def mandate_milestones(sender, project, **kwargs):
+    """The mandate's decision points (section 5.2 in seed 001) and its milestone table (5.5), as
+    plain data: a decided version keeps them as they were decided. Statuses are not part of the
+    mandate; they change as the project goes."""
+    rows = {Milestone.Kind.DECISION_POINT: [], Milestone.Kind.MILESTONE: []}
+    for milestone in project.milestones.in_plan_order():
+        rows[milestone.kind].append(
+            {
+                "code": milestone.code,
+                "title": milestone.title,
+                "criterion": milestone.criterion,
+                "due_date": milestone.due_date.isoformat(),
+                "date": milestone.date_display,
+            }
+        )
+    return {
+        "decision_points": rows[Milestone.Kind.DECISION_POINT],
+        "milestones": rows[Milestone.Kind.MILESTONE],
+    }

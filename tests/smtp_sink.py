@@ -1,0 +1,140 @@
+"""A local SMTP server for tests (aiosmtpd, in a thread): what is sent to it is kept, parsed, for
+the test to read back. It can refuse mail for a while (451, "try again later"), as a mail server
+that is down or greylisting does.
+
+    from .smtp_sink import smtp_sink_fixture  # noqa: F401  (the fixture is "smtp_sink")
+
+    def test_x(smtp_sink):
+        ... send to 127.0.0.1:smtp_sink.port ...
+        (received,) = smtp_sink.wait_for(1)
+        assert received.envelope_to == ["kari@example.no"]
+"""
+
+import asyncio
+import email
+import email.policy
+import logging
+import socket
+import threading
+import time
+from dataclasses import dataclass
+from email.message import EmailMessage
+
+import pytest
+from aiosmtpd.controller import Controller
+
+HOST = "127.0.0.1"
+
+# aiosmtpd narrates every SMTP command at INFO.
+logging.getLogger("mail.log").setLevel(logging.WARNING)
+
+
+@dataclass(frozen=True)
+class ReceivedMail:
+    envelope_from: str
+    envelope_to: list[str]
+    message: EmailMessage
+
+    @property
+    def subject(self) -> str:
+        return self.message["Subject"]
+
+    @property
+    def body(self) -> str:
+        """The plain-text part, decoded, with \n line endings (SMTP sends \r\n)."""
+        return self.message.get_body(preferencelist=("plain",)).get_content().replace("\r\n", "\n")
+
+
+class _Handler:
+    def __init__(self, sink: "SMTPSink"):
+        self.sink = sink
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        if self.sink._take_refusal():
+            return "451 4.3.0 Try again later"
+        if self.sink.delay:
+            await asyncio.sleep(self.sink.delay)
+        message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
+        self.sink._add(ReceivedMail(envelope.mail_from, list(envelope.rcpt_tos), message))
+        return "250 OK"
+
+
+class _BoundController(Controller):
+    """aiosmtpd's Controller on a socket bound beforehand to a free port: no race for a port
+    between finding it and listening on it."""
+
+    def __init__(self, handler, sock: socket.socket, **kwargs):
+        self._sock = sock
+        super().__init__(handler, hostname=HOST, port=sock.getsockname()[1], **kwargs)
+
+    def _create_server(self):
+        return self.loop.create_server(self._factory_invoker, sock=self._sock)
+
+
+class SMTPSink:
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._messages: list[ReceivedMail] = []
+        self._refuse: int | None = 0  # messages still to refuse; None: all until accept()
+        self.refused = 0
+        self.delay = 0.0  # seconds to take over each message, as a slow server does
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.bind((HOST, 0))
+        self.host = HOST
+        self.port = sock.getsockname()[1]
+        self._controller = _BoundController(_Handler(self), sock)
+
+    def start(self) -> None:
+        self._controller.start()
+
+    def stop(self) -> None:
+        self._controller.stop()
+
+    @property
+    def messages(self) -> list[ReceivedMail]:
+        """A copy of what has been received so far, in order of arrival."""
+        with self._lock:
+            return list(self._messages)
+
+    def refuse(self, count: int | None = None) -> None:
+        """Answer 451 to the next `count` messages, or to every message until accept()."""
+        with self._lock:
+            self._refuse = count
+
+    def accept(self) -> None:
+        with self._lock:
+            self._refuse = 0
+
+    def wait_for(self, count: int, timeout: float = 30) -> list[ReceivedMail]:
+        """The messages, once at least `count` have arrived; fails the test after `timeout`."""
+        deadline = time.monotonic() + timeout
+        while True:
+            messages = self.messages
+            if len(messages) >= count:
+                return messages
+            if time.monotonic() >= deadline:
+                pytest.fail(f"the SMTP sink got {len(messages)} message(s), expected {count}")
+            time.sleep(0.1)
+
+    def _add(self, received: ReceivedMail) -> None:
+        with self._lock:
+            self._messages.append(received)
+
+    def _take_refusal(self) -> bool:
+        with self._lock:
+            if self._refuse is None:
+                self.refused += 1
+                return True
+            if self._refuse > 0:
+                self._refuse -= 1
+                self.refused += 1
+                return True
+            return False
+
+
+@pytest.fixture(name="smtp_sink")
+def smtp_sink_fixture():
+    sink = SMTPSink()
+    sink.start()
+    yield sink
+    sink.stop()
