@@ -31,6 +31,12 @@ BATCH = 1000
 
 # --- Norwegian test content ---------------------------------------------------------------------
 
+MILESTONE_TITLES = [
+    "Kartleggingssamtaler gjennomført", "Organisasjons- og bemanningsplan utarbeidet",
+    "Drøftet med tillitsvalgte", "Ny organisering besluttet", "Innplassering av ansatte",
+    "Rollebeskrivelser ferdige", "Ny organisasjon operativ", "Omstillingssamtaler",
+]  # fmt: skip
+
 MUNICIPALITIES = [
     "Åmot", "Ås", "Bø", "Hå", "Sør-Fron", "Ørland", "Værøy", "Lærdal", "Røros", "Målselv",
     "Sømna", "Nærøysund", "Tønsberg", "Kåfjord", "Bærum",
@@ -424,11 +430,79 @@ def build_mandates(projects) -> dict:
     }
 
 
+MILESTONES_PER_PROJECT = 20
+ACTIVITIES_PER_MILESTONE = 5
+FOCUS_MILESTONES = 500  # the issue: time the progress plan with 500 milestones
+
+
 def build_milestones(projects) -> dict:
-    """PLACE FOR MILESTONES. DESIGN.md's large shape has 20 milestones per project with 5
-    activities each; the models come in a later issue. Build them here, in bulk and with
-    history, and return their counts."""
-    return {}
+    """DESIGN.md's large shape: 20 milestones per project with 5 activities each, in bulk and with
+    history (the leader recorded, as the services would). The focus project, whose pages are
+    timed, has 500 milestones, spread over its phases and workstreams, a few overdue, each
+    depending on the one before."""
+    from milestones.models import Activity, Milestone
+    from projects.models import Phase, Workstream
+
+    phases, streams = defaultdict(list), defaultdict(list)
+    for phase in Phase.objects.filter(project__in=projects).order_by("order"):
+        phases[phase.project_id].append(phase)
+    for stream in Workstream.objects.filter(project__in=projects).order_by("order"):
+        streams[stream.project_id].append(stream)
+    today = dt.date.today()
+    milestones = []
+    for p in projects:
+        n = FOCUS_MILESTONES if p is projects[0] else MILESTONES_PER_PROJECT
+        for i in range(n):
+            due = today + dt.timedelta(days=(i * 365) // n - 120)
+            reached = due < today and i % 4 != 0  # every fourth past one is overdue
+            milestones.append(
+                Milestone(
+                    project=p,
+                    code=f"M{i + 1}",
+                    title=MILESTONE_TITLES[i % len(MILESTONE_TITLES)],
+                    criterion="Dokumentert, drøftet med tillitsvalgte og godkjent i styringsgruppen",
+                    kind=Milestone.Kind.DECISION_POINT if i % 10 == 9 else Milestone.Kind.MILESTONE,
+                    due_date=due,
+                    phase=phases[p.pk][i % len(phases[p.pk])] if phases[p.pk] else None,
+                    workstream=streams[p.pk][i % len(streams[p.pk])] if streams[p.pk] else None,
+                    responsible=p.leader,
+                    status=Milestone.Status.REACHED if reached else Milestone.Status.PLANNED,
+                    reached_on=due if reached else None,
+                )
+            )
+    by_pk = {p.pk: p for p in projects}
+    milestones = _bulk(
+        Milestone, milestones, user_of=lambda m: by_pk[m.project_id].leader, reason="Milepæler"
+    )
+    focus = [m for m in milestones if m.project_id == projects[0].pk]
+    Through = Milestone.depends_on.through
+    Through.objects.bulk_create(
+        [
+            Through(from_milestone=m, to_milestone=prev)
+            for prev, m in zip(focus, focus[1:], strict=False)
+        ],
+        batch_size=BATCH,
+    )
+    activities = [
+        Activity(
+            project_id=m.project_id,
+            title=f"Forberede {m.title.lower()} ({a + 1})",
+            owner=by_pk[m.project_id].leader,
+            due_date=m.due_date,
+            status=Activity.Status.DONE if m.reached_on else Activity.Status.TODO,
+            done_on=m.reached_on,
+            milestone=m,
+            workstream_id=m.workstream_id,
+        )
+        for m in milestones
+        for a in range(ACTIVITIES_PER_MILESTONE)
+    ]
+    _bulk(Activity, activities, user_of=lambda a: by_pk[a.project_id].leader, reason="Aktiviteter")
+    return {
+        "milestones": len(milestones),
+        "activities": len(activities),
+        "dependencies": len(focus) - 1,
+    }
 
 
 def build_employees(focus) -> dict:
@@ -594,6 +668,9 @@ def measure(dataset: Dataset, args) -> tuple[list, list]:
         ("projects:list", reverse("projects:list")),
         ("projects:mandate", reverse("projects:mandate", args=[pk])),
         ("reports:overview", reverse("reports:overview", args=[pk])),
+        ("milestones:plan", reverse("milestones:plan", args=[pk])),
+        ("milestones:list", reverse("milestones:list", args=[pk])),
+        ("milestones:activities", reverse("milestones:activities", args=[pk])),
     ]
     opts = {"warmup": args.warmup, "runs": args.requests, "show_sql": args.sql}
     html = [measure_page(client, name, url, **opts) for name, url in html_pages]

@@ -124,7 +124,7 @@ def send_reminder(reminder_id: int) -> int:
     unsent for the retry. Milestones reached since the claim are left out; with none left,
     nothing is sent and the row is closed with a count of 0."""
     with transaction.atomic():
-        reminder = Reminder.objects.filter(pk=reminder_id).first()
+        reminder = Reminder.objects.select_for_update().filter(pk=reminder_id).first()
         if reminder is None or reminder.sent_at is not None:
             return 0
         recipient = reminder.recipient

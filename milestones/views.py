@@ -209,16 +209,15 @@ def milestone_status(request, project, pk):
             )
             return redirect(reverse("milestones:list", args=[project.pk]) + f"#m{milestone.pk}")
     if inline and request.htmx:
-        return _render_row(request, project, milestone, error=True, status=422)
+        return _render_row(request, project, milestone, error=True)
     return render(
         request,
         "milestones/milestone_status.html",
         {"project": project, "milestone": milestone, "form": form},
-        status=422 if form.errors else 200,
     )
 
 
-def _render_row(request, project, milestone, *, saved=False, error=False, status=200):
+def _render_row(request, project, milestone, *, saved=False, error=False):
     milestone = (
         Milestone.objects.select_related("phase", "workstream", "responsible")
         .prefetch_related("depends_on")
@@ -232,7 +231,8 @@ def _render_row(request, project, milestone, *, saved=False, error=False, status
         "can_plan": CHANGE_PLAN in project.perms,
         "statuses": Milestone.Status.choices,
     }
-    return render(request, "milestones/_milestone_row.html", context, status=status)
+    # 200 even for an error: htmx swaps only successful responses, and the row says what is wrong.
+    return render(request, "milestones/_milestone_row.html", context)
 
 
 @require_POST
@@ -250,7 +250,6 @@ def milestone_import(request, project):
     confirming POST (same text) saves all rows, or none."""
     form = ImportForm(request.POST or None)
     rows = None
-    status = 200
     if request.method == "POST" and form.is_valid():
         text = form.cleaned_data["table"]
         if "confirm" in request.POST:
@@ -273,8 +272,6 @@ def milestone_import(request, project):
             )
         except ValueError as error:
             form.add_error("table", str(error))
-    if form.errors or (rows and not all(row.is_valid for row in rows)):
-        status = 422
     context = {
         "project": project,
         "form": form,
@@ -282,7 +279,7 @@ def milestone_import(request, project):
         "all_valid": bool(rows) and all(row.is_valid for row in rows),
         "error_count": sum(1 for row in rows or () if not row.is_valid),
     }
-    return render(request, "milestones/milestone_import.html", context, status=status)
+    return render(request, "milestones/milestone_import.html", context)
 
 
 # --- Activities ---------------------------------------------------------------------------------
@@ -337,12 +334,7 @@ def activity_list(request, project):
         "form": form,
         "statuses": Activity.Status.choices,
     }
-    return render(
-        request,
-        "milestones/activity_list.html",
-        context,
-        status=422 if form and form.errors else 200,
-    )
+    return render(request, "milestones/activity_list.html", context)
 
 
 @project_view()

@@ -268,10 +268,16 @@ def mandate_snapshot(project) -> dict:
 
 
 def _snapshot(project) -> dict:
-    snapshot = _own_snapshot(project)
+    return _own_snapshot(project) | mandate_parts(project)
+
+
+def mandate_parts(project) -> dict:
+    """The parts of the mandate other apps keep (milestones: "decision_points" and
+    "milestones"), as plain data. `projects` does not import them: they answer a signal."""
+    parts = {}
     for _receiver, part in mandate_snapshot_requested.send(sender=Project, project=project):
-        snapshot.update(part or {})
-    return snapshot
+        parts.update(part or {})
+    return parts
 
 
 def _own_snapshot(project) -> dict:

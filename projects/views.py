@@ -138,6 +138,7 @@ def mandate(request, project):
         phases=project.phases.all(),
         workstreams=project.workstreams.select_related("lead").prefetch_related("options"),
         versions=project.mandate_versions.select_related("decided_by"),
+        parts=services.mandate_parts(project),
     )
     return render(request, "projects/mandate.html", context)
 

@@ -136,7 +136,7 @@ def test_an_import_with_one_bad_row_saves_nothing_and_says_why(client, project, 
     response = client.post(
         reverse("milestones:import", args=[project.pk]), {"table": table, "confirm": "1"}
     )
-    assert response.status_code == 422
+    assert response.status_code == 200
     body = response.content.decode()
     assert "«snart» er ikke en dato" in body
     assert "Prosjektet har allerede milepæl M2." in body
@@ -346,7 +346,7 @@ def test_the_status_page_works_without_javascript(client, project, leader):
         "Vedtatt",
     )
     response = client.post(url, {"status": "reached", "reached_on": "2999-01-01"})
-    assert response.status_code == 422
+    assert response.status_code == 200
     assert "Datoen kan ikke være fram i tid." in response.content.decode()
 
 
@@ -406,7 +406,7 @@ def test_a_workstream_member_adds_and_closes_activities_in_their_workstream(
     response = client.post(
         url, {"title": "Møte med rektorene", "status": "todo", "workstream": other_workstream.pk}
     )
-    assert response.status_code == 422
+    assert response.status_code == 200
     assert "Velg et gyldig valg." in response.content.decode()
     response = client.post(
         url, {"title": "Møte med rektorene", "status": "todo", "workstream": workstream.pk}

@@ -47,8 +47,9 @@ REQUEST = 5
 # + count, the page of projects with organisation, owner and leader joined, and whether the user
 # may start projects (their own and their groups' permissions)
 PROJECT_LIST_QUERIES = REQUEST + 4
-# + project, permissions, goals, benefits, phases, workstreams (+lead), options, versions
-MANDATE_QUERIES = REQUEST + 8
+# + project, permissions, goals, benefits, phases, workstreams (+lead), options, versions, and the
+# decision points and milestones (one query, through the mandate_snapshot_requested signal)
+MANDATE_QUERIES = REQUEST + 9
 # + project, permissions, workstreams, memberships, phases, latest version, the milestone counts
 # (one aggregate) and the next three milestones
 OVERVIEW_QUERIES = REQUEST + 8

@@ -229,10 +229,10 @@ def test_the_mail_is_in_norwegian_with_links(
     overdue, soon = body.index("Forsinket:\n"), body.index("Forfaller innen 7 dager:\n")
     assert overdue < body.index("- B1 ") < body.index("- M3 ") < soon < body.index("- M4 ")
     for p in (project, health):
-        assert f"https://reorg.amot.kommune.no{reverse('milestones:list', args=[p.pk])}\n" in body
+        assert f"  https://reorg.amot.kommune.no{reverse('milestones:list', args=[p.pk])}\n" in body
     assert "fordi du står som ansvarlig" in body
     assert "prosjektlederen endre hvem som er ansvarlig" in body
-    assert f"Prosjektleder for {project.name}: {leader}" in body
+    assert f"- Åmot kommune: {project.name} (prosjektleder {leader})\n" in body
     assert "&" not in body  # plain text: nothing HTML-escaped
 
 

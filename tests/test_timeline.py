@@ -367,7 +367,8 @@ def test_the_svg_is_valid_xml_with_a_title_and_a_description():
     assert svg.get("role") == "img"
     assert svg.get("viewBox") == f"0 0 {t.width} {t.height}"
     title, desc = svg.find(f"{SVG}title"), svg.find(f"{SVG}desc")
-    assert svg.get("aria-labelledby") == f"{title.get('id')} {desc.get('id')}"
+    assert svg.get("aria-labelledby") == title.get("id")
+    assert svg.get("aria-describedby") == desc.get("id")
     assert title.text == "Tidslinje for fremdriftsplanen"
     assert desc.text == t.summary
     assert "<figure" in html and "<figcaption" not in html
