@@ -81,7 +81,7 @@ class MilestoneStatusForm(forms.Form):
 
     status = forms.ChoiceField(label=_("Status"), choices=Milestone.Status.choices)
     reached_on = forms.DateField(
-        label=_("Nådd dato"),
+        label=_("Dato nådd"),
         required=False,
         widget=DATE_WIDGET,
         help_text=_("Står den tom, brukes dagens dato."),
@@ -164,3 +164,38 @@ class PlanFilterForm(forms.Form):
     @property
     def active(self) -> bool:
         return self.is_valid() and any(self.cleaned_data.values())
+
+
+class ActivityFilterForm(forms.Form):
+    """The activity list's tab (open or done) and workstream (GET)."""
+
+    vis = forms.ChoiceField(
+        choices=[("", _("Hva skal nå gjøres")), ("gjort", _("Hva er gjort"))],
+        required=False,
+        widget=forms.HiddenInput,
+    )
+    arbeidsstrom = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label=_("Vis arbeidsstrøm"),
+        empty_label=_("Alle arbeidsstrømmer"),
+    )
+
+    def __init__(self, data, *, workstreams):
+        super().__init__(data)
+        self.fields["arbeidsstrom"].queryset = workstreams
+
+    @property
+    def show_done(self) -> bool:
+        return self.is_valid() and self.cleaned_data["vis"] == "gjort"
+
+    def apply(self, activities):
+        if self.is_valid() and (workstream := self.cleaned_data["arbeidsstrom"]):
+            activities = activities.filter(workstream=workstream)
+        return activities
+
+    def query_string(self) -> str:
+        """The workstream part of the query, for the tabs' and pages' links."""
+        if self.is_valid() and self.cleaned_data["arbeidsstrom"]:
+            return f"arbeidsstrom={self.cleaned_data['arbeidsstrom'].pk}"
+        return ""

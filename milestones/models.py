@@ -98,7 +98,7 @@ class Milestone(models.Model):
         verbose_name=_("ansvarlig"),
     )
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.PLANNED)
-    reached_on = models.DateField(_("nådd dato"), null=True, blank=True)
+    reached_on = models.DateField(_("dato nådd"), null=True, blank=True)
     reached_note = models.TextField(_("hvordan den ble nådd"), blank=True, max_length=2000)
     depends_on = models.ManyToManyField(
         "self",
@@ -124,7 +124,7 @@ class Milestone(models.Model):
             models.CheckConstraint(
                 condition=Q(status="reached") | Q(reached_on__isnull=True),
                 name="milestone_reached_on_only_when_reached",
-                violation_error_message=_("Bare en nådd milepæl har en dato den ble nådd."),
+                violation_error_message=_("Bare en milepæl som er nådd, kan ha dato for når den ble nådd."),
             ),
         ]
         indexes = [models.Index(fields=["project", "due_date"])]
@@ -173,7 +173,7 @@ class Activity(models.Model):
     )
     due_date = models.DateField(_("frist"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.TODO)
-    done_on = models.DateField(_("ferdig dato"), null=True, blank=True)
+    done_on = models.DateField(_("ferdigdato"), null=True, blank=True)
     milestone = models.ForeignKey(
         Milestone,
         on_delete=models.SET_NULL,
@@ -203,7 +203,7 @@ class Activity(models.Model):
             models.CheckConstraint(
                 condition=Q(status="done") | Q(done_on__isnull=True),
                 name="activity_done_on_only_when_done",
-                violation_error_message=_("Bare en ferdig aktivitet har en ferdig dato."),
+                violation_error_message=_("Bare en ferdig aktivitet kan ha ferdigdato."),
             ),
         ]
 

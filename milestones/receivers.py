@@ -1,8 +1,9 @@
 from django.dispatch import receiver
+from django.utils.translation import gettext as _
 
-from projects.signals import mandate_snapshot_requested
+from projects.signals import changelog_sources_requested, mandate_snapshot_requested
 
-from .models import Milestone
+from .models import Activity, Milestone
 
 
 @receiver(mandate_snapshot_requested)
@@ -25,3 +26,12 @@ def mandate_milestones(sender, project, **kwargs):
         "decision_points": rows[Milestone.Kind.DECISION_POINT],
         "milestones": rows[Milestone.Kind.MILESTONE],
     }
+
+
+@receiver(changelog_sources_requested)
+def milestone_history(sender, project, **kwargs):
+    """Milestones and activities in the project's change log."""
+    return [
+        (Milestone.history.filter(project_id=project.pk), _("Milepæler")),
+        (Activity.history.filter(project_id=project.pk), _("Aktiviteter")),
+    ]

@@ -14,6 +14,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from projects.models import Project
@@ -56,9 +57,7 @@ def milestones_to_remind(day: dt.date, recipient=None):
 
 
 def milestone_list_url(project) -> str:
-    # The page is reverse("milestones:list", args=[project.pk]); spelled out so that the e-mail
-    # does not depend on the URLconf of the process that sends it.
-    return f"{settings.SITE_URL}/prosjekter/{project.pk}/fremdrift/milepaeler/"
+    return settings.SITE_URL + reverse("milestones:list", args=[project.pk])
 
 
 def compose_reminder(recipient, milestones, day: dt.date) -> EmailMessage:

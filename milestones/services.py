@@ -7,12 +7,16 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.history import acting_as
 from projects.models import Project
 
 from .importing import normalise_code, parse_milestone_table
 from .models import Activity, Milestone, today
+
+# Stored in Bokmål, translated when the change log shows it.
+IMPORTED = gettext_noop("Milepæler importert fra tabell")
 
 
 def _lock(project) -> Project:
@@ -169,7 +173,7 @@ def import_milestones(*, project, text: str, by) -> list[Milestone]:
                 date_text=row.date_text,
             )
             milestone.full_clean()
-            milestone._change_reason = "Importert fra tabell"
+            milestone._change_reason = IMPORTED
             milestone.save()
             created.append(milestone)
     return created

@@ -6,6 +6,8 @@ own workstreams and add activities there. Everyone else who can see the project 
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -23,6 +25,7 @@ from projects.permissions import (
 
 from . import services
 from .forms import (
+    ActivityFilterForm,
     ActivityForm,
     ActivityStatusForm,
     ImportForm,
@@ -298,8 +301,13 @@ def _may_add_activities(request, project) -> bool:
     )
 
 
+ACTIVITIES_PER_PAGE = 100
+
+
 @project_view()
 def activity_list(request, project):
+    """ "Hva skal nå gjøres" (open) and "Hva er gjort" (done) as two tabs, by workstream if asked,
+    a page at a time: a project may have thousands."""
     form = None
     if _may_add_activities(request, project):
         form = _activity_form(request, project, request.POST or None)
@@ -316,7 +324,20 @@ def activity_list(request, project):
             else:
                 messages.success(request, _("Aktiviteten er lagt til."))
                 return redirect("milestones:activities", project.pk)
-    activities = project.activities.select_related("owner", "milestone", "workstream")
+    filters = ActivityFilterForm(request.GET or None, workstreams=project.workstreams.all())
+    activities = filters.apply(project.activities.all())
+    counts = activities.aggregate(
+        open=Count("pk", filter=~Q(status=Activity.Status.DONE)),
+        done=Count("pk", filter=Q(status=Activity.Status.DONE)),
+    )
+    show_done = filters.show_done
+    if show_done:
+        activities = activities.filter(status=Activity.Status.DONE).order_by("-done_on", "-pk")
+    else:
+        activities = activities.open()
+    page = Paginator(
+        activities.select_related("owner", "milestone", "workstream"), ACTIVITIES_PER_PAGE
+    ).get_page(request.GET.get("side"))
     editable = _editable_workstreams(request, project)
     on = today()
     rows = [
@@ -325,12 +346,16 @@ def activity_list(request, project):
             "overdue": activity.is_overdue(on),
             "can_update": editable is None or activity.workstream_id in editable,
         }
-        for activity in activities
+        for activity in page.object_list
     ]
     context = {
         "project": project,
-        "open_rows": [r for r in rows if r["activity"].status != Activity.Status.DONE],
-        "done_rows": [r for r in rows if r["activity"].status == Activity.Status.DONE],
+        "rows": rows,
+        "page": page,
+        "counts": counts,
+        "show_done": show_done,
+        "filters": filters,
+        "query": filters.query_string(),
         "form": form,
         "statuses": Activity.Status.choices,
     }

@@ -8,3 +8,7 @@ mandate_decided = Signal()
 # mandate refers to but `projects` may not import (milestones: the decision points and the
 # milestone table) answer with a dict of keys to add, so a decided version freezes them too.
 mandate_snapshot_requested = Signal()
+
+# Sent when the change log is built: apps whose history belongs in a project's change log but
+# which `projects` may not import answer with a list of (historical queryset, section name).
+changelog_sources_requested = Signal()

@@ -36,6 +36,7 @@ from .permissions import (
     project_view,
     require,
 )
+from .signals import changelog_sources_requested
 
 PROJECTS_PER_PAGE = 50
 
@@ -211,6 +212,8 @@ def _history_rows(project):
         (SolutionOption.history.filter(workstream_id__in=ws_ids), _("Løsningsforslag")),
         (Membership.history.filter(project_id=project.pk), _("Medlemmer")),
     ]
+    for _receiver, more in changelog_sources_requested.send(sender=Project, project=project):
+        sources += more
     rows = []
     for queryset, default_section in sources:
         for record in queryset.select_related("history_user").order_by("-history_date")[:500]:

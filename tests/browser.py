@@ -1,7 +1,7 @@
 """Playwright fixtures and helpers for the browser tests (tests/test_browser.py).
 
-The fixtures are `browser` and `page`; a test module imports browser_fixture and page_fixture
-to use them (the names differ so that the import does not shadow the test's arguments).
+The fixtures are `browser` and `page`, registered once in conftest.py (a session-scoped browser
+imported into two test modules would be two fixtures, and Playwright refuses a second sync loop).
 
 One Chromium per session, a fresh context (cookies, storage) per test. The pages run under the
 product's real Content Security Policy, so axe-core is served from the live server's own origin

@@ -4,7 +4,12 @@ from django.contrib.auth.models import Permission
 from projects import services
 from projects.models import Membership
 
+# Fixtures defined in their own modules, registered once here: browser, page, smtp_sink,
+# start_worker, worker_redis_url.
+from .browser import browser_fixture, page_fixture  # noqa: F401
 from .factories import OrganisationFactory, UserFactory, make_project
+from .smtp_sink import smtp_sink_fixture  # noqa: F401
+from .worker import start_worker_fixture, worker_redis_url_fixture  # noqa: F401
 
 Role = Membership.Role
 

@@ -1,8 +1,6 @@
 """A local SMTP server for tests (aiosmtpd, in a thread): what is sent to it is kept, parsed, for
 the test to read back. It can refuse mail for a while (451, "try again later"), as a mail server
-that is down or greylisting does.
-
-    from .smtp_sink import smtp_sink_fixture  # noqa: F401  (the fixture is "smtp_sink")
+that is down or greylisting does. The fixture is `smtp_sink`, registered in conftest.py:
 
     def test_x(smtp_sink):
         ... send to 127.0.0.1:smtp_sink.port ...

@@ -11,11 +11,9 @@ from playwright.sync_api import Page, expect
 
 from projects.models import Goal
 
-from .browser import (  # noqa: F401 (browser_fixture, page_fixture)
+from .browser import (
     assert_accessible,
-    browser_fixture,
     log_in,
-    page_fixture,
     wait_for_htmx,
 )
 from .factories import PASSWORD

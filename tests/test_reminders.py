@@ -25,8 +25,7 @@ from projects.models import Membership, Project
 from reorg.celery import app as celery_app
 
 from .factories import UserFactory, make_project
-from .smtp_sink import smtp_sink_fixture  # noqa: F401
-from .worker import start_worker_fixture, worker_logs  # noqa: F401
+from .worker import worker_logs
 
 Role = Membership.Role
 Status = Milestone.Status

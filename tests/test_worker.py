@@ -11,8 +11,6 @@ import pytest
 from projects import services
 from projects.models import MandateVersion
 
-from .worker import start_worker_fixture, worker_redis_url_fixture  # noqa: F401
-
 
 @pytest.fixture
 def worker(start_worker):

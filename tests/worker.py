@@ -2,11 +2,8 @@
 
 They need PostgreSQL (a worker is another process and must see the test database) and Redis; CI
 provides both. On the embedded SQLite default, or without Redis, the tests that use them are
-skipped. A test module imports the fixtures:
-
-    from .worker import start_worker_fixture, worker_redis_url_fixture  # noqa: F401
-
-and may define its own `worker_redis_url` so that its workers use a Redis database of their own
+skipped. The fixtures (`start_worker`, `worker_redis_url`) are registered in conftest.py; a test
+module may define its own `worker_redis_url` so that its workers use a Redis database of their own
 (the fixture empties it first)."""
 
 import os

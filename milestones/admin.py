@@ -1,0 +1,48 @@
+"""Read-only in the admin: milestones and activities are written in the app, through the services
+that check their rules (dependency loops, another project's phase or workstream) and record
+history. The admin shows them, with their history, for support."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Activity, Milestone, Reminder
+
+
+class ReadOnlyAdmin(SimpleHistoryAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(ReadOnlyAdmin):
+    list_display = ("code", "title", "project", "kind", "due_date", "status", "responsible")
+    list_filter = ("kind", "status", "project__organisation")
+    search_fields = ("code", "title", "project__name", "project__code")
+    list_select_related = ("project", "responsible")
+
+
+@admin.register(Activity)
+class ActivityAdmin(ReadOnlyAdmin):
+    list_display = ("title", "project", "workstream", "owner", "due_date", "status")
+    list_filter = ("status", "project__organisation")
+    search_fields = ("title", "project__name", "project__code")
+    list_select_related = ("project", "workstream", "owner")
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    list_display = ("recipient", "day", "milestone_count", "sent_at")
+    list_filter = ("day",)
+    list_select_related = ("recipient",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
