@@ -1,9 +1,11 @@
 """Read a milestone table pasted from Word or Excel.
 
 The table is the one in a mandate's "Hovedmilepæler" section: Nr, Milepæl, Kriterium, Dato.
-Pure Python, no database: the caller passes the project's existing codes and decides what to
-save. Every problem with a row is reported on that row, in Norwegian, so the preview can show
-them all at once; only problems with the table as a whole raise ValueError.
+No database: the caller passes the project's existing codes and decides what to save. Every
+problem with a row is reported on that row, so the preview can show them all at once; only
+problems with the table as a whole raise ValueError. The messages are translated (Bokmål msgids)
+into the language active when the table is read. Headers and month names may be Norwegian or
+English.
 """
 
 import csv
@@ -13,15 +15,25 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
 # Same as milestones.models.CODE_PATTERN (a test checks it); copied so that this module does not
-# need Django.
+# import the models.
 CODE_PATTERN = r"^[A-Za-zÆØÅæøå]{0,3}\d{1,3}[a-z]?$"
 MAX_ROWS = 500
 MAX_TITLE = 200
 MAX_CRITERION = 2000
 
 FIELDS = ("code", "title", "criterion", "date")
-LABELS = {"code": "Nr", "title": "Milepæl", "criterion": "Kriterium", "date": "Dato"}
+# Column names in messages; lazy, so they are translated when a message is made.
+LABELS = {
+    "code": gettext_lazy("Nr"),
+    "title": gettext_lazy("Milepæl"),
+    "criterion": gettext_lazy("Kriterium"),
+    "date": gettext_lazy("Dato"),
+}
+# Header cells, casefolded: Norwegian, then English.
 HEADER_NAMES = {
     "nr": "code",
     "nr.": "code",
@@ -33,6 +45,15 @@ HEADER_NAMES = {
     "kriterier": "criterion",
     "dato": "date",
     "frist": "date",
+    "no": "code",
+    "no.": "code",
+    "number": "code",
+    "milestone": "title",
+    "title": "title",
+    "criterion": "criterion",
+    "criteria": "criterion",
+    "date": "date",
+    "deadline": "date",
 }
 
 MONTHS = {
@@ -60,7 +81,19 @@ MONTHS = {
     "nov": 11,
     "desember": 12,
     "des": 12,
+    # English, where it differs from the Norwegian.
+    "january": 1,
+    "february": 2,
+    "march": 3,
+    "may": 5,
+    "june": 6,
+    "july": 7,
+    "october": 10,
+    "oct": 10,
+    "december": 12,
+    "dec": 12,
 }
+# How date_text writes a month: Norwegian, as in the mandate, whatever the month was typed as.
 MONTH_NAMES = [
     "",
     "januar",
@@ -76,8 +109,6 @@ MONTH_NAMES = [
     "november",
     "desember",
 ]
-
-NOT_A_DATE = "«{}» er ikke en dato. Skriv for eksempel 13.05.2013 eller 19. august 2013."
 
 # "Senest 19. august 2013": words that qualify the date. They are kept in date_text.
 PREFIX_RE = re.compile(r"(?P<prefix>senest|innen|før|cirka|ca\.?)\s*(?P<rest>\d.*)", re.I)
@@ -107,7 +138,7 @@ class ParsedRow:
 
 
 def parse_date(text: str) -> tuple[datetime.date, str]:
-    """(date, date_text). Raises ValueError with a clear Norwegian message.
+    """(date, date_text). Raises ValueError with a clear, translated message.
 
     date_text is "" when the text is a plain date. Otherwise (a prefix such as "Senest", or a
     range of days) it is the date written out the Norwegian way, "Senest 19. august 2013" or
@@ -115,7 +146,7 @@ def parse_date(text: str) -> tuple[datetime.date, str]:
     """
     tidy = " ".join(text.split())
     if not tidy:
-        raise ValueError("Dato mangler.")
+        raise ValueError(_("Dato mangler."))
     prefix, rest = "", tidy
     if match := PREFIX_RE.fullmatch(tidy):
         prefix, rest = match["prefix"], match["rest"]
@@ -126,15 +157,18 @@ def parse_date(text: str) -> tuple[datetime.date, str]:
     if parts is None and (match := RANGE_RE.fullmatch(rest)):
         first_day, parts = int(match["first"]), _single_date(match["last"])
     if parts is None:
-        raise ValueError(NOT_A_DATE.format(tidy))
+        raise ValueError(
+            _("«%(text)s» er ikke en dato. Skriv for eksempel 13.05.2013 eller 19. august 2013.")
+            % {"text": tidy}
+        )
 
     day, month, year = parts
     if year is None:
-        raise ValueError(f"Året mangler i datoen «{tidy}».")
+        raise ValueError(_("Året mangler i datoen «%(text)s».") % {"text": tidy})
     try:
         due = datetime.date(year, month, day)
     except ValueError:
-        raise ValueError(f"Datoen «{tidy}» finnes ikke.") from None
+        raise ValueError(_("Datoen «%(text)s» finnes ikke.") % {"text": tidy}) from None
 
     if first_day is None:
         if not prefix:
@@ -142,7 +176,9 @@ def parse_date(text: str) -> tuple[datetime.date, str]:
         written = f"{day}. {MONTH_NAMES[month]} {year}"
     else:
         if not 1 <= first_day < day:
-            raise ValueError(f"I datoen «{tidy}» må første dag komme før siste dag.")
+            raise ValueError(
+                _("I datoen «%(text)s» må første dag komme før siste dag.") % {"text": tidy}
+            )
         written = f"{first_day}.–{day}. {MONTH_NAMES[month]} {year}"
     # The prefix starts the cell, so it starts with a capital letter, as in the mandate.
     return due, f"{prefix[:1].upper()}{prefix[1:]} {written}".strip()
@@ -167,7 +203,7 @@ def _single_date(text: str) -> tuple[int, int, int | None] | None:
 def parse_milestone_table(text: str, existing_codes: Iterable[str] = ()) -> list[ParsedRow]:
     """The rows of a pasted milestone table, each with its errors.
 
-    Raises ValueError (Norwegian message) only when the table as a whole cannot be used: more
+    Raises ValueError (translated message) only when the table as a whole cannot be used: more
     than MAX_ROWS rows, a header row without the Nr, Milepæl or Dato column, or a quote that is
     never closed.
     """
@@ -201,7 +237,9 @@ def parse_milestone_table(text: str, existing_codes: Iterable[str] = ()) -> list
             )
         )
         if len(rows) > MAX_ROWS:
-            raise ValueError(f"Tabellen har mer enn {MAX_ROWS} rader. Del den opp.")
+            raise ValueError(
+                _("Tabellen har mer enn %(max)s rader. Del den opp.") % {"max": MAX_ROWS}
+            )
 
     parsed = [_validate(row) for row in rows]
     _check_codes(parsed, existing_codes)
@@ -234,7 +272,10 @@ def _read_lines(text: str) -> list[tuple[int, list[str]]]:
         if any("\n" in cell and delimiter in cell for cell in raw):
             # A cell that swallowed line breaks and separators: a quote that was never closed.
             raise ValueError(
-                f'Et anførselstegn (") på linje {start} er ikke lukket. Fjern det eller lukk det.'
+                _(
+                    'Et anførselstegn (") på linje %(line)s er ikke lukket. Fjern det eller lukk det.'
+                )
+                % {"line": start}
             )
         cells = [" ".join(cell.split()) for cell in raw]
         if bordered:
@@ -267,10 +308,15 @@ def _header_layout(cells: list[str]) -> tuple[str, ...] | None:
         return None
     for name in set(names):
         if names.count(name) > 1:
-            raise ValueError(f"Kolonnen {LABELS[name]} står to ganger i overskriftsraden.")
+            raise ValueError(
+                _("Kolonnen %(column)s står to ganger i overskriftsraden.")
+                % {"column": LABELS[name]}
+            )
     for name in ("code", "title", "date"):
         if name not in names:
-            raise ValueError(f"Overskriftsraden mangler kolonnen {LABELS[name]}.")
+            raise ValueError(
+                _("Overskriftsraden mangler kolonnen %(column)s.") % {"column": LABELS[name]}
+            )
     return tuple(names)
 
 
@@ -284,8 +330,11 @@ def _columns(cells: list[str], layout: tuple[str, ...] | None) -> tuple[tuple[st
     expected = layout or FIELDS
     # Excel copies empty cells beyond the table as trailing tabs; they are harmless.
     count = len(_drop_trailing_empty(cells, len(expected)))
-    labels = ", ".join(LABELS[name] for name in expected)
-    error = f"Raden har {count} {'kolonne' if count == 1 else 'kolonner'}; forventet {labels}."
+    error = ngettext(
+        "Raden har %(count)s kolonne; forventet %(columns)s.",
+        "Raden har %(count)s kolonner; forventet %(columns)s.",
+        count,
+    ) % {"count": count, "columns": ", ".join(str(LABELS[name]) for name in expected)}
     if layout is not None:
         return layout, error if count > len(layout) else ""
     if count == 3:
@@ -310,15 +359,24 @@ def _validate(row: _RawRow) -> ParsedRow:
     )
     errors = parsed.errors
     if not parsed.code:
-        errors.append("Nr. mangler.")
+        errors.append(_("Nr. mangler."))
     elif not re.fullmatch(CODE_PATTERN, parsed.code):
-        errors.append(f"Nr. «{parsed.code}» er ugyldig. Bruk bokstaver og tall, for eksempel M1.")
+        errors.append(
+            _("Nr. «%(code)s» er ugyldig. Bruk bokstaver og tall, for eksempel M1.")
+            % {"code": parsed.code}
+        )
     if not parsed.title:
-        errors.append("Milepælen mangler navn.")
+        errors.append(_("Milepælen mangler navn."))
     elif len(parsed.title) > MAX_TITLE:
-        errors.append(f"Navnet på milepælen er {len(parsed.title)} tegn; maks {MAX_TITLE}.")
+        errors.append(
+            _("Navnet på milepælen er %(length)s tegn; maks %(max)s.")
+            % {"length": len(parsed.title), "max": MAX_TITLE}
+        )
     if len(parsed.criterion) > MAX_CRITERION:
-        errors.append(f"Kriteriet er {len(parsed.criterion)} tegn; maks {MAX_CRITERION}.")
+        errors.append(
+            _("Kriteriet er %(length)s tegn; maks %(max)s.")
+            % {"length": len(parsed.criterion), "max": MAX_CRITERION}
+        )
     try:
         parsed.due_date, parsed.date_text = parse_date(row.cells.get("date", ""))
     except ValueError as error:
@@ -345,9 +403,10 @@ def _check_codes(rows: list[ParsedRow], existing_codes: Iterable[str]) -> None:
             continue
         if key in first_line:
             row.errors.append(
-                f"Nr. {row.code} står to ganger i tabellen (linje {first_line[key]} og {row.line})."
+                _("Nr. %(code)s står to ganger i tabellen (linje %(first)s og %(line)s).")
+                % {"code": row.code, "first": first_line[key], "line": row.line}
             )
         else:
             first_line[key] = row.line
         if key in existing:
-            row.errors.append(f"Prosjektet har allerede milepæl {row.code}.")
+            row.errors.append(_("Prosjektet har allerede milepæl %(code)s.") % {"code": row.code})

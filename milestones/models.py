@@ -124,7 +124,9 @@ class Milestone(models.Model):
             models.CheckConstraint(
                 condition=Q(status="reached") | Q(reached_on__isnull=True),
                 name="milestone_reached_on_only_when_reached",
-                violation_error_message=_("Bare en milepæl som er nådd, kan ha dato for når den ble nådd."),
+                violation_error_message=_(
+                    "Bare en milepæl som er nådd, kan ha dato for når den ble nådd."
+                ),
             ),
         ]
         indexes = [models.Index(fields=["project", "due_date"])]

@@ -4,6 +4,8 @@ Owner and leader (CHANGE_PLAN) plan: they add, change, import and delete. Workst
 project-group members (UPDATE_PROGRESS) change the status of milestones and activities of their
 own workstreams and add activities there. Everyone else who can see the project reads."""
 
+from copy import copy
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -123,30 +125,22 @@ def milestone_list(request, project):
 
 @project_view(CHANGE_PLAN)
 def milestone_create(request, project):
-    form = MilestoneForm(request.POST or None, project=project)
-    if request.method == "POST" and form.is_valid():
-        try:
-            milestone = services.save_milestone(
-                milestone=form.save(commit=False),
-                depends_on=form.cleaned_data["depends_on"],
-                by=request.user,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("%(code)s er lagt til.") % {"code": milestone.code})
-            _warn(request, milestone)
-            return redirect("milestones:list", project.pk)
-    return render(request, "milestones/milestone_form.html", {"project": project, "form": form})
+    return _milestone_form(request, project, None)
 
 
 @project_view(CHANGE_PLAN)
 def milestone_edit(request, project, pk):
-    milestone = get_object_or_404(Milestone, project=project, pk=pk)
-    form = MilestoneForm(request.POST or None, instance=milestone, project=project)
+    return _milestone_form(request, project, get_object_or_404(Milestone, project=project, pk=pk))
+
+
+def _milestone_form(request, project, milestone):
+    # The form validates onto a copy, so that a refused save does not show unsaved values (such
+    # as a new number) around the form.
+    instance = copy(milestone) if milestone else None
+    form = MilestoneForm(request.POST or None, instance=instance, project=project)
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_milestone(
+            saved = services.save_milestone(
                 milestone=form.save(commit=False),
                 depends_on=form.cleaned_data["depends_on"],
                 by=request.user,
@@ -154,8 +148,9 @@ def milestone_edit(request, project, pk):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("%(code)s er lagret.") % {"code": milestone.code})
-            _warn(request, milestone)
+            message = _("%(code)s er lagret.") if milestone else _("%(code)s er lagt til.")
+            messages.success(request, message % {"code": saved.code})
+            _warn(request, saved)
             return redirect("milestones:list", project.pk)
     return render(
         request,

@@ -7,6 +7,7 @@ mandate's Word table (the seed's text is OCR'd).
 import datetime
 
 import pytest
+from django.utils import translation
 
 from milestones.importing import (
     CODE_PATTERN,
@@ -398,6 +399,56 @@ def test_parse_date_month_names(name, month):
 
 
 @pytest.mark.parametrize(
+    ("name", "month"),
+    [
+        ("january", 1),
+        ("jan", 1),
+        ("february", 2),
+        ("feb", 2),
+        ("march", 3),
+        ("mar", 3),
+        ("april", 4),
+        ("apr", 4),
+        ("may", 5),
+        ("june", 6),
+        ("jun", 6),
+        ("july", 7),
+        ("jul", 7),
+        ("august", 8),
+        ("aug", 8),
+        ("september", 9),
+        ("sep", 9),
+        ("sept", 9),
+        ("october", 10),
+        ("oct", 10),
+        ("november", 11),
+        ("nov", 11),
+        ("december", 12),
+        ("dec", 12),
+        ("MAY", 5),
+        ("Oct", 10),
+        ("Dec.", 12),
+    ],
+)
+def test_parse_date_english_month_names(name, month):
+    assert parse_date(f"5 {name} 2013") == (d(5, month), "")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "date_text"),
+    [
+        ("3 May 2013", d(3, 5), ""),
+        ("1 dec 13", d(1, 12, 2013), ""),
+        # date_text writes the month the Norwegian way, as the mandate does.
+        ("Senest 19 October 2013", d(19, 10), "Senest 19. oktober 2013"),
+        ("11-12 dec 2013", d(12, 12), "11.–12. desember 2013"),
+    ],
+)
+def test_parse_date_english(text, expected, date_text):
+    assert parse_date(text) == (expected, date_text)
+
+
+@pytest.mark.parametrize(
     ("text", "message"),
     [
         ("", "Dato mangler."),
@@ -462,6 +513,11 @@ def test_header_maps_columns_in_another_order():
         "Nr.\tMilepel\tKriterier\tFrist",
         "NR.\tTITTEL\tKRITERIUM\tFRIST",
         "kode\tmilepæl\tkriterium\tdato",
+        "No\tMilestone\tCriterion\tDate",
+        "No.\tTitle\tCriteria\tDeadline",
+        "NUMBER\tMILESTONE\tCRITERIA\tDATE",
+        "number\ttitle\tcriterion\tdeadline",
+        "Nr\tMilestone\tKriterium\tDate",
     ],
 )
 def test_header_names(header):
@@ -473,6 +529,18 @@ def test_header_names(header):
         "Gjennomført",
         d(3, 5),
     )
+
+
+def test_english_header_in_another_order_with_english_dates():
+    text = "Deadline\tNo.\tTitle\nMay 3 2013\tm1\tKick-off\n3 May 2013\tm2\tLaunch\n"
+
+    rows = parse_milestone_table(text)
+
+    # Only day-first dates are read: a month first is reported, not guessed at.
+    assert rows[0].errors == [
+        "«May 3 2013» er ikke en dato. Skriv for eksempel 13.05.2013 eller 19. august 2013."
+    ]
+    assert as_tuples(rows[1:]) == [("M2", "Launch", "", d(3, 5), "")]
 
 
 def test_header_without_criterion_column():
@@ -489,6 +557,8 @@ def test_header_without_criterion_column():
         ("Milepæl\tKriterium\tDato", "Overskriftsraden mangler kolonnen Nr."),
         ("Nr\tKriterium\tDato", "Overskriftsraden mangler kolonnen Milepæl."),
         ("Nr\tMilepæl\tTittel\tDato", "Kolonnen Milepæl står to ganger i overskriftsraden."),
+        ("Nr\tNo\tMilepæl\tDato", "Kolonnen Nr står to ganger i overskriftsraden."),
+        ("No\tMilestone\tCriterion", "Overskriftsraden mangler kolonnen Dato."),
     ],
 )
 def test_unusable_header_is_an_error_for_the_table(header, message):
@@ -862,3 +932,28 @@ def test_unclosed_quote():
 def test_parsed_row_is_valid():
     assert ParsedRow(line=1, code="M1", title="A", due_date=d(3, 5)).is_valid
     assert not ParsedRow(line=1, errors=["Nr. mangler."]).is_valid
+
+
+# --- Translation ---------------------------------------------------------------------------------
+
+
+def test_messages_are_in_the_active_language():
+    with translation.override("en"):
+        with pytest.raises(ValueError) as error:
+            parse_date("snart")
+        row = only("M-1\n")
+        with pytest.raises(ValueError) as header_error:
+            parse_milestone_table("No\tMilestone\tCriterion\nM1\tA\t\n")
+
+    assert str(error.value) == (
+        "“snart” is not a date. Write, for example, 13.05.2013 or 19 August 2013."
+    )
+    assert row.errors == [
+        "The row has 1 column; expected No., Milestone, Criterion, Date.",
+        "The No. “M-1” is invalid. Use letters and digits, for example M1.",
+        "The milestone has no name.",
+        "The date is missing.",
+    ]
+    assert str(header_error.value) == "The header row is missing the column Date."
+    # Outside the override the messages are Norwegian again.
+    assert only("M1\tA\t\t\n").errors == ["Dato mangler."]
