@@ -1,21 +1,10 @@
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from projects.forms import DATE_WIDGET, OrganisationUserChoiceField
+from projects.forms import DATE_WIDGET, OrganisationUserChoiceField, project_people
 
 from .importing import normalise_code
 from .models import Activity, Milestone
-
-
-def project_people(project):
-    """Who may be responsible: the project's members."""
-    return (
-        get_user_model()
-        .objects.filter(memberships__project=project)
-        .distinct()
-        .order_by("first_name", "last_name")
-    )
 
 
 class MilestoneChoiceField(forms.ModelMultipleChoiceField):

@@ -22,6 +22,16 @@ def add_service_errors(form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
+def project_people(project):
+    """The project's members, for choices of who is responsible, who held a meeting etc."""
+    return (
+        get_user_model()
+        .objects.filter(memberships__project=project)
+        .distinct()
+        .order_by("first_name", "last_name")
+    )
+
+
 class ProjectBasicsForm(forms.ModelForm):
     class Meta:
         model = Project

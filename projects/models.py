@@ -135,6 +135,11 @@ class Project(models.Model):
                 "update_progress",
                 _("Kan oppdatere status og aktiviteter i egne arbeidsstrømmer"),
             ),
+            (
+                "change_organisation",
+                _("Kan endre organisasjon, stillinger og rollebeskrivelser"),
+            ),
+            ("manage_personnel", _("Kan registrere ansatte, samtaler og innplasseringer")),
         ]
 
     def __str__(self):
@@ -322,6 +327,14 @@ class Membership(models.Model):
         max_length=100,
         blank=True,
         help_text=_("For tillitsvalgte: hvilken fagforening."),
+    )
+    sees_personal_data = models.BooleanField(
+        _("innsyn i personopplysninger"),
+        default=False,
+        help_text=_(
+            "Gir innsyn i ansatte, kartleggingssamtaler og innplasseringer, for eksempel for en "
+            "tillitsvalgt som skal drøfte innplasseringen."
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()

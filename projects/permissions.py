@@ -24,26 +24,53 @@ VIEW_PERSONAL_DATA = "view_personal_data"
 # Status of milestones and activities in the workstreams the user leads or is a member of; owner
 # and leader (CHANGE_PLAN) update all of them.
 UPDATE_PROGRESS = "update_progress"
+# The organization and staffing plan: units, positions, role descriptions.
+CHANGE_ORGANISATION = "change_organisation"
+# Employees, mapping interviews and placements: writing them (reading needs VIEW_PERSONAL_DATA).
+MANAGE_PERSONNEL = "manage_personnel"
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.OWNER: frozenset(
-        {VIEW, CHANGE_MANDATE, DECIDE_MANDATE, CHANGE_PLAN, MANAGE_MEMBERS, VIEW_PERSONAL_DATA}
+        {
+            VIEW,
+            CHANGE_MANDATE,
+            DECIDE_MANDATE,
+            CHANGE_PLAN,
+            MANAGE_MEMBERS,
+            VIEW_PERSONAL_DATA,
+            CHANGE_ORGANISATION,
+            MANAGE_PERSONNEL,
+        }
     ),
-    Role.LEADER: frozenset({VIEW, CHANGE_MANDATE, CHANGE_PLAN, MANAGE_MEMBERS, VIEW_PERSONAL_DATA}),
+    Role.LEADER: frozenset(
+        {
+            VIEW,
+            CHANGE_MANDATE,
+            CHANGE_PLAN,
+            MANAGE_MEMBERS,
+            VIEW_PERSONAL_DATA,
+            CHANGE_ORGANISATION,
+            MANAGE_PERSONNEL,
+        }
+    ),
     Role.STEERING: frozenset({VIEW}),
     Role.PROJECT_GROUP: frozenset({VIEW, UPDATE_PROGRESS}),
     Role.WORKSTREAM_LEAD: frozenset({VIEW, UPDATE_PROGRESS}),
     Role.UNION_REP: frozenset({VIEW}),
     Role.SAFETY_REP: frozenset({VIEW}),
-    Role.HR: frozenset({VIEW, VIEW_PERSONAL_DATA}),
+    Role.HR: frozenset({VIEW, VIEW_PERSONAL_DATA, CHANGE_ORGANISATION, MANAGE_PERSONNEL}),
     Role.OBSERVER: frozenset({VIEW}),
 }
 
 
-def permissions_for_roles(roles) -> set[str]:
+def permissions_for_roles(roles, *, sees_personal_data=False) -> set[str]:
+    """The rights of a member holding these roles; `sees_personal_data` is the project's grant
+    of VIEW_PERSONAL_DATA to a member whose roles do not give it (e.g. a union representative)."""
     granted: set[str] = set()
     for role in roles:
         granted |= ROLE_PERMISSIONS[role]
+    if sees_personal_data:
+        granted.add(VIEW_PERSONAL_DATA)
     return granted
 
 
@@ -122,3 +149,22 @@ def may_update_progress(user, project: Project, workstream_id: int | None) -> bo
 def require_progress(user, project: Project, workstream_id: int | None) -> None:
     if not may_update_progress(user, project, workstream_id):
         raise PermissionDenied
+
+
+def personal_data_view(perm: str = VIEW_PERSONAL_DATA):
+    """Decorator for views of personal data (employees, interviews, placements): a user without
+    the right gets 404, as if the page did not exist, not 403 (which would confirm it does)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, project_pk, *args, **kwargs):
+            project = get_project_for(request.user, project_pk)
+            if VIEW_PERSONAL_DATA not in project.perms:
+                raise Http404
+            if perm not in project.perms:
+                raise PermissionDenied
+            return view(request, project, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

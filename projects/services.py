@@ -135,12 +135,34 @@ def remove_member(*, membership, by) -> None:
         _sync_owner_and_leader(project)
 
 
+@transaction.atomic
+def set_personal_data_access(*, membership, grant: bool, by) -> Membership:
+    """The project grants (or withdraws) a member's insight into personal data, e.g. a union
+    representative who is to consult on the placements. Their roles' own rights are unchanged."""
+    Project.objects.select_for_update().get(pk=membership.project_id)
+    membership = Membership.objects.select_related("project", "user").get(pk=membership.pk)
+    if membership.sees_personal_data == grant:
+        return membership
+    with acting_as(by):
+        membership.sees_personal_data = grant
+        membership.save(update_fields=["sees_personal_data"])
+        sync_permissions(project=membership.project, user=membership.user)
+    return membership
+
+
 def sync_permissions(*, project, user) -> None:
     """Make the user's guardian permissions on the project exactly those their roles give."""
     from django.contrib.auth.models import Permission
 
-    roles = Membership.objects.filter(project=project, user=user).values_list("role", flat=True)
-    wanted = permissions_for_roles(roles)
+    memberships = list(
+        Membership.objects.filter(project=project, user=user).values_list(
+            "role", "sees_personal_data"
+        )
+    )
+    wanted = permissions_for_roles(
+        [role for role, _grant in memberships],
+        sees_personal_data=any(grant for _role, grant in memberships),
+    )
     existing = dict(
         ProjectUserObjectPermission.objects.filter(user=user, content_object=project).values_list(
             "permission__codename", "pk"

@@ -29,4 +29,9 @@ urlpatterns = [
     ),
     path("<int:project_pk>/medlemmer/", views.members, name="members"),
     path("<int:project_pk>/medlemmer/<int:pk>/fjern/", views.member_remove, name="member_remove"),
+    path(
+        "<int:project_pk>/medlemmer/<int:pk>/personopplysninger/",
+        views.member_personal_data,
+        name="member_personal_data",
+    ),
 ]

@@ -33,6 +33,8 @@ from .permissions import (
     CHANGE_PLAN,
     DECIDE_MANDATE,
     MANAGE_MEMBERS,
+    ROLE_PERMISSIONS,
+    VIEW_PERSONAL_DATA,
     project_view,
     require,
 )
@@ -463,12 +465,32 @@ def members(request, project):
             else:
                 messages.success(request, _("Medlemmet er lagt til."))
                 return redirect("projects:members", project.pk)
-    memberships = Membership.objects.for_project(project)
+    memberships = list(Membership.objects.for_project(project))
+    for membership in memberships:
+        membership.role_sees_personal_data = VIEW_PERSONAL_DATA in ROLE_PERMISSIONS[membership.role]
     return render(
         request,
         "projects/members.html",
         {"project": project, "memberships": memberships, "form": form},
     )
+
+
+@require_POST
+@project_view(MANAGE_MEMBERS)
+def member_personal_data(request, project, pk):
+    """The project grants a member insight into personal data (or withdraws it)."""
+    membership = get_object_or_404(
+        Membership.objects.select_related("user"), project=project, pk=pk
+    )
+    grant = request.POST.get("grant") == "1"
+    services.set_personal_data_access(membership=membership, grant=grant, by=request.user)
+    message = (
+        _("%(user)s har fått innsyn i personopplysninger.")
+        if grant
+        else _("%(user)s har ikke lenger innsyn i personopplysninger.")
+    )
+    messages.success(request, message % {"user": membership.user})
+    return redirect("projects:members", project.pk)
 
 
 @require_POST

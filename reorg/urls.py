@@ -9,5 +9,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("prosjekter/", include("projects.urls")),
     path("prosjekter/", include("milestones.urls")),
+    path("prosjekter/", include("roles.urls")),
     path("prosjekter/", include("reports.urls")),
 ]

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "accounts",
     "projects",
     "milestones",
+    "roles",
     "reports",
 ]
 

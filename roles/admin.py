@@ -1,0 +1,63 @@
+"""Read-only in the admin: the organization, positions and role descriptions are written in the
+app through the services that check their rules; employees, interviews and placements are
+personal data, shown only in the project to those with the right (and logged there). The admin
+lists the organization for support and the personal-data access log for audit."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import OrgUnit, PersonalDataAccess, Position, RoleDescription
+
+
+class ReadOnlyAdmin(SimpleHistoryAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OrgUnit)
+class OrgUnitAdmin(ReadOnlyAdmin):
+    list_display = ("name", "structure", "kind", "project", "code")
+    list_filter = ("structure", "kind", "project__organisation")
+    search_fields = ("name", "code", "project__name")
+    list_select_related = ("project",)
+
+
+@admin.register(Position)
+class PositionAdmin(ReadOnlyAdmin):
+    list_display = ("title", "unit", "code", "fte", "project")
+    search_fields = ("title", "code", "project__name")
+    list_select_related = ("unit", "project")
+
+
+@admin.register(RoleDescription)
+class RoleDescriptionAdmin(ReadOnlyAdmin):
+    list_display = ("__str__", "position", "version", "updated_at")
+    list_select_related = ("position",)
+
+
+@admin.register(PersonalDataAccess)
+class PersonalDataAccessAdmin(admin.ModelAdmin):
+    """Who saw or exported personal data. The employee is shown by number only here."""
+
+    list_display = ("at", "user", "action", "project", "employee_number")
+    list_filter = ("action", "project__organisation")
+    list_select_related = ("user", "project", "employee")
+
+    @admin.display(description="ansattnummer")
+    def employee_number(self, obj):
+        return obj.employee.employee_number if obj.employee else "–"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,188 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from projects.forms import DATE_WIDGET, OrganisationUserChoiceField, project_people
+
+from .models import (
+    Competence,
+    Employee,
+    MappingInterview,
+    OrgUnit,
+    Placement,
+    Position,
+    RoleDescription,
+)
+
+
+class UnitForm(forms.ModelForm):
+    """A unit of one of the two organizations; choices only from the same project, and parents
+    only from the same organization."""
+
+    class Meta:
+        model = OrgUnit
+        fields = ["name", "kind", "parent", "code", "leader_title", "order", "successors"]
+        widgets = {"successors": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, project, structure, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.project = project
+        self.instance.structure = structure
+        same = project.org_units.filter(structure=structure)
+        if self.instance.pk:
+            same = same.exclude(pk=self.instance.pk)
+        self.fields["parent"].queryset = same
+        self.fields["parent"].empty_label = _("– Øverst –")
+        if structure == OrgUnit.Structure.CURRENT:
+            self.fields["successors"].queryset = project.org_units.filter(
+                structure=OrgUnit.Structure.FUTURE
+            )
+        else:
+            del self.fields["successors"]
+
+
+class CsvUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV-fil"),
+        help_text=_("Eksportert fra HR-systemet, med overskrifter på første linje."),
+    )
+
+
+class PositionForm(forms.ModelForm):
+    class Meta:
+        model = Position
+        fields = ["unit", "title", "code", "fte", "reports_to", "order"]
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.project = project
+        self.fields["unit"].queryset = project.org_units.filter(structure=OrgUnit.Structure.FUTURE)
+        others = project.positions.select_related("unit")
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        self.fields["reports_to"].queryset = others
+
+
+class RoleDescriptionForm(forms.ModelForm):
+    class Meta:
+        model = RoleDescription
+        fields = [
+            "position_name",
+            "main_goal",
+            "main_tasks",
+            "education",
+            "education_level",
+            "certifications",
+            "general_requirements",
+            "personnel_responsibility",
+            "budget_responsibility",
+            "professional_responsibility",
+            "special_tasks",
+            "change_clause",
+        ]
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 3})
+            for name in [
+                "main_goal",
+                "education",
+                "certifications",
+                "general_requirements",
+                "personnel_responsibility",
+                "budget_responsibility",
+                "professional_responsibility",
+                "special_tasks",
+                "change_clause",
+            ]
+        } | {"main_tasks": forms.Textarea(attrs={"rows": 6})}
+
+
+class CompetenceForm(forms.ModelForm):
+    class Meta:
+        model = Competence
+        fields = ["category", "text", "level"]
+
+
+CompetenceFormSet = forms.modelformset_factory(
+    Competence, form=CompetenceForm, extra=3, can_delete=True
+)
+
+
+class EmployeeForm(forms.ModelForm):
+    class Meta:
+        model = Employee
+        fields = [
+            "first_name",
+            "last_name",
+            "employee_number",
+            "current_unit",
+            "current_position",
+            "fte",
+            "start_date",
+            "competences",
+            "restructuring_conversation_on",
+            "redundant",
+        ]
+        widgets = {
+            "start_date": DATE_WIDGET,
+            "restructuring_conversation_on": DATE_WIDGET,
+            "competences": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.project = project
+        self.fields["current_unit"].queryset = project.org_units.filter(
+            structure=OrgUnit.Structure.CURRENT
+        )
+
+
+class PositionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.title} ({obj.unit.name})"
+
+
+class InterviewForm(forms.ModelForm):
+    held_by = OrganisationUserChoiceField(queryset=None, label=_("Holdt av"))
+    wish_1 = PositionChoiceField(queryset=None, required=False, label=_("Ønske 1"))
+    wish_2 = PositionChoiceField(queryset=None, required=False, label=_("Ønske 2"))
+    wish_3 = PositionChoiceField(queryset=None, required=False, label=_("Ønske 3"))
+
+    class Meta:
+        model = MappingInterview
+        fields = ["held_on", "held_by", "notes"]
+        widgets = {"held_on": DATE_WIDGET, "notes": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["held_by"].queryset = project_people(project)
+        positions = project.positions.select_related("unit")
+        for n in (1, 2, 3):
+            self.fields[f"wish_{n}"].queryset = positions
+        if self.instance.pk:
+            for wish in self.instance.wishes.all()[:3]:
+                self.initial[f"wish_{wish.priority}"] = wish.position_id
+
+    @property
+    def wishes(self):
+        return [self.cleaned_data[f"wish_{n}"] for n in (1, 2, 3) if self.cleaned_data[f"wish_{n}"]]
+
+
+class PlacementForm(forms.ModelForm):
+    """A proposed placement of one employee (the page is the employee's)."""
+
+    position = PositionChoiceField(queryset=None, label=_("Stilling"))
+
+    class Meta:
+        model = Placement
+        fields = ["position", "basis", "fte", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, project, employee, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.employee = employee
+        self.fields["position"].queryset = project.positions.select_related("unit")
+        self.fields["fte"].required = False
+        self.fields["fte"].help_text = _("Står den tom, brukes den ansattes stillingsprosent.")
+
+
+class PlacementStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Ny status"), choices=Placement.Status.choices)

@@ -1,0 +1,410 @@
+"""The organization and staffing plan: the current and the future organization (OrgUnit trees),
+positions and role descriptions in the future one, and the personal data of the placement
+("innplassering"): employees, mapping interviews and placements.
+
+Employees, interviews, placements and the access log are personal data: every view of them goes
+through projects.permissions with VIEW_PERSONAL_DATA, and their lists are filtered in SQL."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from projects.models import Project
+
+User = settings.AUTH_USER_MODEL
+
+# A person's FTE is at most 100 %; a position may be several whole jobs (300 % is three).
+FTE_VALIDATORS = [MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("100"))]
+POSITION_FTE_VALIDATORS = [MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("10000"))]
+
+
+class OrgUnit(models.Model):
+    """A sector, unit or department, in the organization as it is (current) or as it will be
+    (future). The current one is imported from the HR system; the future one is drawn up in the
+    product. `successors` maps a current unit to the future units its work goes to."""
+
+    class Structure(models.TextChoices):
+        CURRENT = "current", _("Nåværende")
+        FUTURE = "future", _("Fremtidig")
+
+    class Kind(models.TextChoices):
+        SECTOR = "sector", _("Sektor")
+        UNIT = "unit", _("Enhet")
+        DEPARTMENT = "department", _("Avdeling")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="org_units")
+    structure = models.CharField(_("organisasjon"), max_length=10, choices=Structure)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("overordnet"),
+    )
+    kind = models.CharField(_("type"), max_length=12, choices=Kind, default=Kind.UNIT)
+    name = models.CharField(_("navn"), max_length=200)
+    code = models.CharField(
+        _("kode"), max_length=30, blank=True, help_text=_("Enhetens kode i HR-systemet.")
+    )
+    leader_title = models.CharField(
+        _("lederstilling"), max_length=200, blank=True, help_text=_("For eksempel Enhetsleder.")
+    )
+    order = models.PositiveIntegerField(_("rekkefølge"), default=1)
+    successors = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="predecessors",
+        verbose_name=_("videreføres i"),
+        help_text=_("De fremtidige enhetene arbeidet i denne enheten går til."),
+    )
+    history = HistoricalRecords(m2m_fields=[successors])
+
+    class Meta:
+        verbose_name = _("organisasjonsenhet")
+        verbose_name_plural = _("organisasjonsenheter")
+        ordering = ["structure", "order", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "structure", "code"],
+                condition=~Q(code=""),
+                name="org_unit_code_unique",
+                violation_error_message=_("Koden er allerede brukt i denne organisasjonen."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Position(models.Model):
+    """A position ("stilling") in the future organization."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="positions")
+    unit = models.ForeignKey(
+        OrgUnit, on_delete=models.PROTECT, related_name="positions", verbose_name=_("enhet")
+    )
+    title = models.CharField(_("stillingsbetegnelse"), max_length=200)
+    code = models.CharField(_("stillingskode"), max_length=20, blank=True)
+    fte = models.DecimalField(
+        _("stillingsprosent"),
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal("100"),
+        validators=POSITION_FTE_VALIDATORS,
+        help_text=_("Summen av stillingsprosenter: 100 er én hel stilling, 300 er tre."),
+    )
+    reports_to = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reports",
+        verbose_name=_("rapporterer til"),
+    )
+    order = models.PositiveIntegerField(_("rekkefølge"), default=1)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("stilling")
+        verbose_name_plural = _("stillinger")
+        ordering = ["unit__order", "unit__name", "order", "title", "pk"]
+
+    def __str__(self):
+        return f"{self.title}, {self.unit}" if self.unit_id else self.title
+
+
+STANDARD_CHANGE_CLAUSE = (
+    "Arbeidsgiver har rett til å foreta endringer i rollebeskrivelsen når dette er begrunnet i "
+    "virksomhetens behov. Ved endringer skal arbeidstaker få rimelig varsel. Arbeidsgiver skal i "
+    "denne sammenhengen vurdere eventuelle kompetanseutviklingstiltak."
+)
+
+
+class RoleDescription(models.Model):
+    """The role description of a position, with the fields of Appendix 1 of seed 001. Each saved
+    change raises `version`; history keeps every version."""
+
+    position = models.OneToOneField(
+        Position,
+        on_delete=models.CASCADE,
+        related_name="role_description",
+        verbose_name=_("stilling"),
+    )
+    position_name = models.CharField(
+        _("stillingens navn (i dagligtale)"), max_length=200, blank=True
+    )
+    main_goal = models.TextField(
+        _("hovedmål"),
+        blank=True,
+        max_length=2000,
+        help_text=_("Fortsetter «… har som hovedmål å»: ansvars- og arbeidsområdet."),
+    )
+    main_tasks = models.TextField(
+        _("arbeidsoppgaver og hovedoppgaver"), blank=True, max_length=10000
+    )
+    education = models.TextField(_("utdanningskrav"), blank=True, max_length=2000)
+    education_level = models.CharField(_("utdanningsnivå"), max_length=200, blank=True)
+    certifications = models.TextField(_("sertifisering og kurs"), blank=True, max_length=2000)
+    general_requirements = models.TextField(
+        _("generelle og andre krav"), blank=True, max_length=5000
+    )
+    personnel_responsibility = models.TextField(_("personalansvar"), blank=True, max_length=2000)
+    budget_responsibility = models.TextField(_("budsjettansvar"), blank=True, max_length=2000)
+    professional_responsibility = models.TextField(_("fagansvar"), blank=True, max_length=2000)
+    special_tasks = models.TextField(_("særskilte oppgaver"), blank=True, max_length=2000)
+    change_clause = models.TextField(
+        _("opphør og/eller endring"), default=STANDARD_CHANGE_CLAUSE, max_length=2000
+    )
+    version = models.PositiveIntegerField(_("versjon"), default=1)
+    updated_at = models.DateTimeField(_("sist endret"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("rollebeskrivelse")
+        verbose_name_plural = _("rollebeskrivelser")
+
+    def __str__(self):
+        return self.position_name or str(self.position)
+
+
+class Competence(models.Model):
+    """One item of a role description's competence profile."""
+
+    class Category(models.TextChoices):
+        PERSONAL = "personal", _("Personlige egenskaper")
+        EXPERIENCE = "experience", _("Relevant erfaring")
+        PROFESSIONAL = "professional", _("Fagområder")
+
+    class Level(models.TextChoices):
+        REQUIRED = "required", _("Påkrevd")
+        USEFUL = "useful", _("Nyttig")
+
+    role_description = models.ForeignKey(
+        RoleDescription, on_delete=models.CASCADE, related_name="competences"
+    )
+    category = models.CharField(_("kategori"), max_length=12, choices=Category)
+    text = models.CharField(_("kompetanse"), max_length=200)
+    level = models.CharField(_("krav"), max_length=10, choices=Level, default=Level.REQUIRED)
+    order = models.PositiveIntegerField(_("rekkefølge"), default=1)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("kompetanse")
+        verbose_name_plural = _("kompetanseprofil")
+        ordering = ["category", "order", "pk"]
+
+    def __str__(self):
+        return self.text
+
+
+# --- Personal data ------------------------------------------------------------------------------
+
+
+class EmployeeQuerySet(models.QuerySet):
+    def for_project(self, project):
+        return self.filter(project=project)
+
+
+class Employee(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="employees")
+    first_name = models.CharField(_("fornavn"), max_length=100)
+    last_name = models.CharField(_("etternavn"), max_length=100)
+    employee_number = models.CharField(_("ansattnummer"), max_length=30)
+    current_unit = models.ForeignKey(
+        OrgUnit,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="employees",
+        verbose_name=_("nåværende enhet"),
+    )
+    current_position = models.CharField(_("nåværende stilling"), max_length=200, blank=True)
+    fte = models.DecimalField(
+        _("stillingsprosent"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("100"),
+        validators=FTE_VALIDATORS,
+    )
+    start_date = models.DateField(_("ansatt fra"), null=True, blank=True)
+    competences = models.TextField(
+        _("kompetanse"),
+        blank=True,
+        max_length=5000,
+        help_text=_("Én per linje, for eksempel Sykepleier eller Lederutdanning."),
+    )
+    restructuring_conversation_on = models.DateField(
+        _("omstillingssamtale holdt"),
+        null=True,
+        blank=True,
+        help_text=_("For den som ikke blir innplassert direkte."),
+    )
+    redundant = models.BooleanField(
+        _("overtallig"),
+        default=False,
+        help_text=_("Kommunens retningslinjer for nedbemanning gjelder."),
+    )
+    history = HistoricalRecords()
+
+    objects = EmployeeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ansatt")
+        verbose_name_plural = _("ansatte")
+        ordering = ["last_name", "first_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "employee_number"],
+                name="employee_number_unique_in_project",
+                violation_error_message=_("Prosjektet har allerede en ansatt med dette nummeret."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def competence_list(self) -> list[str]:
+        return [line.strip() for line in self.competences.splitlines() if line.strip()]
+
+
+class MappingInterview(models.Model):
+    """A mapping interview ("kartleggingssamtale") with an employee."""
+
+    employee = models.ForeignKey(
+        Employee, on_delete=models.CASCADE, related_name="interviews", verbose_name=_("ansatt")
+    )
+    held_on = models.DateField(_("dato"))
+    held_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("holdt av"),
+    )
+    notes = models.TextField(_("notater"), blank=True, max_length=10000)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("kartleggingssamtale")
+        verbose_name_plural = _("kartleggingssamtaler")
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.employee} {self.held_on:%d.%m.%Y}"
+
+
+class Wish(models.Model):
+    """A position the employee wishes for, in order of priority (1 first)."""
+
+    interview = models.ForeignKey(MappingInterview, on_delete=models.CASCADE, related_name="wishes")
+    position = models.ForeignKey(
+        Position, on_delete=models.CASCADE, related_name="wishes", verbose_name=_("stilling")
+    )
+    priority = models.PositiveSmallIntegerField(_("prioritet"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("ønske")
+        verbose_name_plural = _("ønsker")
+        ordering = ["priority"]
+        constraints = [
+            models.UniqueConstraint(fields=["interview", "priority"], name="wish_priority_unique"),
+            models.UniqueConstraint(fields=["interview", "position"], name="wish_position_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.priority}. {self.position}"
+
+
+class Placement(models.Model):
+    """An employee proposed for, and then placed in, a position of the future organization."""
+
+    class Basis(models.TextChoices):
+        SAME_WORK = "same_work", _("Samme arbeid videreføres")
+        AFTER_CONVERSATION = "after_conversation", _("Etter samtale")
+        APPLIED = "applied", _("Etter søknad")
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Foreslått")
+        CONSULTED = "consulted", _("Drøftet")
+        DECIDED = "decided", _("Besluttet")
+        ACCEPTED = "accepted", _("Akseptert")
+        DECLINED = "declined", _("Takket nei")
+
+    # A placement counts against the position's FTE, and is the employee's one placement, from
+    # the decision on.
+    FILLING = (Status.DECIDED, Status.ACCEPTED)
+
+    employee = models.ForeignKey(
+        Employee, on_delete=models.CASCADE, related_name="placements", verbose_name=_("ansatt")
+    )
+    position = models.ForeignKey(
+        Position, on_delete=models.PROTECT, related_name="placements", verbose_name=_("stilling")
+    )
+    basis = models.CharField(_("grunnlag"), max_length=20, choices=Basis)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PROPOSED)
+    fte = models.DecimalField(
+        _("stillingsprosent"),
+        max_digits=5,
+        decimal_places=2,
+        validators=FTE_VALIDATORS,
+        help_text=_("Hvor mye av stillingen den ansatte får."),
+    )
+    decided_on = models.DateField(_("besluttet dato"), null=True, blank=True)
+    declined_on = models.DateField(_("takket nei dato"), null=True, blank=True)
+    note = models.TextField(_("merknad"), blank=True, max_length=5000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("innplassering")
+        verbose_name_plural = _("innplasseringer")
+        ordering = ["employee__last_name", "employee__first_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employee"],
+                condition=Q(status__in=["decided", "accepted"]),
+                name="one_decided_placement_per_employee",
+                violation_error_message=_("Den ansatte er allerede innplassert i en stilling."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="declined") | Q(declined_on__isnull=False),
+                name="declined_placement_has_date",
+                violation_error_message=_("Et avslag må ha dato."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.employee} → {self.position}"
+
+
+class PersonalDataAccess(models.Model):
+    """Who looked at or exported personal data, and when: one row per view of an employee's
+    record, per export and per PDF with names. Written, never changed."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("Så personopplysninger")
+        EXPORT = "export", _("Eksporterte bemanningsplanen")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    employee = models.ForeignKey(
+        Employee, on_delete=models.SET_NULL, null=True, blank=True, related_name="accesses"
+    )
+    action = models.CharField(max_length=10, choices=Action)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("innsyn i personopplysninger")
+        verbose_name_plural = _("innsyn i personopplysninger")
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.user} {self.get_action_display()} {self.at:%d.%m.%Y %H:%M}"

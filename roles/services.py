@@ -1,0 +1,304 @@
+"""Every write to the organization, positions, role descriptions, employees, interviews and
+placements. Each runs in a transaction, checks its rules and records history with the user
+(simple-history records the request's user, or the one given to accounts.history.acting_as).
+
+Placement rules (issue 4, seed 001): decided placements never fill a position beyond its FTE; an
+employee has at most one decided placement; a declined offer records its date; the status moves
+proposed → consulted → decided → accepted or declined."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.history import acting_as
+from projects.models import Project
+
+from .models import (
+    Competence,
+    Employee,
+    MappingInterview,
+    OrgUnit,
+    PersonalDataAccess,
+    Placement,
+    Position,
+    RoleDescription,
+    Wish,
+)
+
+Status = Placement.Status
+
+# Where a placement may go from each status. A decision can be taken back to "consulted" (a
+# mistake, or a new consultation), an answer cannot: a new offer is a new placement.
+NEXT_STATUSES = {
+    Status.PROPOSED: {Status.CONSULTED, Status.DECIDED},
+    Status.CONSULTED: {Status.PROPOSED, Status.DECIDED},
+    Status.DECIDED: {Status.CONSULTED, Status.ACCEPTED, Status.DECLINED},
+    Status.ACCEPTED: set(),
+    Status.DECLINED: set(),
+}
+
+
+def _lock(project) -> Project:
+    return Project.objects.select_for_update().get(pk=project.pk)
+
+
+def _belongs(project, **objects) -> None:
+    errors = {
+        name: _("Dette hører ikke til prosjektet.")
+        for name, obj in objects.items()
+        if obj is not None and obj.project_id != project.pk
+    }
+    if errors:
+        raise ValidationError(errors)
+
+
+# --- The organization ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_unit(*, unit: OrgUnit, by, successors=None) -> OrgUnit:
+    """A unit of the current or the future organization. Its parent must be in the same
+    organization of the same project and not below it; `successors` (future units) only for a
+    current unit."""
+    project = _lock(unit.project)
+    if unit.parent is not None:
+        if unit.parent.project_id != project.pk or unit.parent.structure != unit.structure:
+            raise ValidationError({"parent": _("Velg en enhet i samme organisasjon.")})
+        ancestor = unit.parent
+        while ancestor is not None:
+            if unit.pk and ancestor.pk == unit.pk:
+                raise ValidationError({"parent": _("En enhet kan ikke ligge under seg selv.")})
+            ancestor = ancestor.parent
+    unit.full_clean()
+    if successors is not None:
+        successors = list(successors)
+        if unit.structure != OrgUnit.Structure.CURRENT and successors:
+            raise ValidationError(
+                {"successors": _("Bare nåværende enheter videreføres i fremtidige.")}
+            )
+        if any(
+            s.project_id != project.pk or s.structure != OrgUnit.Structure.FUTURE
+            for s in successors
+        ):
+            raise ValidationError({"successors": _("Velg fremtidige enheter i dette prosjektet.")})
+    with acting_as(by):
+        unit.save()
+        if successors is not None:
+            unit.successors.set(successors)
+    return unit
+
+
+@transaction.atomic
+def delete_unit(*, unit: OrgUnit, by) -> None:
+    if unit.children.exists():
+        raise ValidationError(_("Enheten har underenheter. Flytt eller slett dem først."))
+    if unit.structure == OrgUnit.Structure.FUTURE and unit.positions.exists():
+        raise ValidationError(_("Enheten har stillinger. Flytt eller slett dem først."))
+    with acting_as(by):
+        unit.delete()
+
+
+# --- Positions and role descriptions -------------------------------------------------------------
+
+
+@transaction.atomic
+def save_position(*, position: Position, by) -> Position:
+    project = _lock(position.project)
+    _belongs(project, unit=position.unit, reports_to=position.reports_to)
+    if position.unit.structure != OrgUnit.Structure.FUTURE:
+        raise ValidationError({"unit": _("Stillinger hører til den fremtidige organisasjonen.")})
+    if position.pk and position.reports_to_id == position.pk:
+        raise ValidationError({"reports_to": _("En stilling kan ikke rapportere til seg selv.")})
+    if position.pk:
+        filled = _filled_fte(position)
+        if filled > position.fte:
+            raise ValidationError(
+                {
+                    "fte": _(
+                        "Besluttede innplasseringer fyller allerede %(filled)s %%. "
+                        "Stillingsprosenten kan ikke bli lavere."
+                    )
+                    % {"filled": _number(filled)}
+                }
+            )
+    position.full_clean()
+    with acting_as(by):
+        position.save()
+    return position
+
+
+@transaction.atomic
+def delete_position(*, position: Position, by) -> None:
+    if position.placements.exists():
+        raise ValidationError(_("Stillingen har innplasseringer og kan ikke slettes."))
+    with acting_as(by):
+        position.delete()
+
+
+@transaction.atomic
+def save_role_description(
+    *, description: RoleDescription, competences: list[dict] | None = None, by
+) -> RoleDescription:
+    """Save a role description as its next version. `competences` (dicts of category, text,
+    level), when given, replace its competence profile."""
+    _lock(description.position.project)
+    if description.pk:
+        current = RoleDescription.objects.select_for_update().get(pk=description.pk)
+        description.version = current.version + 1
+    description.full_clean()
+    with acting_as(by):
+        description.save()
+        if competences is not None:
+            description.competences.all().delete()
+            for order, item in enumerate(competences, start=1):
+                competence = Competence(role_description=description, order=order, **item)
+                competence.full_clean()
+                competence.save()
+    return description
+
+
+# --- Employees, interviews, placements -----------------------------------------------------------
+
+
+@transaction.atomic
+def save_employee(*, employee: Employee, by) -> Employee:
+    project = _lock(employee.project)
+    _belongs(project, current_unit=employee.current_unit)
+    if employee.current_unit and employee.current_unit.structure != OrgUnit.Structure.CURRENT:
+        raise ValidationError({"current_unit": _("Velg en enhet i den nåværende organisasjonen.")})
+    employee.full_clean()
+    with acting_as(by):
+        employee.save()
+    return employee
+
+
+@transaction.atomic
+def save_interview(*, interview: MappingInterview, wishes: list[Position], by) -> MappingInterview:
+    """A mapping interview and the employee's wishes, in order of priority."""
+    project = _lock(interview.employee.project)
+    if len(set(wishes)) != len(wishes):
+        raise ValidationError({"wishes": _("Samme stilling er ønsket to ganger.")})
+    for position in wishes:
+        _belongs(project, wishes=position)
+    interview.full_clean()
+    with acting_as(by):
+        interview.save()
+        interview.wishes.all().delete()
+        for priority, position in enumerate(wishes, start=1):
+            Wish.objects.create(interview=interview, position=position, priority=priority)
+    return interview
+
+
+def _filled_fte(position, *, excluding=None) -> Decimal:
+    filled = Placement.objects.filter(position=position, status__in=Placement.FILLING)
+    if excluding is not None and excluding.pk:
+        filled = filled.exclude(pk=excluding.pk)
+    return filled.aggregate(total=Sum("fte"))["total"] or Decimal(0)
+
+
+def _number(value: Decimal) -> str:
+    return f"{value.normalize():f}".replace(".", ",")
+
+
+def _check_fills(placement) -> None:
+    """A decided (or accepted) placement must fit in what is left of the position, and be the
+    employee's only one."""
+    position = Position.objects.select_for_update().get(pk=placement.position_id)
+    filled = _filled_fte(position, excluding=placement)
+    if filled + placement.fte > position.fte:
+        raise ValidationError(
+            {
+                "position": _(
+                    "Stillingen %(position)s har %(fte)s %% og har allerede %(filled)s %% "
+                    "besluttet. %(wanted)s %% til går ikke."
+                )
+                % {
+                    "position": position.title,
+                    "fte": _number(position.fte),
+                    "filled": _number(filled),
+                    "wanted": _number(placement.fte),
+                }
+            }
+        )
+    others = Placement.objects.filter(
+        employee_id=placement.employee_id, status__in=Placement.FILLING
+    ).exclude(pk=placement.pk)
+    if others.exists():
+        raise ValidationError(
+            {"employee": _("Den ansatte er allerede innplassert i en annen stilling.")}
+        )
+
+
+@transaction.atomic
+def save_placement(*, placement: Placement, by) -> Placement:
+    """Propose (or change) a placement. Its status is changed by set_placement_status."""
+    project = _lock(placement.employee.project)
+    _belongs(project, position=placement.position)
+    if placement.fte is None:
+        placement.fte = placement.employee.fte
+    if placement.status in Placement.FILLING:
+        _check_fills(placement)
+    placement.full_clean()
+    with acting_as(by):
+        placement.save()
+    return placement
+
+
+@transaction.atomic
+def set_placement_status(
+    *, placement: Placement, status: str, by, on: dt.date | None = None
+) -> Placement:
+    _lock(placement.employee.project)
+    placement = (
+        Placement.objects.select_for_update()
+        .select_related("employee", "position")
+        .get(pk=placement.pk)
+    )
+    if status not in NEXT_STATUSES.get(placement.status, set()):
+        raise ValidationError(
+            {
+                "status": _("En innplassering som er «%(from)s», kan ikke bli «%(to)s».")
+                % {
+                    "from": placement.get_status_display(),
+                    "to": Status(status).label if status in Status.values else status,
+                }
+            }
+        )
+    day = on or timezone.localdate()
+    placement.status = status
+    if status in Placement.FILLING:
+        _check_fills(placement)
+    if status == Status.DECIDED:
+        placement.decided_on = day
+    elif status == Status.DECLINED:
+        placement.declined_on = day
+    elif status in (Status.PROPOSED, Status.CONSULTED):
+        placement.decided_on = None
+    placement.full_clean()
+    with acting_as(by):
+        placement.save()
+    return placement
+
+
+def missing_competences(employee: Employee, position: Position) -> list[str]:
+    """The required competences of the position's role description that the employee's record
+    does not name (compared without regard to case). Uses prefetched data when there is some."""
+    description = getattr(position, "role_description", None)
+    if description is None:
+        return []
+    has = {c.casefold() for c in employee.competence_list}
+    return [
+        c.text
+        for c in description.competences.all()
+        if c.level == c.Level.REQUIRED and c.text.casefold() not in has
+    ]
+
+
+def log_access(*, project, user, action, employee=None) -> None:
+    """Record that someone saw or exported personal data (the audit trail the issue asks for)."""
+    PersonalDataAccess.objects.create(project=project, user=user, employee=employee, action=action)

@@ -1,0 +1,679 @@
+"""Thin views: check through projects.permissions, validate a form, call a service, render.
+
+The organization, positions and role descriptions are for every member to read (union and safety
+representatives are consulted on them); owner, leader and HR change them (CHANGE_ORGANISATION).
+Employees, mapping interviews and placements are personal data: their views use
+`personal_data_view`, which answers 404 to anyone without VIEW_PERSONAL_DATA, and every view of an
+employee's record and every export is logged."""
+
+from collections import Counter, defaultdict
+from copy import copy
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import DecimalField, Prefetch, Q, Sum, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from projects.forms import add_service_errors
+from projects.permissions import (
+    CHANGE_ORGANISATION,
+    MANAGE_PERSONNEL,
+    VIEW_PERSONAL_DATA,
+    personal_data_view,
+    project_view,
+)
+
+from . import documents, exports, imports, services
+from .forms import (
+    CompetenceFormSet,
+    CsvUploadForm,
+    EmployeeForm,
+    InterviewForm,
+    PlacementForm,
+    PlacementStatusForm,
+    PositionForm,
+    RoleDescriptionForm,
+    UnitForm,
+)
+from .models import (
+    Competence,
+    Employee,
+    MappingInterview,
+    OrgUnit,
+    PersonalDataAccess,
+    Placement,
+    Position,
+    RoleDescription,
+)
+from .orgchart import build_tree, compare, layout_chart
+
+Structure = OrgUnit.Structure
+STRUCTURE_SLUGS = {"navaerende": Structure.CURRENT, "fremtidig": Structure.FUTURE}
+PER_PAGE = 100
+
+
+def _structure(slug):
+    if slug not in STRUCTURE_SLUGS:
+        raise Http404
+    return STRUCTURE_SLUGS[slug]
+
+
+# --- The organization, as it is and as it will be -----------------------------------------------
+
+
+@project_view()
+def organisation(request, project):
+    units = list(project.org_units.all())
+    current = [u for u in units if u.structure == Structure.CURRENT]
+    future = [u for u in units if u.structure == Structure.FUTURE]
+    mappings = list(
+        OrgUnit.successors.through.objects.filter(from_orgunit__project=project).values_list(
+            "from_orgunit_id", "to_orgunit_id"
+        )
+    )
+    context = {
+        "project": project,
+        "current_chart": layout_chart(current, dom_id="naa"),
+        "current_tree": build_tree(current),
+        "future_chart": layout_chart(future, dom_id="framtid"),
+        "future_tree": build_tree(future),
+        "comparison": compare(current, future, mappings),
+        "can_edit": CHANGE_ORGANISATION in project.perms,
+    }
+    return render(request, "roles/organisation.html", context)
+
+
+@project_view(CHANGE_ORGANISATION)
+def unit_create(request, project, structure):
+    return _unit_form(request, project, _structure(structure), None)
+
+
+@project_view(CHANGE_ORGANISATION)
+def unit_edit(request, project, pk):
+    unit = get_object_or_404(OrgUnit, project=project, pk=pk)
+    return _unit_form(request, project, unit.structure, unit)
+
+
+def _unit_form(request, project, structure, unit):
+    form = UnitForm(
+        request.POST or None,
+        instance=copy(unit) if unit else None,
+        project=project,
+        structure=structure,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.save_unit(
+                unit=form.save(commit=False),
+                successors=form.cleaned_data.get("successors"),
+                by=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("%(name)s er lagret.") % {"name": saved.name})
+            return redirect("roles:organisation", project.pk)
+    context = {"project": project, "form": form, "unit": unit, "structure": structure}
+    return render(request, "roles/unit_form.html", context)
+
+
+@require_POST
+@project_view(CHANGE_ORGANISATION)
+def unit_delete(request, project, pk):
+    unit = get_object_or_404(OrgUnit, project=project, pk=pk)
+    try:
+        services.delete_unit(unit=unit, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("roles:unit_edit", project.pk, unit.pk)
+    messages.success(request, _("%(name)s er slettet.") % {"name": unit.name})
+    return redirect("roles:organisation", project.pk)
+
+
+@project_view(CHANGE_ORGANISATION)
+def units_import(request, project):
+    form = CsvUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            units = imports.import_current_units(
+                project=project, file=form.cleaned_data["file"], by=request.user
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                ngettext("%(n)s enhet er importert.", "%(n)s enheter er importert.", len(units))
+                % {"n": len(units)},
+            )
+            return redirect("roles:organisation", project.pk)
+    context = {
+        "project": project,
+        "form": form,
+        "title": _("Importer nåværende organisasjon"),
+        "back": reverse("roles:organisation", args=[project.pk]),
+        "columns": "Kode; Navn; Type; Overordnet; Leder",
+        "example": "Kode;Navn;Type;Overordnet;Leder\nHM;Helse og mestring;Sektor;;Kommunalsjef\n"
+        "HJT;Hjemmetjenesten;Enhet;HM;Enhetsleder",
+    }
+    return render(request, "roles/csv_import.html", context)
+
+
+# --- Positions and role descriptions -------------------------------------------------------------
+
+
+@project_view()
+def positions(request, project):
+    form = None
+    if CHANGE_ORGANISATION in project.perms:
+        form = PositionForm(request.POST or None, project=project, prefix="ny")
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                position = services.save_position(position=form.save(commit=False), by=request.user)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("%(title)s er lagt til.") % {"title": position.title})
+                return redirect("roles:positions", project.pk)
+    items = (
+        project.positions.select_related("unit", "reports_to", "role_description")
+        .annotate(filled=_filled())
+        .order_by("unit__order", "unit__name", "order", "title", "pk")
+    )
+    context = {"project": project, "units": _by_unit(items), "form": form}
+    return render(request, "roles/positions.html", context)
+
+
+def _filled():
+    """The FTE of a position filled by decided (or accepted) placements, in SQL."""
+    return Coalesce(
+        Sum("placements__fte", filter=Q(placements__status__in=Placement.FILLING)),
+        Value(0),
+        output_field=DecimalField(max_digits=7, decimal_places=2),
+    )
+
+
+def _by_unit(positions):
+    grouped = defaultdict(list)
+    units = {}
+    for position in positions:
+        position.vacant = position.fte - position.filled
+        grouped[position.unit_id].append(position)
+        units[position.unit_id] = position.unit
+    return [(units[pk], grouped[pk]) for pk in units]
+
+
+@project_view(CHANGE_ORGANISATION)
+def position_edit(request, project, pk):
+    position = get_object_or_404(Position, project=project, pk=pk)
+    form = PositionForm(request.POST or None, instance=copy(position), project=project)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_position(position=form.save(commit=False), by=request.user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Stillingen er lagret."))
+            return redirect("roles:positions", project.pk)
+    return render(
+        request, "roles/position_form.html", {"project": project, "form": form, "position": position}
+    )
+
+
+@require_POST
+@project_view(CHANGE_ORGANISATION)
+def position_delete(request, project, pk):
+    position = get_object_or_404(Position, project=project, pk=pk)
+    try:
+        services.delete_position(position=position, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("roles:position_edit", project.pk, position.pk)
+    messages.success(request, _("Stillingen er slettet."))
+    return redirect("roles:positions", project.pk)
+
+
+def _description_of(project, position_pk):
+    position = get_object_or_404(
+        Position.objects.select_related("unit", "unit__parent", "reports_to"),
+        project=project,
+        pk=position_pk,
+    )
+    description = (
+        RoleDescription.objects.filter(position=position).prefetch_related("competences").first()
+    )
+    return position, description
+
+
+@project_view()
+def role_description(request, project, position_pk):
+    position, description = _description_of(project, position_pk)
+    context = {
+        "project": project,
+        "position": position,
+        "description": description,
+        "can_edit": CHANGE_ORGANISATION in project.perms,
+    }
+    return render(request, "roles/role_description.html", context)
+
+
+@project_view(CHANGE_ORGANISATION)
+def role_description_edit(request, project, position_pk):
+    position, description = _description_of(project, position_pk)
+    instance = copy(description) if description else RoleDescription(position=position)
+    form = RoleDescriptionForm(request.POST or None, instance=instance)
+    competences = CompetenceFormSet(
+        request.POST or None,
+        queryset=description.competences.all() if description else Competence.objects.none(),
+        prefix="kompetanse",
+    )
+    if request.method == "POST" and form.is_valid() and competences.is_valid():
+        rows = [
+            {k: f.cleaned_data[k] for k in ("category", "text", "level")}
+            for f in competences.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+        try:
+            saved = services.save_role_description(
+                description=form.save(commit=False), competences=rows, by=request.user
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Rollebeskrivelsen er lagret som versjon %(n)s.") % {"n": saved.version},
+            )
+            return redirect("roles:role_description", project.pk, position.pk)
+    context = {
+        "project": project,
+        "position": position,
+        "description": description,
+        "form": form,
+        "competences": competences,
+    }
+    return render(request, "roles/role_description_form.html", context)
+
+
+def _pdf(pdf: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@project_view()
+def role_description_pdf(request, project, position_pk):
+    position, description = _description_of(project, position_pk)
+    if description is None:
+        raise Http404
+    pdf = documents.render_role_descriptions_pdf(project, [description])
+    return _pdf(pdf, documents.role_descriptions_filename(project, description=description))
+
+
+@project_view()
+def unit_role_descriptions_pdf(request, project, unit_pk):
+    """All role descriptions of a future unit (and the units below it) in one file."""
+    unit = get_object_or_404(OrgUnit, project=project, pk=unit_pk, structure=Structure.FUTURE)
+    units = {unit.pk}
+    children = defaultdict(list)
+    for pk, parent in project.org_units.filter(structure=Structure.FUTURE).values_list(
+        "pk", "parent_id"
+    ):
+        children[parent].append(pk)
+    stack = [unit.pk]
+    while stack:
+        for child in children[stack.pop()]:
+            units.add(child)
+            stack.append(child)
+    descriptions = list(
+        RoleDescription.objects.filter(position__unit__in=units)
+        .select_related("position", "position__unit", "position__unit__parent", "position__reports_to")
+        .prefetch_related("competences")
+        .order_by("position__unit__order", "position__unit__name", "position__order", "position__pk")
+    )
+    if not descriptions:
+        messages.info(request, _("%(unit)s har ingen rollebeskrivelser ennå.") % {"unit": unit.name})
+        return redirect("roles:positions", project.pk)
+    pdf = documents.render_role_descriptions_pdf(project, descriptions)
+    return _pdf(pdf, documents.role_descriptions_filename(project, unit=unit))
+
+
+# --- The staffing plan -----------------------------------------------------------------------
+
+
+@project_view()
+def staffing(request, project):
+    """Per future unit its positions with filled and vacant FTE, for every member; per employee
+    the status, for those who may see personal data. Others see the counts only."""
+    positions = (
+        project.positions.select_related("unit")
+        .annotate(filled=_filled())
+        .order_by("unit__order", "unit__name", "order", "title", "pk")
+    )
+    units = _by_unit(positions)
+    totals = {
+        "fte": sum((p.fte for _u, ps in units for p in ps), start=0),
+        "filled": sum((p.filled for _u, ps in units for p in ps), start=0),
+    }
+    totals["vacant"] = totals["fte"] - totals["filled"]
+    sees_names = VIEW_PERSONAL_DATA in project.perms
+    employees = project.employees.all()
+    status_counts = _status_counts(project)
+    page = None
+    if sees_names:
+        page = Paginator(
+            employees.select_related("current_unit").prefetch_related(
+                Prefetch(
+                    "placements",
+                    queryset=Placement.objects.select_related("position", "position__unit"),
+                )
+            ),
+            PER_PAGE,
+        ).get_page(request.GET.get("side"))
+        for employee in page.object_list:
+            employee.status = exports.employee_status(employee, list(employee.placements.all()))
+    context = {
+        "project": project,
+        "units": units,
+        "totals": totals,
+        "sees_names": sees_names,
+        "page": page,
+        "status_counts": status_counts,
+    }
+    return render(request, "roles/staffing.html", context)
+
+
+def _status_counts(project):
+    """How many employees have each status: counts, not names (union representatives see these).
+    Two queries whatever the number of employees."""
+    placements = defaultdict(list)
+    for employee_id, status, created_at, pk in Placement.objects.filter(
+        employee__project=project
+    ).values_list("employee_id", "status", "created_at", "pk"):
+        placements[employee_id].append(Placement(pk=pk, status=status, created_at=created_at))
+    counts = Counter(
+        exports.employee_status(
+            Employee(pk=pk, restructuring_conversation_on=conversation_on, redundant=redundant),
+            placements[pk],
+        )
+        for pk, conversation_on, redundant in project.employees.values_list(
+            "pk", "restructuring_conversation_on", "redundant"
+        )
+    )
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+@personal_data_view()
+def staffing_export(request, project):
+    units = list(project.org_units.filter(structure=Structure.FUTURE))
+    positions = list(
+        project.positions.select_related("unit").prefetch_related(
+            Prefetch(
+                "placements",
+                queryset=Placement.objects.filter(status__in=Placement.FILLING).select_related(
+                    "employee"
+                ),
+            )
+        )
+    )
+    employees = list(
+        project.employees.select_related("current_unit").prefetch_related(
+            Prefetch("placements", queryset=Placement.objects.select_related("position"))
+        )
+    )
+    placements = [p for position in positions for p in position.placements.all()]
+    workbook = exports.staffing_plan_workbook(project, units, positions, placements, employees)
+    services.log_access(project=project, user=request.user, action=PersonalDataAccess.Action.EXPORT)
+    response = HttpResponse(
+        workbook,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="bemanningsplan-{project.code.lower()}.xlsx"'
+    )
+    return response
+
+
+# --- Employees and mapping interviews (personal data) --------------------------------------------
+
+
+@personal_data_view()
+def employees(request, project):
+    form = None
+    if MANAGE_PERSONNEL in project.perms:
+        form = EmployeeForm(request.POST or None, project=project, prefix="ny")
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                employee = services.save_employee(employee=form.save(commit=False), by=request.user)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("%(name)s er lagt til.") % {"name": employee})
+                return redirect("roles:employee", project.pk, employee.pk)
+    query = request.GET.get("sok", "").strip()
+    items = project.employees.select_related("current_unit")
+    if query:
+        items = items.filter(
+            Q(first_name__icontains=query)
+            | Q(last_name__icontains=query)
+            | Q(employee_number__icontains=query)
+        )
+    page = Paginator(items, PER_PAGE).get_page(request.GET.get("side"))
+    context = {"project": project, "page": page, "form": form, "query": query}
+    return render(request, "roles/employees.html", context)
+
+
+@personal_data_view(MANAGE_PERSONNEL)
+def employees_import(request, project):
+    form = CsvUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = imports.import_employees(
+                project=project, file=form.cleaned_data["file"], by=request.user
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                ngettext("%(n)s ansatt er importert.", "%(n)s ansatte er importert.", len(created))
+                % {"n": len(created)},
+            )
+            return redirect("roles:employees", project.pk)
+    context = {
+        "project": project,
+        "form": form,
+        "title": _("Importer ansatte"),
+        "back": reverse("roles:employees", args=[project.pk]),
+        "columns": "Ansattnummer; Fornavn; Etternavn; Enhet; Stilling; Stillingsprosent; "
+        "Startdato; Kompetanse",
+        "example": "Ansattnummer;Fornavn;Etternavn;Enhet;Stilling;Stillingsprosent;Startdato;"
+        "Kompetanse\n1001;Kari;Eksempel;HJT;Sykepleier;80;01.09.2015;Sykepleier;Veiledning",
+    }
+    return render(request, "roles/csv_import.html", context)
+
+
+@personal_data_view()
+def employee(request, project, pk):
+    """An employee's record. Every view is logged: who, when."""
+    item = get_object_or_404(Employee.objects.select_related("current_unit"), project=project, pk=pk)
+    services.log_access(
+        project=project, user=request.user, employee=item, action=PersonalDataAccess.Action.VIEW
+    )
+    placements = list(
+        item.placements.select_related("position", "position__unit", "position__role_description")
+        .prefetch_related("position__role_description__competences")
+        .order_by("-created_at")
+    )
+    for placement in placements:
+        placement.missing = services.missing_competences(item, placement.position)
+    context = {
+        "project": project,
+        "employee": item,
+        "interviews": item.interviews.select_related("held_by").prefetch_related(
+            "wishes__position__unit"
+        ),
+        "placements": placements,
+        "accesses": item.accesses.select_related("user")[:20],
+        "can_edit": MANAGE_PERSONNEL in project.perms,
+    }
+    return render(request, "roles/employee.html", context)
+
+
+@personal_data_view(MANAGE_PERSONNEL)
+def employee_edit(request, project, pk):
+    item = get_object_or_404(Employee, project=project, pk=pk)
+    form = EmployeeForm(request.POST or None, instance=copy(item), project=project)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_employee(employee=form.save(commit=False), by=request.user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Opplysningene er lagret."))
+            return redirect("roles:employee", project.pk, item.pk)
+    return render(
+        request, "roles/employee_form.html", {"project": project, "form": form, "employee": item}
+    )
+
+
+@personal_data_view(MANAGE_PERSONNEL)
+def interview_create(request, project, employee_pk):
+    return _interview_form(request, project, employee_pk, None)
+
+
+@personal_data_view(MANAGE_PERSONNEL)
+def interview_edit(request, project, employee_pk, pk):
+    interview = get_object_or_404(
+        MappingInterview, employee__project=project, employee_id=employee_pk, pk=pk
+    )
+    return _interview_form(request, project, employee_pk, interview)
+
+
+def _interview_form(request, project, employee_pk, interview):
+    item = get_object_or_404(Employee, project=project, pk=employee_pk)
+    instance = copy(interview) if interview else MappingInterview(employee=item)
+    form = InterviewForm(request.POST or None, instance=instance, project=project)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_interview(
+                interview=form.save(commit=False), wishes=form.wishes, by=request.user
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Kartleggingssamtalen er lagret."))
+            return redirect("roles:employee", project.pk, item.pk)
+    context = {"project": project, "form": form, "employee": item, "interview": interview}
+    return render(request, "roles/interview_form.html", context)
+
+
+# --- Placements (personal data) ----------------------------------------------------------------
+
+
+@personal_data_view()
+def placements(request, project):
+    items = Placement.objects.filter(employee__project=project).select_related(
+        "employee", "position", "position__unit"
+    )
+    status = request.GET.get("status", "")
+    if status in Placement.Status.values:
+        items = items.filter(status=status)
+    page = Paginator(items, PER_PAGE).get_page(request.GET.get("side"))
+    _attach_missing(page.object_list)
+    context = {
+        "project": project,
+        "page": page,
+        "status": status,
+        "statuses": Placement.Status.choices,
+        "can_edit": MANAGE_PERSONNEL in project.perms,
+    }
+    return render(request, "roles/placements.html", context)
+
+
+@personal_data_view(MANAGE_PERSONNEL)
+def placement_create(request, project, employee_pk):
+    item = get_object_or_404(Employee, project=project, pk=employee_pk)
+    form = PlacementForm(request.POST or None, project=project, employee=item)
+    if request.method == "POST" and form.is_valid():
+        try:
+            placement = services.save_placement(placement=form.save(commit=False), by=request.user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(employee)s er foreslått til %(position)s.")
+                % {"employee": placement.employee, "position": placement.position.title},
+            )
+            _warn_missing(request, placement)
+            return redirect("roles:employee", project.pk, item.pk)
+    return render(
+        request, "roles/placement_form.html", {"project": project, "form": form, "employee": item}
+    )
+
+
+def _attach_missing(placements):
+    """The competence warning for each placement on the page, with two queries for all of them:
+    the required competences of the positions' role descriptions."""
+    position_ids = {p.position_id for p in placements}
+    required = defaultdict(list)
+    for position_id, text in Competence.objects.filter(
+        role_description__position_id__in=position_ids, level=Competence.Level.REQUIRED
+    ).values_list("role_description__position_id", "text"):
+        required[position_id].append(text)
+    for placement in placements:
+        has = {c.casefold() for c in placement.employee.competence_list}
+        placement.missing = [t for t in required[placement.position_id] if t.casefold() not in has]
+        placement.allowed = [
+            (value, Placement.Status(value).label)
+            for value in sorted(services.NEXT_STATUSES[placement.status])
+        ]
+
+
+def _warn_missing(request, placement):
+    missing = services.missing_competences(placement.employee, placement.position)
+    if missing:
+        messages.warning(
+            request,
+            _("%(employee)s mangler påkrevd kompetanse for stillingen: %(missing)s.")
+            % {"employee": placement.employee, "missing": ", ".join(missing)},
+        )
+
+
+@personal_data_view(MANAGE_PERSONNEL)  # outermost: without the right, even a GET answers 404
+@require_POST
+def placement_status(request, project, pk):
+    placement = get_object_or_404(
+        Placement.objects.select_related("employee", "position"), employee__project=project, pk=pk
+    )
+    form = PlacementStatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Velg en gyldig status."))
+    else:
+        try:
+            placement = services.set_placement_status(
+                placement=placement, status=form.cleaned_data["status"], by=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("Innplasseringen av %(employee)s er nå «%(status)s».")
+                % {"employee": placement.employee, "status": placement.get_status_display()},
+            )
+    return redirect(reverse("roles:placements", args=[project.pk]) + f"#p{placement.pk}")
