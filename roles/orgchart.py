@@ -7,11 +7,15 @@ are pure: they receive lists of units (and of successor pairs) and make no queri
 passes what it fetched, and the tests need no database.
 
 The chart is top-down: each level a row, children side by side under their parent, joined by
-elbow lines. When a level has more boxes than fit across, the deepest levels are drawn as a
-vertical list under their parent instead (departments under their unit, and further up if need
-be), so the chart grows taller, never wider than the width it is given. Text widths are estimated
-from the number of characters; long names wrap, and are shortened with an ellipsis after a few
-lines (the full name is in the box's <title> and in the nested list that goes with the chart).
+elbow lines. Boxes get narrower (down to MIN_BOX_WIDTH) before anything else changes. When a
+level still has more boxes than fit across, the deepest levels are drawn as a vertical list under
+their parent instead (departments under their unit). If the units still do not fit side by side,
+they are put in rows under their sector, or the lists start a level higher, whichever is less
+tall. The chart grows taller, never wider than the width it is given.
+
+Text widths are estimated from the number of characters; long names wrap, and are shortened with
+an ellipsis after a few lines (the full name is in the box's <title> and in the nested list that
+goes with the chart).
 """
 
 from collections import defaultdict
@@ -312,21 +316,21 @@ def _choose(tree: list[Node], width: int) -> "_Layout":
     max_depth = max(node.depth for root in tree for node in root.walk())
     box_widths = range(MAX_BOX_WIDTH, MIN_BOX_WIDTH - 1, -BOX_WIDTH_STEP)
 
-    def widest(stack_from: int, *, wrap: bool, grid: bool):
+    def widest(stack_from: int, *, in_rows: bool, grid: bool):
         for box_width in box_widths:
             layout = _Layout(tree, stack_from, box_width, available, grid=grid)
-            if layout.fits(wrap=wrap):
+            if layout.fits(in_rows=in_rows):
                 return layout
         return None
 
     for stack_from in range(max_depth + 1, 1, -1):
-        if layout := widest(stack_from, wrap=False, grid=False):
+        if layout := widest(stack_from, in_rows=False, grid=False):
             return layout.arrange()
     candidates = [
-        widest(stack_from, wrap=wrap, grid=grid)
+        widest(stack_from, in_rows=in_rows, grid=grid)
         for stack_from in range(max_depth + 1, 0, -1)
         for grid in ((False, True) if stack_from == 2 else (False,))
-        for wrap in (False, True)
+        for in_rows in (False, True)
     ]
     candidates = [layout.arrange() for layout in candidates if layout]
     if candidates:
@@ -381,9 +385,10 @@ class _Layout:
             self._widths[node] = result
         return self._widths[node]
 
-    def fits(self, *, wrap: bool) -> bool:
+    def fits(self, *, in_rows: bool) -> bool:
+        """Whether the trees fit side by side, or with `in_rows`, each on its own."""
         widths = [self.width(root) for root in self.tree]
-        if wrap:
+        if in_rows:
             return max(widths) <= self.available
         return sum(widths) + ROOT_GAP * (len(widths) - 1) <= self.available
 

@@ -226,7 +226,9 @@ def position_edit(request, project, pk):
             messages.success(request, _("Stillingen er lagret."))
             return redirect("roles:positions", project.pk)
     return render(
-        request, "roles/position_form.html", {"project": project, "form": form, "position": position}
+        request,
+        "roles/position_form.html",
+        {"project": project, "form": form, "position": position},
     )
 
 
@@ -337,12 +339,18 @@ def unit_role_descriptions_pdf(request, project, unit_pk):
             stack.append(child)
     descriptions = list(
         RoleDescription.objects.filter(position__unit__in=units)
-        .select_related("position", "position__unit", "position__unit__parent", "position__reports_to")
+        .select_related(
+            "position", "position__unit", "position__unit__parent", "position__reports_to"
+        )
         .prefetch_related("competences")
-        .order_by("position__unit__order", "position__unit__name", "position__order", "position__pk")
+        .order_by(
+            "position__unit__order", "position__unit__name", "position__order", "position__pk"
+        )
     )
     if not descriptions:
-        messages.info(request, _("%(unit)s har ingen rollebeskrivelser ennå.") % {"unit": unit.name})
+        messages.info(
+            request, _("%(unit)s har ingen rollebeskrivelser ennå.") % {"unit": unit.name}
+        )
         return redirect("roles:positions", project.pk)
     pdf = documents.render_role_descriptions_pdf(project, descriptions)
     return _pdf(pdf, documents.role_descriptions_filename(project, unit=unit))
@@ -509,7 +517,9 @@ def employees_import(request, project):
 @personal_data_view()
 def employee(request, project, pk):
     """An employee's record. Every view is logged: who, when."""
-    item = get_object_or_404(Employee.objects.select_related("current_unit"), project=project, pk=pk)
+    item = get_object_or_404(
+        Employee.objects.select_related("current_unit"), project=project, pk=pk
+    )
     services.log_access(
         project=project, user=request.user, employee=item, action=PersonalDataAccess.Action.VIEW
     )

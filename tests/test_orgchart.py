@@ -236,6 +236,8 @@ def test_many_top_units_are_wrapped_into_rows_never_wider_than_the_width():
     units += [unit(100 + i, f"Enhet {i}", 1 + i % 12, order=i) for i in range(36)]
     chart = layout_chart(units, width=640)
     assert chart.width == 640
+    assert chart.wrapped  # 12 sectors do not fit side by side in 640
+    assert len({b.y for b in chart.boxes if b.kind == SECTOR}) > 1
     assert_drawable(chart)
     assert max(b.x + b.w for b in chart.boxes) <= 640
 

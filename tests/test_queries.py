@@ -185,3 +185,95 @@ def test_progress_pages_make_the_same_number_of_queries_at_any_size(
     assert f"Hva skal nå gjøres ({n_milestones})" in response.content.decode()
     with django_assert_num_queries(OVERVIEW_QUERIES):
         assert client.get(reverse("reports:overview", args=[project.pk])).status_code == 200
+
+
+def build_staffing(n_employees):
+    """A project with a future organization of 5 units × 4 positions, and n employees, most of
+    them proposed for or placed in a position. Made in bulk: this measures reading."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from roles.models import Competence, Employee, OrgUnit, Placement, Position, RoleDescription
+
+    org = OrganisationFactory()
+    boss = UserFactory(organisations=[org])
+    steering = UserFactory(organisations=[org])
+    project = make_project(organisation=org, owner=boss, leader=boss, code="HR")
+    services.add_member(project=project, user=steering, role=Membership.Role.STEERING, by=boss)
+    current = OrgUnit.objects.create(project=project, structure="current", name="I dag")
+    units = [
+        OrgUnit.objects.create(project=project, structure="future", name=f"Enhet {u}")
+        for u in range(5)
+    ]
+    positions = [
+        Position.objects.create(
+            project=project, unit=unit, title=f"Stilling {u}-{p}", fte=Decimal(9000)
+        )
+        for u, unit in enumerate(units)
+        for p in range(4)
+    ]
+    for position in positions[:5]:
+        description = RoleDescription.objects.create(position=position, main_goal="lede")
+        Competence.objects.create(
+            role_description=description, category="experience", text="Ledererfaring"
+        )
+    employees = Employee.objects.bulk_create(
+        Employee(
+            project=project,
+            first_name=f"Fornavn{i}",
+            last_name=f"Etternavn{i}",
+            employee_number=str(i),
+            current_unit=current,
+            competences="Sykepleier",
+            start_date=dt.date(2010, 1, 1),
+        )
+        for i in range(n_employees)
+    )
+    statuses = ["proposed", "consulted", "decided", "accepted"]
+    Placement.objects.bulk_create(
+        Placement(
+            employee=e,
+            position=positions[i % len(positions)],
+            basis="same_work",
+            fte=Decimal(100),
+            status=statuses[i % 4],
+        )
+        for i, e in enumerate(employees)
+        if i % 10
+    )
+    return project, boss, steering
+
+
+# + project, permissions, positions with their filled FTE (one aggregate), the status counts
+# (employees, placements), the page's count and employees, their placements (+position, unit)
+STAFFING_QUERIES = REQUEST + 2 + 1 + 2 + 2 + 1
+# as a member without the personnel right: no page of names
+STAFFING_COUNTS_ONLY_QUERIES = REQUEST + 2 + 1 + 2
+# + project, permissions, the page's count and placements (+employee, position, unit), and the
+# required competences of their positions
+PLACEMENT_LIST_QUERIES = REQUEST + 2 + 2 + 1
+# + project, permissions, the page's count and employees (+current unit), and the new-employee
+# form's current units
+EMPLOYEE_LIST_QUERIES = REQUEST + 2 + 2 + 1
+
+
+@pytest.mark.parametrize("n_employees", [20, 2000])
+def test_staffing_pages_make_the_same_number_of_queries_at_any_size(
+    db, client, django_assert_num_queries, n_employees
+):
+    project, boss, steering = build_staffing(n_employees)
+    client.force_login(boss)
+    with django_assert_num_queries(STAFFING_QUERIES):
+        response = client.get(reverse("roles:staffing", args=[project.pk]))
+    assert response.content.decode().count("Etternavn") == min(n_employees, 100)
+    with django_assert_num_queries(PLACEMENT_LIST_QUERIES):
+        response = client.get(reverse("roles:placements", args=[project.pk]))
+    assert response.status_code == 200
+    with django_assert_num_queries(EMPLOYEE_LIST_QUERIES):
+        response = client.get(reverse("roles:employees", args=[project.pk]))
+    assert response.status_code == 200
+
+    client.force_login(steering)
+    with django_assert_num_queries(STAFFING_COUNTS_ONLY_QUERIES):
+        response = client.get(reverse("roles:staffing", args=[project.pk]))
+    assert "Etternavn" not in response.content.decode()
