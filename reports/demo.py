@@ -28,7 +28,7 @@ from projects.models import (
     Workstream,
 )
 
-from . import demo_progress
+from . import demo_progress, demo_roles
 
 Role = Membership.Role
 
@@ -916,6 +916,7 @@ def build_project(spec, organisation, users, admin) -> Project:
         build_workstream(project, order, data, users, admin)
     # Before the decision, so that the decided version holds the milestone table.
     demo_progress.build_progress(project, users, admin)
+    demo_roles.build_roles(project, users, admin)
     if spec.get("decided_by"):
         services.decide_mandate(project=project, by=users[spec["decided_by"]])
         project.refresh_from_db()
@@ -932,7 +933,14 @@ def build_project(spec, organisation, users, admin) -> Project:
 
 def build_demo() -> dict:
     """Build whatever of the demo is missing. Returns what was created and what was skipped."""
-    summary = {"users": [], "organisations": [], "projects": [], "progress": [], "skipped": []}
+    summary = {
+        "users": [],
+        "organisations": [],
+        "projects": [],
+        "progress": [],
+        "roles": [],
+        "skipped": [],
+    }
     users = ensure_users(summary)
     admin = users["admin"]
     for spec in PROJECTS:
@@ -941,9 +949,13 @@ def build_demo() -> dict:
         existing = Project.objects.filter(organisation=organisation, code=spec["code"]).first()
         if existing:
             # Built before: only what later versions of the demo add, if it is still missing.
-            if demo_progress.build_progress(existing, users, admin):
+            progress = demo_progress.build_progress(existing, users, admin)
+            roles = demo_roles.build_roles(existing, users, admin)
+            if progress:
                 summary["progress"].append(f"{existing.code} ({organisation})")
-            else:
+            if roles:
+                summary["roles"].append(f"{existing.code} ({organisation})")
+            if not (progress or roles):
                 summary["skipped"].append(f"{spec['code']} ({organisation})")
             continue
         add_organisation_members(organisation, key, users, admin)

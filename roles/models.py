@@ -357,8 +357,8 @@ class Placement(models.Model):
         validators=FTE_VALIDATORS,
         help_text=_("Hvor mye av stillingen den ansatte får."),
     )
-    decided_on = models.DateField(_("besluttet dato"), null=True, blank=True)
-    declined_on = models.DateField(_("takket nei dato"), null=True, blank=True)
+    decided_on = models.DateField(_("beslutningsdato"), null=True, blank=True)
+    declined_on = models.DateField(_("dato for avslag"), null=True, blank=True)
     note = models.TextField(_("merknad"), blank=True, max_length=5000)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
@@ -377,7 +377,7 @@ class Placement(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="declined") | Q(declined_on__isnull=False),
                 name="declined_placement_has_date",
-                violation_error_message=_("Et avslag må ha dato."),
+                violation_error_message=_("En innplassering det er takket nei til, må ha dato for avslaget."),
             ),
         ]
 

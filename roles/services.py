@@ -79,7 +79,7 @@ def save_unit(*, unit: OrgUnit, by, successors=None) -> OrgUnit:
         successors = list(successors)
         if unit.structure != OrgUnit.Structure.CURRENT and successors:
             raise ValidationError(
-                {"successors": _("Bare nåværende enheter videreføres i fremtidige.")}
+                {"successors": _("Bare nåværende enheter kan videreføres i fremtidige enheter.")}
             )
         if any(
             s.project_id != project.pk or s.structure != OrgUnit.Structure.FUTURE
@@ -215,7 +215,7 @@ def _check_fills(placement) -> None:
             {
                 "position": _(
                     "Stillingen %(position)s har %(fte)s %% og har allerede %(filled)s %% "
-                    "besluttet. %(wanted)s %% til går ikke."
+                    "besluttet. Det er ikke plass til %(wanted)s %% til."
                 )
                 % {
                     "position": position.title,

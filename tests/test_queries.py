@@ -60,8 +60,9 @@ WORKSTREAMS_QUERIES = REQUEST + 5
 # + project, permissions, memberships with their users
 MEMBERS_QUERIES = REQUEST + 3
 # + project, permissions, and the history of the project, goals, benefits, phases, workstreams,
-# options, memberships, milestones and activities (each with its users)
-CHANGELOG_QUERIES = REQUEST + 2 + 9
+# options, memberships, milestones, activities, org units, positions and role descriptions (each
+# with its users)
+CHANGELOG_QUERIES = REQUEST + 2 + 12
 
 
 @pytest.mark.parametrize("n_projects", [3, 60])

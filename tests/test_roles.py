@@ -241,3 +241,163 @@ def test_the_demo_has_the_seed_plans(demo):
     helse = demo.get(code="HELSE-MESTRING")
     assert helse.activities.filter(workstream__name="Hverdagsmestring").count() == 2
     assert helse.activities.filter(status="done").exists()
+
+
+# --- The demo's organization and staffing plan (reports/demo_roles.py) ---------------------------
+
+
+def roles_models():
+    from roles.models import (
+        Competence,
+        Employee,
+        MappingInterview,
+        OrgUnit,
+        Placement,
+        Position,
+        RoleDescription,
+        Wish,
+    )
+
+    return [
+        OrgUnit,
+        Position,
+        RoleDescription,
+        Competence,
+        Employee,
+        MappingInterview,
+        Wish,
+        Placement,
+    ]
+
+
+def roles_counts():
+    return [(m.objects.count(), m.history.count()) for m in roles_models()]
+
+
+def test_the_demo_has_helse_og_mestrings_eight_future_units_and_every_kind_of_change(demo):
+    from roles.models import OrgUnit
+    from roles.orgchart import CHANGE_KINDS, compare
+
+    helse = demo.get(code="HELSE-MESTRING")
+    units = list(helse.org_units.all())
+    future = [u for u in units if u.structure == "future"]
+    assert [u.name for u in future if u.kind == "unit"] == [
+        "Forskning, utvikling og innovasjon",
+        "Institusjon",
+        "NAV",
+        "Hverdagsmestring",
+        "Miljøtjenester",
+        "Bo- og aktivitetssenter",
+        "Allmennlegetjenester",
+        "Rehabilitering",
+    ]
+    assert {u.leader_title for u in future if u.kind == "unit"} == {"Enhetsleder"}
+    mappings = OrgUnit.successors.through.objects.filter(from_orgunit__project=helse).values_list(
+        "from_orgunit_id", "to_orgunit_id"
+    )
+    current = [u for u in units if u.structure == "current"]
+    comparison = compare(current, future, list(mappings))
+    assert all(comparison.count_by_kind[kind] for kind in CHANGE_KINDS), comparison.summary
+
+
+def test_the_demo_unit_heads_have_role_descriptions_with_competence_requirements(demo):
+    helse = demo.get(code="HELSE-MESTRING")
+    heads = helse.positions.filter(title__startswith="Enhetsleder").order_by("code")
+    assert [p.code for p in heads] == [f"700{n}" for n in range(1, 9)]
+    for head in heads:
+        assert head.fte == 100
+        assert head.reports_to.title == "Kommunalsjef helse og mestring"
+        levels = set(head.role_description.competences.values_list("text", "level"))
+        assert ("Ledererfaring", "required") in levels
+        assert ("Tjenestedesign", "useful") in levels
+    assert helse.positions.get(unit__name="Institusjon", title="Sykepleier").fte == 1500
+
+
+def test_the_demo_placements_are_in_every_state_with_a_competence_warning(demo, client):
+    from roles import services
+    from roles.models import Placement
+
+    helse = demo.get(code="HELSE-MESTRING")
+    placements = Placement.objects.filter(employee__project=helse)
+    assert set(placements.values_list("status", flat=True)) == set(Placement.Status.values)
+    declined = placements.get(status="declined")
+    assert declined.declined_on and declined.decided_on
+    assert not placements.filter(status__in=["decided", "accepted"], decided_on=None).exists()
+    warned = [
+        p
+        for p in placements.filter(position__title__startswith="Enhetsleder")
+        if services.missing_competences(p.employee, p.position)
+    ]
+    assert [
+        (str(p.employee), services.missing_competences(p.employee, p.position)) for p in warned
+    ] == [("Ola Testesen", ["Ledererfaring"])]
+    employees = helse.employees.all()
+    assert 10 <= employees.count() <= 14
+    conversation = employees.get(restructuring_conversation_on__isnull=False, redundant=False)
+    assert not conversation.placements.exists()
+    assert employees.filter(redundant=True).count() == 1
+    interviewed = employees.filter(interviews__isnull=False).distinct()
+    assert interviewed.count() > employees.count() / 2
+    assert all(i.held_by.username == "hr" for e in interviewed for i in e.interviews.all())
+    assert employees.filter(interviews__wishes__priority=2).exists()
+    # HR sees it all on the pages: names, the warning, the status of everyone.
+    client.force_login(User.objects.get(username="hr"))
+    body = client.get(reverse("roles:placements", args=[helse.pk])).content.decode()
+    assert "Ola Testesen" in body and "mangler påkrevd kompetanse" in body
+    body = client.get(reverse("roles:staffing", args=[helse.pk])).content.decode()
+    assert "Overtallig" in body and "Takket nei" in body
+    for name in ("organisation", "positions", "employees"):
+        assert client.get(reverse(f"roles:{name}", args=[helse.pk])).status_code == 200
+
+
+def test_the_demo_amot_role_description_fills_every_field_of_appendix_1(demo):
+    from roles.models import RoleDescription
+
+    amot = demo.get(code="AMOT-ADM")
+    description = RoleDescription.objects.get(position__project=amot)
+    position = description.position
+    assert position.title == "Kommunalsjef oppvekst"
+    assert position.code and position.unit.name and position.reports_to.title == "Rådmann"
+    text_fields = [
+        f.name
+        for f in RoleDescription._meta.concrete_fields
+        if f.get_internal_type() in ("CharField", "TextField")
+    ]
+    assert len(text_fields) == 12
+    for name in text_fields:
+        assert getattr(description, name).strip(), name
+    assert set(description.competences.values_list("category", "level")) == {
+        (category, level)
+        for category in ("personal", "experience", "professional")
+        for level in ("required", "useful")
+    }
+
+
+def test_the_demo_roles_history_always_names_hr(demo):
+    for model in roles_models():
+        assert model.history.exists(), model
+        assert set(model.history.values_list("history_user__username", flat=True)) == {"hr"}
+
+
+def test_load_demo_twice_changes_no_roles_data(demo):
+    before = roles_counts()
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert roles_counts() == before
+
+
+def test_a_demo_built_before_the_roles_existed_gets_them_on_the_next_run(demo):
+    import io
+
+    from roles.models import Employee, OrgUnit, Placement, Position
+
+    counts = [m.objects.count() for m in roles_models()]
+    Placement.objects.all().delete()
+    Employee.objects.all().delete()
+    Position.objects.all().delete()
+    OrgUnit.objects.all().delete()
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    assert [m.objects.count() for m in roles_models()] == counts
+    assert "organisasjon og bemanningsplan lagt til: HELSE-MESTRING" in out.getvalue()
+    assert "finnes fra før, ikke endret: OU-VELFERD" in out.getvalue()
+    assert Project.objects.count() == 4

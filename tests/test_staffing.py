@@ -287,7 +287,7 @@ def test_a_position_is_never_overfilled_by_decided_placements(client, project, l
     )
     body = response.content.decode()
     assert (
-        "Stillingen Sykepleier har 150 % og har allerede 100 % besluttet. 100 % til går ikke."
+        "Stillingen Sykepleier har 150 % og har allerede 100 % besluttet. Det er ikke plass til 100 % til."
         in body
     )
     assert state() == before

@@ -25,6 +25,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  nytt prosjekt: {project}")
         for project in summary["progress"]:
             self.stdout.write(f"  fremdriftsplan lagt til: {project}")
+        for project in summary["roles"]:
+            self.stdout.write(f"  organisasjon og bemanningsplan lagt til: {project}")
         for project in summary["skipped"]:
             self.stdout.write(f"  finnes fra før, ikke endret: {project}")
 
