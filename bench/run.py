@@ -3,8 +3,9 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/run.py --shape small
 
 Builds one of the shapes of DESIGN.md ("Benchmarks") in a fresh database (test_reorg_bench),
-then times the pages as the steering user, who is a member of every project: SQL queries, median
-and p95 over the requests after a warm-up, and response size; for the PDF, pages and seconds.
+then times the pages as the steering user, who is a member of every project (and the personal-
+data pages as the focus project's leader): SQL queries, median and p95 over the requests after a
+warm-up, and response size; for the PDF and the Excel export, seconds (and the PDF's pages).
 The database is dropped at the end. See bench/README.md."""
 
 from __future__ import annotations
@@ -182,7 +183,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     )
     parser.add_argument("--requests", type=int, default=20, help="timed requests per page (20)")
     parser.add_argument("--warmup", type=int, default=3, help="warm-up requests per page (3)")
-    parser.add_argument("--pdf-runs", type=int, default=5, help="timed PDF renderings (5)")
+    parser.add_argument(
+        "--pdf-runs", type=int, default=5, help="timed PDF and Excel renderings (5)"
+    )
     parser.add_argument("--json", metavar="PATH", help="also write the figures as JSON here")
     parser.add_argument("--sql", action="store_true", help="print each page's SQL queries")
     args = parser.parse_args(argv)
@@ -505,10 +508,285 @@ def build_milestones(projects) -> dict:
     }
 
 
+# The focus project's organization and staffing plan (DESIGN.md's large shape: one project with
+# 2,000 employees). Names and codes are made up.
+CURRENT_UNITS = [
+    ("HJN", "Hjemmetjenesten nord"), ("HJS", "Hjemmetjenesten sør"), ("SYH", "Sykehjemmet"),
+    ("BOF", "Bofellesskapene"), ("PHR", "Psykisk helse og rus"), ("TIL", "Tildelingskontoret"),
+    ("LEG", "Legetjenesten"), ("FYS", "Fysio- og ergoterapi"), ("AKT", "Aktivitetssenteret"),
+    ("KJK", "Institusjonskjøkkenet"),
+]  # fmt: skip
+FUTURE_UNITS = [
+    ("HVM", "Hverdagsmestring"), ("INST", "Institusjon"), ("REH", "Rehabilitering"),
+    ("MILJ", "Miljøtjenester"), ("BOA", "Bo- og aktivitetssenter"), ("PHR", "Psykisk helse og rus"),
+    ("TIK", "Tildeling og koordinering"), ("ALM", "Allmennlegetjenester"),
+    ("FUI", "Forskning, utvikling og innovasjon"), ("MAT", "Mat og ernæring"),
+]  # fmt: skip
+DEPARTMENTS = ["avdeling 1", "avdeling 2"]
+# Per future unit: title, code, FTE (%), required competences. 20,000 % a unit, 200,000 % in all:
+# jobs for the 2,000 employees (75 % on average), with room to spare.
+UNIT_POSITIONS = [
+    ("Enhetsleder", "7001", 100, ["Ledererfaring", "Helsefaglig utdanning på bachelornivå"]),
+    ("Sykepleier", "7174", 6000, ["Autorisasjon som sykepleier"]),
+    ("Helsefagarbeider", "7576", 8000, ["Fagbrev som helsefagarbeider"]),
+    ("Assistent", "7597", 4000, []),
+    ("Spesialsykepleier", "7176", 1200, ["Autorisasjon som sykepleier", "Videreutdanning"]),
+    ("Fagkonsulent", "6502", 700, ["Helsefaglig utdanning på bachelornivå"]),
+]  # fmt: skip
+# The competences an employee of each title has; every seventh lacks the last (a warning).
+HAS = {
+    "Enhetsleder": ["Ledererfaring", "Helsefaglig utdanning på bachelornivå", "Sykepleier"],
+    "Sykepleier": ["Sykepleier", "Autorisasjon som sykepleier"],
+    "Helsefagarbeider": ["Helsefagarbeider", "Fagbrev som helsefagarbeider"],
+    "Assistent": ["Førerkort klasse B"],
+    "Spesialsykepleier": ["Autorisasjon som sykepleier", "Videreutdanning"],
+    "Fagkonsulent": ["Kvalitetsarbeid", "Helsefaglig utdanning på bachelornivå"],
+}
+EXTRA_COMPETENCES = ["Demensomsorgens ABC", "Førerkort klasse B", "Velferdsteknologi", ""]
+EMPLOYEES = 2000
+INTERVIEWS = 1500
+PLACED = 1700  # employees with a placement; 100 of those who declined get a second offer
+FTES = [100, 100, 80, 75, 60, 50, 100, 40]
+# A placement's status by employee number modulo 20: 35 % accepted, 20 % decided, 15 %
+# consulted, 20 % proposed, 10 % declined.
+STATUS_BY_REMAINDER = (
+    ["accepted"] * 7 + ["decided"] * 4 + ["consulted"] * 3 + ["proposed"] * 4 + ["declined"] * 2
+)
+
+
+def _title_of(n: int) -> str:
+    """The title of employee n: the first ten lead a unit; then 30 % nurses, 40 % health
+    workers, 20 % assistants, 6 % specialist nurses, 4 % consultants."""
+    if n < len(CURRENT_UNITS):
+        return "Enhetsleder"
+    k = n % 100
+    for title, upto in [
+        ("Sykepleier", 30),
+        ("Helsefagarbeider", 70),
+        ("Assistent", 90),
+        ("Spesialsykepleier", 96),
+    ]:
+        if k < upto:
+            return title
+    return "Fagkonsulent"
+
+
 def build_employees(focus) -> dict:
-    """PLACE FOR EMPLOYEES. DESIGN.md's large shape has one project (the focus project) with
-    2,000 employees; the models come in a later issue. Build them here and return their count."""
-    return {}
+    """DESIGN.md's large shape: the focus project with 2,000 employees. The organization (a
+    sector with 10 units of 2 departments each, as it is and as it will be, each current unit
+    mapped to its successors), the 60 positions and their role descriptions go through
+    roles.services, as few as they are; employees, 1,500 mapping interviews with 1–3 wishes, and
+    1,800 placements in every status are bulk-created with history (the leader recorded, as the
+    services would). Decided and accepted placements never fill a position beyond its FTE and
+    are at most one per employee, as the services require."""
+    from decimal import Decimal
+
+    from django.db.models import F, Q, Sum
+
+    from roles import services
+    from roles.models import (
+        Employee,
+        MappingInterview,
+        OrgUnit,
+        Placement,
+        Position,
+        RoleDescription,
+        Wish,
+    )
+
+    by = focus.leader
+    Kind, Structure = OrgUnit.Kind, OrgUnit.Structure
+
+    def unit(structure, kind, name, code, parent=None, order=1, successors=None):
+        return services.save_unit(
+            unit=OrgUnit(
+                project=focus,
+                structure=structure,
+                kind=kind,
+                name=name,
+                code=code,
+                parent=parent,
+                order=order,
+                leader_title={Kind.SECTOR: "Kommunalsjef", Kind.UNIT: "Enhetsleder"}.get(
+                    kind, "Avdelingsleder"
+                ),
+            ),
+            successors=successors,
+            by=by,
+        )
+
+    sector = unit(Structure.FUTURE, Kind.SECTOR, "Helse og omsorg", "HO")
+    future = []
+    for order, (code, name) in enumerate(FUTURE_UNITS, start=1):
+        future.append(unit(Structure.FUTURE, Kind.UNIT, name, code, sector, order))
+        for d, department in enumerate(DEPARTMENTS, start=1):
+            unit(
+                Structure.FUTURE,
+                Kind.DEPARTMENT,
+                f"{name}, {department}",
+                f"{code}-{d}",
+                future[-1],
+                d,
+            )
+    old_sector = unit(Structure.CURRENT, Kind.SECTOR, "Helse og omsorg", "HO", successors=[sector])
+    current = []  # per current unit: itself and its departments, where the employees work
+    for i, (code, name) in enumerate(CURRENT_UNITS):
+        # Unit i goes to future unit i; every third shares its work with the next future unit
+        # too, so the comparison has renamed and restructured units.
+        goes_to = [future[i]] + ([future[(i + 1) % len(future)]] if i % 3 == 0 else [])
+        parent = unit(Structure.CURRENT, Kind.UNIT, name, code, old_sector, i + 1, goes_to)
+        current.append(
+            [parent]
+            + [
+                unit(Structure.CURRENT, Kind.DEPARTMENT, f"{name}, {dep}", f"{code}-{d}", parent, d, goes_to[:1])
+                for d, dep in enumerate(DEPARTMENTS, start=1)
+            ]
+        )  # fmt: skip
+
+    positions = {}  # (future unit index, title) -> Position
+    for u, future_unit in enumerate(future):
+        head = None
+        for order, (title, code, fte, required) in enumerate(UNIT_POSITIONS, start=1):
+            position = services.save_position(
+                position=Position(
+                    project=focus,
+                    unit=future_unit,
+                    title=title,
+                    code=code,
+                    fte=Decimal(fte),
+                    reports_to=head,
+                    order=order,
+                ),
+                by=by,
+            )
+            head = head or position
+            positions[u, title] = position
+            services.save_role_description(
+                description=RoleDescription(
+                    position=position,
+                    position_name=f"{title}, {future_unit.name}",
+                    main_goal=f"gi innbyggerne gode tjenester i {future_unit.name.lower()}",
+                    main_tasks="- Yte tjenester etter vedtak\n- Dokumentere i journal\n"
+                    "- Delta i fagutvikling og internopplæring",
+                    education="Relevant utdanning for stillingen",
+                ),
+                competences=[
+                    {"category": "professional", "text": text, "level": "required"}
+                    for text in required
+                ]
+                + [
+                    {"category": "personal", "text": "Samarbeidsevne", "level": "useful"},
+                    {"category": "experience", "text": "Erfaring fra helse og omsorg", "level": "useful"},
+                ],
+                by=by,
+            )  # fmt: skip
+
+    employees = []
+    for n in range(EMPLOYEES):
+        first, last = _person(n)
+        title = _title_of(n)
+        has = list(HAS[title])
+        if n % 7 == 3 and has:
+            has.pop()  # lacks a required competence: the placement shows a warning
+        extra = EXTRA_COMPETENCES[n % len(EXTRA_COMPETENCES)]
+        employees.append(
+            Employee(
+                project=focus,
+                first_name=first,
+                last_name=last,
+                employee_number=f"{100000 + n}",
+                current_unit=current[n % len(current)][n // len(current) % 3],
+                current_position=title,
+                fte=Decimal(FTES[n % len(FTES)]),
+                start_date=dt.date(1995, 1, 1) + dt.timedelta(days=(n * 97) % 10000),
+                competences="\n".join(has + ([extra] if extra else [])),
+                restructuring_conversation_on=dt.date(2026, 10, 1) if PLACED <= n < 1900 else None,
+                redundant=1850 <= n < 1880,
+            )
+        )
+    employees = _bulk(Employee, employees, user_of=lambda e: by, reason=None)
+
+    def target(n, shift=0):
+        """The future unit index of employee n's placement (or wish), and their title."""
+        return (n % len(current) + shift) % len(future), _title_of(n)
+
+    interviews = _bulk(
+        MappingInterview,
+        [
+            MappingInterview(
+                employee=employees[n],
+                held_on=dt.date(2026, 8, 17) + dt.timedelta(days=n % 42),
+                held_by=by,
+                notes="Ønsker å fortsette med samme type arbeid i ny enhet. Har spurt om "
+                "turnus, arbeidssted og mulighet for høyere stillingsprosent.",
+            )
+            for n in range(INTERVIEWS)
+        ],
+        user_of=lambda i: by,
+        reason=None,
+    )
+    wishes = []
+    for n, interview in enumerate(interviews):
+        wanted = []
+        for shift in range(1 + n % 3):  # 1–3 wishes, the first where the work goes
+            position = positions[target(n, shift)]
+            if position not in wanted:
+                wanted.append(position)
+        wishes += [
+            Wish(interview=interview, position=position, priority=priority)
+            for priority, position in enumerate(wanted, start=1)
+        ]
+    _bulk(Wish, wishes, user_of=lambda w: by, reason=None)
+
+    left = {key: position.fte for key, position in positions.items()}
+    decided_on, declined_on = dt.date(2026, 9, 28), dt.date(2026, 10, 5)
+    placements = []
+    for n in range(PLACED):
+        employee = employees[n]
+        key = target(n)
+        status = STATUS_BY_REMAINDER[n % len(STATUS_BY_REMAINDER)]
+        if status in Placement.FILLING:
+            if left[key] < employee.fte:
+                status = "consulted"  # the position is full: not decided, as the services say
+            else:
+                left[key] -= employee.fte
+        placements.append(
+            Placement(
+                employee=employee,
+                position=positions[key],
+                basis=Placement.Basis.SAME_WORK if n % 4 else Placement.Basis.AFTER_CONVERSATION,
+                status=status,
+                fte=employee.fte,
+                decided_on=decided_on if status in ("decided", "accepted", "declined") else None,
+                declined_on=declined_on if status == "declined" else None,
+                note="Takket nei: ønsker annet arbeidssted." if status == "declined" else "",
+            )
+        )
+        if status == "declined" and n < 1000:
+            placements.append(  # a new offer is a new placement
+                Placement(
+                    employee=employee,
+                    position=positions[target(n, 1)],
+                    basis=Placement.Basis.AFTER_CONVERSATION,
+                    fte=employee.fte,
+                )
+            )
+    _bulk(Placement, placements, user_of=lambda p: by, reason=None)
+    overfilled = (
+        Position.objects.filter(project=focus)
+        .annotate(filled=Sum("placements__fte", filter=Q(placements__status__in=Placement.FILLING)))
+        .filter(filled__gt=F("fte"))
+    )
+    if overfilled.exists():
+        fail(f"placements overfill {overfilled.count()} positions")
+    return {
+        "org units": OrgUnit.objects.filter(project=focus).count(),
+        "positions": len(positions),
+        "employees": len(employees),
+        "interviews": len(interviews),
+        "wishes": len(wishes),
+        "placements": len(placements),
+    }
 
 
 def verify_memberships(projects, steering) -> None:
@@ -615,6 +893,9 @@ def _count_queries(client, url, content_type, show_sql):
     return len(ctx.captured_queries)
 
 
+LEADER_MARK = "(leader)"  # pages requested as the focus project's leader
+
+
 def measure_page(client, name, url, *, warmup, runs, show_sql):
     for _ in range(warmup):
         _get(client, url, "text/html")
@@ -657,28 +938,67 @@ def measure_pdf(client, name, url, *, runs, show_sql):
     }
 
 
+def measure_export(client, name, url, *, runs, show_sql):
+    """A spreadsheet download, timed like the PDF: seconds and bytes (it has no pages)."""
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    _get(client, url, xlsx)  # warm-up
+    queries = _count_queries(client, url, xlsx, show_sql)
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        response = _get(client, url, xlsx)
+        times.append(time.perf_counter() - start)
+    return {
+        "page": name,
+        "url": url,
+        "queries": queries,
+        "median_s": statistics.median(times),
+        "pages": None,
+        "bytes": len(response.content),
+        "runs": runs,
+    }
+
+
 def measure(dataset: Dataset, args) -> tuple[list, list]:
+    """The pages as the steering user, who sees no personal data (the staffing plan shows counts
+    only); the personal-data pages as the project's leader, who has VIEW_PERSONAL_DATA."""
     from django.test import Client
     from django.urls import reverse
 
     client = Client(raise_request_exception=True)
     client.force_login(dataset.steering)
+    leader = Client(raise_request_exception=True)
+    leader.force_login(dataset.focus.leader)
     pk = dataset.focus.pk
     html_pages = [
-        ("projects:list", reverse("projects:list")),
-        ("projects:mandate", reverse("projects:mandate", args=[pk])),
-        ("reports:overview", reverse("reports:overview", args=[pk])),
-        ("milestones:plan", reverse("milestones:plan", args=[pk])),
-        ("milestones:list", reverse("milestones:list", args=[pk])),
-        ("milestones:activities", reverse("milestones:activities", args=[pk])),
+        (client, "projects:list", reverse("projects:list")),
+        (client, "projects:mandate", reverse("projects:mandate", args=[pk])),
+        (client, "reports:overview", reverse("reports:overview", args=[pk])),
+        (client, "milestones:plan", reverse("milestones:plan", args=[pk])),
+        (client, "milestones:list", reverse("milestones:list", args=[pk])),
+        (client, "milestones:activities", reverse("milestones:activities", args=[pk])),
+        (client, "roles:organisation", reverse("roles:organisation", args=[pk])),
+        (client, "roles:positions", reverse("roles:positions", args=[pk])),
+        (client, "roles:staffing", reverse("roles:staffing", args=[pk])),
+        (leader, f"roles:staffing {LEADER_MARK}", reverse("roles:staffing", args=[pk])),
+        (leader, f"roles:employees {LEADER_MARK}", reverse("roles:employees", args=[pk])),
+        (leader, f"roles:placements {LEADER_MARK}", reverse("roles:placements", args=[pk])),
     ]
     opts = {"warmup": args.warmup, "runs": args.requests, "show_sql": args.sql}
-    html = [measure_page(client, name, url, **opts) for name, url in html_pages]
-    pdf_url = reverse("reports:mandate_pdf", args=[pk])
-    pdf = [
-        measure_pdf(client, "reports:mandate_pdf", pdf_url, runs=args.pdf_runs, show_sql=args.sql)
+    html = [measure_page(c, name, url, **opts) for c, name, url in html_pages]
+    runs = {"runs": args.pdf_runs, "show_sql": args.sql}
+    documents = [
+        measure_pdf(
+            client, "reports:mandate_pdf", reverse("reports:mandate_pdf", args=[pk]), **runs
+        ),
+        measure_export(
+            leader,
+            f"roles:staffing_export {LEADER_MARK}",
+            reverse("roles:staffing_export", args=[pk]),
+            **runs,
+        ),
     ]
-    return html, pdf
+    return html, documents
 
 
 # --- Report -------------------------------------------------------------------------------------
@@ -741,7 +1061,8 @@ def report(args, dataset, timings, html, pdf) -> dict:
         f"Python {platform.python_version()}; revision {_git_revision()}"
     )
     print(
-        f"Pages as the steering user (member of all projects), project {dataset.focus.pk} "
+        f"Pages as the steering user (member of all projects), those marked {LEADER_MARK} as "
+        f"the project's leader (sees personal data), project {dataset.focus.pk} "
         f"«{dataset.focus.name}»; {args.warmup} warm-up + {args.requests} timed requests\n"
     )
     print(
@@ -757,15 +1078,15 @@ def report(args, dataset, timings, html, pdf) -> dict:
     print()
     print(
         _table(
-            ["pdf", "queries", "median s", "pages", "bytes"],
+            ["document", "queries", "median s", "pages", "bytes"],
             [
-                [r["page"], r["queries"], f"{r['median_s']:.2f}", r["pages"], r["bytes"]]
+                [r["page"], r["queries"], f"{r['median_s']:.2f}", r["pages"] or "–", r["bytes"]]
                 for r in pdf
             ],
             "<>>>>",
         )
     )
-    print(f"(PDF: 1 warm-up + {args.pdf_runs} timed renderings)")
+    print(f"(PDF and Excel: 1 warm-up + {args.pdf_runs} timed renderings each)")
     return {
         "shape": shape,
         "organisations": args.orgs,
@@ -779,7 +1100,7 @@ def report(args, dataset, timings, html, pdf) -> dict:
         "revision": _git_revision(),
         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "pages": html,
-        "pdfs": pdf,
+        "documents": pdf,
     }
 
 

@@ -136,7 +136,7 @@ class Project(models.Model):
                 _("Kan oppdatere status og aktiviteter i egne arbeidsstrømmer"),
             ),
             (
-                "change_organisation",
+                "change_org_plan",
                 _("Kan endre organisasjon, stillinger og rollebeskrivelser"),
             ),
             ("manage_personnel", _("Kan registrere ansatte, samtaler og innplasseringer")),

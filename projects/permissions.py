@@ -25,7 +25,8 @@ VIEW_PERSONAL_DATA = "view_personal_data"
 # and leader (CHANGE_PLAN) update all of them.
 UPDATE_PROGRESS = "update_progress"
 # The organization and staffing plan: units, positions, role descriptions.
-CHANGE_ORGANISATION = "change_organisation"
+# (Not "change_organisation": that is the default permission of the Organisation model.)
+CHANGE_ORGANISATION = "change_org_plan"
 # Employees, mapping interviews and placements: writing them (reading needs VIEW_PERSONAL_DATA).
 MANAGE_PERSONNEL = "manage_personnel"
 

@@ -174,7 +174,9 @@ def sync_permissions(*, project, user) -> None:
     missing = wanted - existing.keys()
     if missing:
         permissions = Permission.objects.filter(
-            content_type__app_label="projects", codename__in=missing
+            content_type__app_label="projects",
+            content_type__model="project",
+            codename__in=missing,
         )
         ProjectUserObjectPermission.objects.bulk_create(
             [

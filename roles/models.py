@@ -208,8 +208,23 @@ class Competence(models.Model):
 
 
 class EmployeeQuerySet(models.QuerySet):
-    def for_project(self, project):
-        return self.filter(project=project)
+    def with_placement_state(self):
+        """Where each employee stands, in SQL: the status of their decided/accepted placement,
+        of their latest proposed/consulted one, and whether they declined an offer (see
+        roles.exports.status_label)."""
+        placements = Placement.objects.filter(employee=models.OuterRef("pk"))
+        pending = (Placement.Status.PROPOSED, Placement.Status.CONSULTED)
+        return self.annotate(
+            filling_status=models.Subquery(
+                placements.filter(status__in=Placement.FILLING).values("status")[:1]
+            ),
+            pending_status=models.Subquery(
+                placements.filter(status__in=pending)
+                .order_by("-created_at", "-pk")
+                .values("status")[:1]
+            ),
+            has_declined=models.Exists(placements.filter(status=Placement.Status.DECLINED)),
+        )
 
 
 class Employee(models.Model):
@@ -377,7 +392,9 @@ class Placement(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="declined") | Q(declined_on__isnull=False),
                 name="declined_placement_has_date",
-                violation_error_message=_("En innplassering det er takket nei til, må ha dato for avslaget."),
+                violation_error_message=_(
+                    "En innplassering det er takket nei til, må ha dato for avslaget."
+                ),
             ),
         ]
 

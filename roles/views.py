@@ -9,6 +9,7 @@ employee's record and every export is logged."""
 from collections import Counter, defaultdict
 from copy import copy
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -17,6 +18,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -403,19 +405,23 @@ def staffing(request, project):
 
 def _status_counts(project):
     """How many employees have each status: counts, not names (union representatives see these).
-    Two queries whatever the number of employees."""
-    placements = defaultdict(list)
-    for employee_id, status, created_at, pk in Placement.objects.filter(
-        employee__project=project
-    ).values_list("employee_id", "status", "created_at", "pk"):
-        placements[employee_id].append(Placement(pk=pk, status=status, created_at=created_at))
+    One query whatever the number of employees."""
     counts = Counter(
-        exports.employee_status(
-            Employee(pk=pk, restructuring_conversation_on=conversation_on, redundant=redundant),
-            placements[pk],
+        exports.status_label(
+            filling=filling,
+            pending=pending,
+            redundant=redundant,
+            declined=declined,
+            conversation=bool(conversation_on),
         )
-        for pk, conversation_on, redundant in project.employees.values_list(
-            "pk", "restructuring_conversation_on", "redundant"
+        for filling, pending, redundant, declined, conversation_on in (
+            project.employees.with_placement_state().values_list(
+                "filling_status",
+                "pending_status",
+                "redundant",
+                "has_declined",
+                "restructuring_conversation_on",
+            )
         )
     )
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
@@ -440,7 +446,8 @@ def staffing_export(request, project):
         )
     )
     placements = [p for position in positions for p in position.placements.all()]
-    workbook = exports.staffing_plan_workbook(project, units, positions, placements, employees)
+    with translation.override(settings.LANGUAGE_CODE):  # the workbook is in Bokmål, as HR files it
+        workbook = exports.staffing_plan_workbook(project, units, positions, placements, employees)
     services.log_access(project=project, user=request.user, action=PersonalDataAccess.Action.EXPORT)
     response = HttpResponse(
         workbook,

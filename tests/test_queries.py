@@ -246,10 +246,10 @@ def build_staffing(n_employees):
 
 
 # + project, permissions, positions with their filled FTE (one aggregate), the status counts
-# (employees, placements), the page's count and employees, their placements (+position, unit)
-STAFFING_QUERIES = REQUEST + 2 + 1 + 2 + 2 + 1
+# (one query), the page's count and employees, their placements (+position, unit)
+STAFFING_QUERIES = REQUEST + 2 + 1 + 1 + 2 + 1
 # as a member without the personnel right: no page of names
-STAFFING_COUNTS_ONLY_QUERIES = REQUEST + 2 + 1 + 2
+STAFFING_COUNTS_ONLY_QUERIES = REQUEST + 2 + 1 + 1
 # + project, permissions, the page's count and placements (+employee, position, unit), and the
 # required competences of their positions
 PLACEMENT_LIST_QUERIES = REQUEST + 2 + 2 + 1

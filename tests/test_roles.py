@@ -401,3 +401,35 @@ def test_a_demo_built_before_the_roles_existed_gets_them_on_the_next_run(demo):
     assert "organisasjon og bemanningsplan lagt til: HELSE-MESTRING" in out.getvalue()
     assert "finnes fra før, ikke endret: OU-VELFERD" in out.getvalue()
     assert Project.objects.count() == 4
+
+
+def test_guardian_rows_are_exactly_what_the_roles_give(demo):
+    """Every member's object permissions are their roles' (and grants'), on Project's own
+    permissions only: not, say, Organisation's default change_organisation."""
+    from collections import defaultdict
+
+    from projects.models import ProjectUserObjectPermission
+    from projects.permissions import permissions_for_roles
+
+    wanted = defaultdict(lambda: ([], False))
+    for project_id, user_id, role, grant in Membership.objects.values_list(
+        "project_id", "user_id", "role", "sees_personal_data"
+    ):
+        roles, granted = wanted[project_id, user_id]
+        wanted[project_id, user_id] = ([*roles, role], granted or grant)
+    expected = {
+        (project_id, user_id, codename)
+        for (project_id, user_id), (roles, grant) in wanted.items()
+        for codename in permissions_for_roles(roles, sees_personal_data=grant)
+    }
+    rows = list(
+        ProjectUserObjectPermission.objects.values_list(
+            "content_object_id",
+            "user_id",
+            "permission__codename",
+            "permission__content_type__model",
+        )
+    )
+    assert {model for *_rest, model in rows} == {"project"}
+    assert len(rows) == len(expected)
+    assert {row[:3] for row in rows} == expected

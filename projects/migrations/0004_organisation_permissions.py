@@ -4,7 +4,7 @@ from django.db import migrations, models
 
 # The rights this migration adds, and the roles that hold them (projects.permissions).
 GRANTS = {
-    "change_organisation": (
+    "change_org_plan": (
         "Kan endre organisasjon, stillinger og rollebeskrivelser",
         ("owner", "leader", "hr"),
     ),
@@ -55,7 +55,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AlterModelOptions(
             name='project',
-            options={'ordering': ['name'], 'permissions': [('change_mandate', 'Kan redigere mandatet'), ('decide_mandate', 'Kan beslutte mandatet'), ('change_plan', 'Kan endre faser og arbeidsstrømmer'), ('manage_members', 'Kan endre medlemmer'), ('view_personal_data', 'Kan se personopplysninger om ansatte'), ('update_progress', 'Kan oppdatere status og aktiviteter i egne arbeidsstrømmer'), ('change_organisation', 'Kan endre organisasjon, stillinger og rollebeskrivelser'), ('manage_personnel', 'Kan registrere ansatte, samtaler og innplasseringer')], 'verbose_name': 'prosjekt', 'verbose_name_plural': 'prosjekter'},
+            options={'ordering': ['name'], 'permissions': [('change_mandate', 'Kan redigere mandatet'), ('decide_mandate', 'Kan beslutte mandatet'), ('change_plan', 'Kan endre faser og arbeidsstrømmer'), ('manage_members', 'Kan endre medlemmer'), ('view_personal_data', 'Kan se personopplysninger om ansatte'), ('update_progress', 'Kan oppdatere status og aktiviteter i egne arbeidsstrømmer'), ('change_org_plan', 'Kan endre organisasjon, stillinger og rollebeskrivelser'), ('manage_personnel', 'Kan registrere ansatte, samtaler og innplasseringer')], 'verbose_name': 'prosjekt', 'verbose_name_plural': 'prosjekter'},
         ),
         migrations.AddField(
             model_name='historicalmembership',
