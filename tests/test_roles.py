@@ -433,3 +433,45 @@ def test_guardian_rows_are_exactly_what_the_roles_give(demo):
     assert {model for *_rest, model in rows} == {"project"}
     assert len(rows) == len(expected)
     assert {row[:3] for row in rows} == expected
+
+
+PERSONNEL = {"eier", "leder", "hr"}
+
+
+@pytest.mark.parametrize("username", sorted(EDITORS | READERS | NOT_MEMBERS))
+def test_every_role_gets_what_design_md_says_of_the_staffing_plan(client, demo, username):
+    """The organization is for every member to read; personal data for HR, owner and leader
+    (404 for everyone else, as if it did not exist); changes for those three."""
+    client.force_login(User.objects.get(username=username))
+    project = demo.get(code="HELSE-MESTRING")
+    position = project.positions.filter(role_description__isnull=False).first()
+    employee = project.employees.first()
+    readable = [
+        reverse("roles:organisation", args=[project.pk]),
+        reverse("roles:positions", args=[project.pk]),
+        reverse("roles:staffing", args=[project.pk]),
+        reverse("roles:role_description", args=[project.pk, position.pk]),
+    ]
+    personal = [
+        reverse("roles:employees", args=[project.pk]),
+        reverse("roles:employee", args=[project.pk, employee.pk]),
+        reverse("roles:placements", args=[project.pk]),
+        reverse("roles:staffing_export", args=[project.pk]),
+    ]
+    editing = [
+        reverse("roles:unit_create", args=[project.pk, "fremtidig"]),
+        reverse("roles:position_edit", args=[project.pk, position.pk]),
+        reverse("roles:role_description_edit", args=[project.pk, position.pk]),
+    ]
+    for url in readable:
+        assert client.get(url).status_code == expected(username), url
+    for url in personal:
+        wanted = 404 if username not in PERSONNEL else 200
+        assert client.get(url).status_code == wanted, url
+    for url in editing:
+        wanted = (
+            expected(username)
+            if username in NOT_MEMBERS
+            else (200 if username in PERSONNEL else 403)
+        )
+        assert client.get(url).status_code == wanted, url
