@@ -140,6 +140,8 @@ class Project(models.Model):
                 _("Kan endre organisasjon, stillinger og rollebeskrivelser"),
             ),
             ("manage_personnel", _("Kan registrere ansatte, samtaler og innplasseringer")),
+            ("run_meetings", _("Kan kalle inn til og lede møter med tillitsvalgte og verneombud")),
+            ("answer_questions", _("Kan besvare spørsmål fra arbeidsstrømmene")),
         ]
 
     def __str__(self):

@@ -29,6 +29,10 @@ UPDATE_PROGRESS = "update_progress"
 CHANGE_ORGANISATION = "change_org_plan"
 # Employees, mapping interviews and placements: writing them (reading needs VIEW_PERSONAL_DATA).
 MANAGE_PERSONNEL = "manage_personnel"
+# Meetings with union and safety representatives: calling, running, writing the protocol.
+RUN_MEETINGS = "run_meetings"
+# The questions log: answering (and so publishing) a workstream's question.
+ANSWER_QUESTIONS = "answer_questions"
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.OWNER: frozenset(
@@ -41,6 +45,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             VIEW_PERSONAL_DATA,
             CHANGE_ORGANISATION,
             MANAGE_PERSONNEL,
+            RUN_MEETINGS,
+            ANSWER_QUESTIONS,
         }
     ),
     Role.LEADER: frozenset(
@@ -52,6 +58,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             VIEW_PERSONAL_DATA,
             CHANGE_ORGANISATION,
             MANAGE_PERSONNEL,
+            RUN_MEETINGS,
+            ANSWER_QUESTIONS,
         }
     ),
     Role.STEERING: frozenset({VIEW}),

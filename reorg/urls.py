@@ -10,5 +10,6 @@ urlpatterns = [
     path("prosjekter/", include("projects.urls")),
     path("prosjekter/", include("milestones.urls")),
     path("prosjekter/", include("roles.urls")),
+    path("prosjekter/", include("consultations.urls")),
     path("prosjekter/", include("reports.urls")),
 ]

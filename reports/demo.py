@@ -28,7 +28,7 @@ from projects.models import (
     Workstream,
 )
 
-from . import demo_progress, demo_roles
+from . import demo_consultations, demo_progress, demo_roles
 
 Role = Membership.Role
 
@@ -917,6 +917,8 @@ def build_project(spec, organisation, users, admin) -> Project:
     # Before the decision, so that the decided version holds the milestone table.
     demo_progress.build_progress(project, users, admin)
     demo_roles.build_roles(project, users, admin)
+    # After the roles: the agenda items are linked to the future units.
+    demo_consultations.build_consultations(project, users, admin)
     if spec.get("decided_by"):
         services.decide_mandate(project=project, by=users[spec["decided_by"]])
         project.refresh_from_db()
@@ -939,6 +941,7 @@ def build_demo() -> dict:
         "projects": [],
         "progress": [],
         "roles": [],
+        "consultations": [],
         "skipped": [],
     }
     users = ensure_users(summary)
@@ -951,11 +954,14 @@ def build_demo() -> dict:
             # Built before: only what later versions of the demo add, if it is still missing.
             progress = demo_progress.build_progress(existing, users, admin)
             roles = demo_roles.build_roles(existing, users, admin)
+            consultations = demo_consultations.build_consultations(existing, users, admin)
             if progress:
                 summary["progress"].append(f"{existing.code} ({organisation})")
             if roles:
                 summary["roles"].append(f"{existing.code} ({organisation})")
-            if not (progress or roles):
+            if consultations:
+                summary["consultations"].append(f"{existing.code} ({organisation})")
+            if not (progress or roles or consultations):
                 summary["skipped"].append(f"{spec['code']} ({organisation})")
             continue
         add_organisation_members(organisation, key, users, admin)

@@ -278,3 +278,76 @@ def test_staffing_pages_make_the_same_number_of_queries_at_any_size(
     with django_assert_num_queries(STAFFING_COUNTS_ONLY_QUERIES):
         response = client.get(reverse("roles:staffing", args=[project.pk]))
     assert "Etternavn" not in response.content.decode()
+
+
+def build_meetings(n):
+    """A project with n meetings (each with participants and two agenda items) and n questions,
+    half of them answered. Made in bulk: this measures reading."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from consultations.models import AgendaItem, Meeting, Participant, Question
+
+    org = OrganisationFactory()
+    boss = UserFactory(organisations=[org])
+    rep = UserFactory(organisations=[org])
+    project = make_project(organisation=org, owner=boss, leader=boss, code="MOTER")
+    services.add_member(project=project, user=rep, role=Membership.Role.UNION_REP, by=boss)
+    workstream = services.save_workstream(
+        workstream=Workstream(project=project, name="Strøm"), members=[rep], by=boss
+    )
+    start = timezone.now() + dt.timedelta(days=1)
+    meetings = Meeting.objects.bulk_create(
+        Meeting(
+            project=project,
+            title=f"Møte {i}",
+            starts_at=start + dt.timedelta(days=i),
+            ends_at=start + dt.timedelta(days=i, hours=2),
+        )
+        for i in range(n)
+    )
+    Participant.objects.bulk_create(
+        Participant(meeting=m, user=user, side=side)
+        for m in meetings
+        for user, side in ((boss, "employer"), (rep, "union"))
+    )
+    AgendaItem.objects.bulk_create(
+        AgendaItem(meeting=m, order=o, title=f"Sak {o}") for m in meetings for o in (1, 2)
+    )
+    Question.objects.bulk_create(
+        Question(
+            project=project,
+            workstream=workstream,
+            asked_by=rep,
+            asked_on=dt.date(2026, 3, 1),
+            text=f"Spørsmål {i}",
+            answer="Svar" if i % 2 else "",
+            answered_by=boss if i % 2 else None,
+            answered_at=timezone.now() if i % 2 else None,
+        )
+        for i in range(n)
+    )
+    return project, boss, rep
+
+
+# + project, permissions, the meetings with their counts of items and participants
+MEETINGS_QUERIES = REQUEST + 2 + 1
+# + project, permissions, the form's workstreams and the questions (+workstream, asker,
+# answerer); a member who does not answer: + their workstreams, and whether they have any
+QUESTIONS_QUERIES = REQUEST + 2 + 2
+
+
+@pytest.mark.parametrize("n", [5, 200])
+def test_meeting_and_question_lists_make_the_same_number_of_queries_at_any_size(
+    db, client, django_assert_num_queries, n
+):
+    project, boss, rep = build_meetings(n)
+    for user, own_workstreams in ((boss, 0), (rep, 2)):
+        client.force_login(user)
+        with django_assert_num_queries(MEETINGS_QUERIES):
+            response = client.get(reverse("consultations:meetings", args=[project.pk]))
+        assert response.content.decode().count("<tr>") == n + 1  # and the header
+        with django_assert_num_queries(QUESTIONS_QUERIES + own_workstreams):
+            response = client.get(reverse("consultations:questions", args=[project.pk]))
+        assert response.content.decode().count("Spørsmål ") >= n

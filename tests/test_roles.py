@@ -475,3 +475,171 @@ def test_every_role_gets_what_design_md_says_of_the_staffing_plan(client, demo, 
             else (200 if username in PERSONNEL else 403)
         )
         assert client.get(url).status_code == wanted, url
+
+
+# --- The demo's meetings and questions (reports/demo_consultations.py) ---------------------------
+
+INVITED = {"eier", "leder", "hr", "tillitsvalgt", "verneombud"}
+ALL_DEMO_USERS = sorted(EDITORS | READERS | NOT_MEMBERS | {"kdg", "kdl"})
+
+
+def consultations_models():
+    from consultations.models import (
+        AgendaItem,
+        Confirmation,
+        Meeting,
+        Participant,
+        Protocol,
+        ProtocolEntry,
+        Question,
+    )
+
+    return [Meeting, Participant, AgendaItem, ProtocolEntry, Protocol, Confirmation, Question]
+
+
+def consultations_counts():
+    return [(m.objects.count(), m.history.count()) for m in consultations_models()]
+
+
+def demo_meeting(project):
+    return project.meetings.get(kind="consultation")
+
+
+def test_the_demo_consultation_has_seed_004s_agenda_and_an_approved_protocol(demo):
+    helse = demo.get(code="HELSE-MESTRING")
+    meeting = demo_meeting(helse)
+    assert meeting.status == "approved"
+    assert meeting.starts_at.isoformat() == "2022-07-06T08:00:00+00:00"  # 10:00 in Oslo
+    items = list(meeting.items.order_by("order"))
+    assert [item.title for item in items] == [
+        "Videre forankring av beslutning om overordnet organisasjonskart for sektoren",
+        "Utarbeidelse av overordnet organisasjonsplan for sektoren",
+        "Videre prosess med intern organisering på den enkelte enhet",
+        "Videre prosesser med personellmessige avklaringer",
+    ]
+    assert all(item.done.strip() and item.next_steps.strip() for item in items)
+    units = [p.split(":")[0] for p in items[2].next_steps.split("\n\n")]
+    assert units == [
+        f"Enhet {name}"
+        for name in helse.org_units.filter(structure="future", kind="unit")
+        .order_by("order", "pk")
+        .values_list("name", flat=True)
+    ]
+    assert items[2].units.count() == 8
+    assert [item.outcome for item in items] == ["agreed", "agreed", "agreed", "disagreed"]
+    assert {(e.author.username, e.side) for e in items[3].entries.all()} == {
+        ("tillitsvalgt", "union"),
+        ("leder", "employer"),
+    }
+    participants = {p.user.username: p for p in meeting.participants.all()}
+    assert set(participants) == INVITED and all(p.present for p in participants.values())
+    assert participants["tillitsvalgt"].union_name == "Fagforbundet"
+    protocol = meeting.protocols.get()
+    assert protocol.status == "approved" and protocol.approved_at
+    with protocol.pdf.open("rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
+    assert sorted(protocol.confirmations.values_list("user__username", "side")) == [
+        ("leder", "employer"),
+        ("tillitsvalgt", "union"),
+        ("verneombud", "safety"),
+    ]
+    # A planned meeting to come, not called: the list shows both states.
+    planned = helse.meetings.get(status="planned")
+    assert planned.starts_at.year == 2027 and planned.called_at is None
+
+
+def test_the_demo_questions_log_has_amots_questions_most_answered(demo):
+    amot = demo.get(code="AMOT-ADM")
+    questions = list(amot.questions.all())
+    assert 3 <= len(questions) <= 5
+    assert all(q.workstream and q.asked_on.year == 2013 for q in questions)
+    assert {q.asked_by.username for q in questions} <= {"medlem", "leder"}
+    unanswered = [q for q in questions if not q.answered_at]
+    assert len(unanswered) == 1
+    assert {q.answered_by.username for q in questions if q.answered_at} == {"leder"}
+    assert not demo.get(code="OU-VELFERD").questions.exists()
+    assert not demo.get(code="OU-VELFERD").meetings.exists()
+
+
+def test_the_demo_consultations_history_always_names_a_user(demo):
+    for model in consultations_models():
+        assert model.history.exists(), model
+        assert not model.history.filter(history_user__isnull=True).exists(), model
+    from consultations.models import AgendaItem, Meeting
+
+    assert set(AgendaItem.history.values_list("history_user__username", flat=True)) == {"leder"}
+    assert Meeting.history.filter(history_type="+").get(title__startswith="Drøftingsmøte")
+
+
+@pytest.mark.parametrize("username", ALL_DEMO_USERS)
+def test_every_role_gets_what_design_md_says_of_meetings_and_questions(client, demo, username):
+    """Every member reads the meetings list and the questions log; a meeting and its protocol
+    only those invited and those who run meetings (404 for everyone else, as if it did not
+    exist); owner and leader make new meetings."""
+    user = User.objects.get(username=username)
+    client.force_login(user)
+    for project in demo:
+        member = project.memberships.filter(user=user).exists()
+        listing = [
+            reverse("consultations:meetings", args=[project.pk]),
+            reverse("consultations:questions", args=[project.pk]),
+        ]
+        for url in listing:
+            assert client.get(url).status_code == (200 if member else 404), (username, url)
+        create = client.get(reverse("consultations:meeting_create", args=[project.pk]))
+        wanted = 404 if not member else (200 if username in EDITORS else 403)
+        assert create.status_code == wanted, (username, project.code)
+    helse = demo.get(code="HELSE-MESTRING")
+    meeting = demo_meeting(helse)
+    urls = [
+        reverse("consultations:meeting", args=[helse.pk, meeting.pk]),
+        reverse("consultations:protocol", args=[helse.pk, meeting.pk]),
+        reverse("consultations:protocol_pdf", args=[helse.pk, meeting.pk, 1]),
+    ]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == (200 if username in INVITED else 404), (username, url)
+        response.close()
+    if username in {"styring", "medlem"}:
+        # Members, but not invited: the list shows the project's meetings without this one.
+        body = client.get(reverse("consultations:meetings", args=[helse.pk])).content.decode()
+        assert meeting.title not in body
+
+
+def test_the_invited_see_the_demo_meeting_and_its_protocol(client, demo):
+    helse = demo.get(code="HELSE-MESTRING")
+    meeting = demo_meeting(helse)
+    client.force_login(User.objects.get(username="tillitsvalgt"))
+    body = client.get(reverse("consultations:meeting", args=[helse.pk, meeting.pk])).content
+    body = body.decode()
+    assert "Enhet Rehabilitering: etablere arbeidsgruppe" in body
+    assert "Fagforbundet ber om at kompetansekravene" in body
+    body = client.get(reverse("consultations:meetings", args=[helse.pk])).content.decode()
+    assert meeting.title in body and "Informasjonsmøte om tilsetting av enhetsledere" in body
+    client.force_login(User.objects.get(username="medlem"))
+    amot = demo.get(code="AMOT-ADM")
+    body = client.get(reverse("consultations:questions", args=[amot.pk])).content.decode()
+    assert "Når får de ansatte vite hvilken enhet de hører til?" in body
+
+
+def test_load_demo_twice_changes_no_consultations_data(demo):
+    before = consultations_counts()
+    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert consultations_counts() == before
+
+
+def test_a_demo_built_before_the_meetings_existed_gets_them_on_the_next_run(demo):
+    from consultations.models import Meeting, Question
+    from reports.demo import build_demo
+
+    counts = [m.objects.count() for m in consultations_models()]
+    Meeting.objects.all().delete()
+    Question.objects.all().delete()
+    summary = build_demo()
+    assert [m.objects.count() for m in consultations_models()] == counts
+    assert summary["consultations"] == [
+        "AMOT-ADM (Åmot kommune)",
+        "HELSE-MESTRING (Vestvågøy kommune)",
+    ]
+    assert "OU-VELFERD (Fjordvik kommune)" in summary["skipped"]
+    assert Project.objects.count() == 4

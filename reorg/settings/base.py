@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "projects",
     "milestones",
     "roles",
+    "consultations",
     "reports",
 ]
 

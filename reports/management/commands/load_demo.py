@@ -2,8 +2,11 @@
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 
 from reports import demo
+
+DEMO_MAILERS = {"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}
 
 
 class Command(BaseCommand):
@@ -13,7 +16,10 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        with transaction.atomic():
+        # The demo's people have example.no addresses: building it (meetings called, answers
+        # published, a protocol approved) sends no mail, wherever the mail is configured to go.
+        # (Outermost, so that the mail queued to go out after the commit is covered too.)
+        with override_settings(MAILERS=DEMO_MAILERS), transaction.atomic():
             summary = demo.build_demo()
 
         self.stdout.write(
@@ -27,6 +33,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  fremdriftsplan lagt til: {project}")
         for project in summary["roles"]:
             self.stdout.write(f"  organisasjon og bemanningsplan lagt til: {project}")
+        for project in summary["consultations"]:
+            self.stdout.write(f"  møter og spørsmål lagt til: {project}")
         for project in summary["skipped"]:
             self.stdout.write(f"  finnes fra før, ikke endret: {project}")
 

@@ -1,0 +1,163 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from projects.models import Membership
+
+from .models import AgendaItem, Meeting, Question, Side
+
+DATETIME_WIDGET = forms.DateTimeInput(format="%Y-%m-%dT%H:%M", attrs={"type": "datetime-local"})
+
+# Which side a member sits on, by their role in the project.
+SIDE_OF_ROLE = {
+    Membership.Role.UNION_REP: Side.UNION,
+    Membership.Role.SAFETY_REP: Side.SAFETY,
+}
+
+
+class MemberChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.user} – {obj.get_role_display()}" + (
+            f" ({obj.union_name})" if obj.union_name else ""
+        )
+
+
+class MeetingForm(forms.ModelForm):
+    invited = MemberChoiceField(
+        queryset=None,
+        label=_("Deltakere"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tillitsvalgte og verneombud sitter for sin part; de andre for arbeidsgiver."),
+    )
+
+    class Meta:
+        model = Meeting
+        fields = ["kind", "title", "starts_at", "ends_at", "place"]
+        widgets = {"starts_at": DATETIME_WIDGET, "ends_at": DATETIME_WIDGET}
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.project = project
+        self.fields["invited"].queryset = Membership.objects.for_project(project)
+        if self.instance.pk:
+            users = set(self.instance.participants.values_list("user_id", flat=True))
+            self.initial["invited"] = [
+                m.pk for m in self.fields["invited"].queryset if m.user_id in users
+            ]
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", _("Møtet må slutte etter at det starter."))
+        return cleaned
+
+    @property
+    def participants(self) -> list[dict]:
+        """One participant per user: their first role decides the side."""
+        seen = {}
+        for membership in self.cleaned_data["invited"]:
+            side = SIDE_OF_ROLE.get(membership.role, Side.EMPLOYER)
+            current = seen.get(membership.user_id)
+            if current is None or (current["side"] == Side.EMPLOYER and side != Side.EMPLOYER):
+                seen[membership.user_id] = {
+                    "user": membership.user,
+                    "side": side,
+                    "union_name": membership.union_name,
+                }
+        return list(seen.values())
+
+
+class LinkChoiceField(forms.ModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+
+class AgendaItemForm(forms.ModelForm):
+    class Meta:
+        model = AgendaItem
+        fields = ["order", "title", "done", "next_steps", "outcome", "conclusion"]
+        widgets = {
+            "done": forms.Textarea(attrs={"rows": 5}),
+            "next_steps": forms.Textarea(attrs={"rows": 5}),
+            "conclusion": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, project, sees_personal_data, **kwargs):
+        super().__init__(*args, **kwargs)
+        links = {
+            "milestones": (_("Milepæler"), project.milestones.order_by("due_date", "pk")),
+            "units": (_("Enheter"), project.org_units.order_by("structure", "order", "name")),
+            "role_descriptions": (
+                _("Rollebeskrivelser"),
+                _role_descriptions(project),
+            ),
+        }
+        if sees_personal_data:
+            links["placements"] = (_("Innplasseringer"), _placements(project))
+        for name, (label, queryset) in links.items():
+            self.fields[name] = LinkChoiceField(queryset=queryset, required=False, label=label)
+            if self.instance.pk:
+                self.initial[name] = list(getattr(self.instance, name).values_list("pk", flat=True))
+        self.link_names = list(links)
+
+    @property
+    def links(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.link_names}
+
+
+def _role_descriptions(project):
+    from roles.models import RoleDescription
+
+    return RoleDescription.objects.filter(position__project=project).select_related("position")
+
+
+def _placements(project):
+    from roles.models import Placement
+
+    return Placement.objects.filter(employee__project=project).select_related(
+        "employee", "position"
+    )
+
+
+class HeldForm(forms.Form):
+    present = forms.MultipleChoiceField(
+        label=_("Til stede"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    reach_milestones = forms.BooleanField(
+        label=_("Marker milepælene på sakslisten som nådd"), required=False, initial=True
+    )
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        participants = list(meeting.participants.select_related("user"))
+        self.fields["present"].choices = [
+            (str(p.user_id), f"{p.user} ({p.get_side_display()})") for p in participants
+        ]
+        self.initial.setdefault(
+            "present", [str(p.user_id) for p in participants if p.present] or None
+        )
+
+
+class EntryForm(forms.Form):
+    text = forms.CharField(
+        label=_("Protokolltilførsel"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class QuestionForm(forms.ModelForm):
+    class Meta:
+        model = Question
+        fields = ["workstream", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, project, workstreams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.project = project
+        self.fields["workstream"].queryset = workstreams
+        self.fields["workstream"].required = True
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Svar"), max_length=10000, widget=forms.Textarea(attrs={"rows": 4})
+    )

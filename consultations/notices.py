@@ -1,0 +1,428 @@
+"""E-mail about meetings and questions: the notice of a meeting with its calendar invitation
+(iCalendar, RFC 5545, times in UTC), the approved protocol, and the answer to a workstream's
+question for every workstream. Composed in Bokmål whatever the active language, with times in
+Oslo whatever the active time zone. The Celery tasks in consultations.tasks only call the
+`send_*` functions here.
+
+One message per mailing, addressed to all its recipients: it is one SMTP transaction, taken by
+the server for everyone or for no one, so a retried task never mails someone twice because the
+connection broke after the first few. The notice and the protocol go To the participants (the
+invitation's ATTENDEE list names them all anyway); the answer digest, sent to every workstream,
+goes Bcc, so that a reply-all does not reach the whole project."""
+
+import datetime as dt
+import email.policy
+import logging
+import os
+from contextlib import contextmanager
+from email.headerregistry import Address
+from email.message import MIMEPart
+from email.utils import parseaddr
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMessage, EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import Prefetch, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from icalendar import Calendar, Event, vCalAddress
+
+from projects.models import Workstream
+
+from .models import Meeting, Participant, Protocol, Question
+
+logger = logging.getLogger(__name__)
+
+PRODID = "-//reorg//NO"
+ICS_FILENAME = "invitation.ics"
+ICS_METHODS = {"REQUEST": "CONFIRMED", "CANCEL": "CANCELLED"}  # METHOD: the event's STATUS
+# RFC 3834: sent by a program, so that auto-replies (out of office) are not sent back.
+AUTO_HEADERS = {"Auto-Submitted": "auto-generated"}
+# RFC 5322's empty group: the digest has no visible addressees, only Bcc.
+UNDISCLOSED = "undisclosed-recipients:;"
+
+
+# --- Helpers ------------------------------------------------------------------------------------
+
+
+@contextmanager
+def _bokmal_in_oslo():
+    with translation.override(settings.LANGUAGE_CODE), timezone.override(settings.TIME_ZONE):
+        yield
+
+
+def _local(value: dt.datetime) -> dt.datetime:
+    return timezone.localtime(value, ZoneInfo(settings.TIME_ZONE))
+
+
+def _when(value: dt.datetime) -> str:
+    """01.03.2026 kl. 09:00, in Oslo time."""
+    local = _local(value)
+    return _("%(date)s kl. %(time)s") % {
+        "date": local.strftime("%d.%m.%Y"),
+        "time": local.strftime("%H:%M"),
+    }
+
+
+def _time_span(meeting) -> str:
+    """01.03.2026 kl. 09:00–11:00, or both ends in full over midnight."""
+    start, end = _local(meeting.starts_at), _local(meeting.ends_at)
+    if start.date() == end.date():
+        return f"{_when(start)}–{end:%H:%M}"
+    return f"{_when(start)} – {_when(end)}"
+
+
+def _name(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def _addressees(recipients) -> list[tuple[str, str]]:
+    """(name, address) of the recipients who have an e-mail address, each address once, in the
+    order given."""
+    seen: dict[str, tuple[str, str]] = {}
+    for user in recipients:
+        address = (user.email or "").strip()
+        if address and address.lower() not in seen:
+            seen[address.lower()] = (_name(user), address)
+    return list(seen.values())
+
+
+def _mailbox(addressee: tuple[str, str]) -> str:
+    """The address with the name, quoted where needed: Django encodes the header."""
+    name, address = addressee
+    return str(Address(display_name=name, addr_spec=address))
+
+
+def _render(name: str, context: dict) -> str:
+    return render_to_string(f"consultations/email/{name}", context)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _body(text: str) -> str:
+    return text.strip() + "\n"
+
+
+def meeting_url(meeting) -> str:
+    return settings.SITE_URL + reverse(
+        "consultations:meeting", args=[meeting.project_id, meeting.pk]
+    )
+
+
+def questions_url(project_id: int) -> str:
+    return settings.SITE_URL + reverse("consultations:questions", args=[project_id])
+
+
+def _organizer_address() -> str:
+    return parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or settings.DEFAULT_FROM_EMAIL
+
+
+def _participants(meeting) -> list[Participant]:
+    return list(meeting.participants.all())
+
+
+# --- The meeting notice -------------------------------------------------------------------------
+
+
+def meeting_ics(meeting, *, recipients, method: str = "REQUEST") -> bytes:
+    """The meeting as an iCalendar object with one VEVENT: REQUEST to invite (or update an
+    invitation: the same UID with a higher SEQUENCE), CANCEL to call it off. Times in UTC; the
+    library escapes and folds the lines (at 75 octets, never inside a UTF-8 character)."""
+    method = method.upper()
+    if method not in ICS_METHODS:
+        raise ValueError(f"unknown iTIP method {method!r}")
+    with _bokmal_in_oslo():
+        description = _render(
+            "invitation_description.txt",
+            {
+                "meeting": meeting,
+                "kind": meeting.get_kind_display(),
+                "items": list(meeting.items.all()),
+                "url": meeting_url(meeting),
+            },
+        )
+    attendees = [
+        vCalAddress.new(
+            address, cn=name, role="REQ-PARTICIPANT", partstat="NEEDS-ACTION", rsvp=False
+        )
+        for name, address in _addressees(recipients)
+    ]
+    event = Event.new(
+        uid=f"{meeting.uid}@reorg",
+        sequence=meeting.sequence,
+        stamp=dt.datetime.now(dt.UTC),
+        start=meeting.starts_at.astimezone(dt.UTC),
+        end=meeting.ends_at.astimezone(dt.UTC),
+        summary=meeting.title,
+        location=meeting.place or None,
+        description=description.strip(),
+        organizer=vCalAddress.new(_organizer_address(), cn="reorg"),
+        attendees=attendees,
+        status=ICS_METHODS[method],
+        url=meeting_url(meeting),
+    )
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("method", method)
+    calendar.add_component(event)
+    return calendar.to_ical()
+
+
+def _set_calendar(part: MIMEPart, ics: bytes, method: str, filename: str | None = None) -> None:
+    """Put the iCalendar object in `part` as text/calendar; charset=utf-8; method=…, the bytes
+    as they are (base64): its CRLF line ends (RFC 5545) survive whatever line ends the message
+    is written with."""
+    part.set_content(
+        ics,
+        maintype="text",
+        subtype="calendar",
+        cte="base64",
+        disposition="attachment" if filename else None,
+        filename=filename,
+        params={"charset": "utf-8", "method": method},
+    )
+
+
+def _calendar_attachment(ics: bytes, method: str) -> MIMEPart:
+    part = MIMEPart(policy=email.policy.default)
+    _set_calendar(part, ics, method, filename=ICS_FILENAME)
+    return part
+
+
+class MeetingNotice(EmailMultiAlternatives):
+    """A notice with the invitation also as a text/calendar alternative to the text, where
+    Outlook looks for it. Django writes an alternative without parameters and with the line ends
+    of the message, so it is rewritten here with the method and the original bytes."""
+
+    def __init__(self, *args, ics: bytes, ics_method: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.ics, self.ics_method = ics, ics_method
+        self.attach_alternative(ics.decode(), "text/calendar")
+        self.attach(_calendar_attachment(ics, ics_method))
+
+    def message(self, *args, **kwargs):
+        msg = super().message(*args, **kwargs)
+        for part in msg.walk():
+            if part.get_content_type() == "text/calendar" and part.get_filename() is None:
+                _set_calendar(part, self.ics, self.ics_method)
+        return msg
+
+
+def compose_notice(meeting, *, recipients, update: bool = False) -> EmailMultiAlternatives:
+    """The notice of a meeting (or of its change) to the recipients with an e-mail address, one
+    message To all of them: the time and place, who is invited, the agenda, a link, and the
+    calendar invitation both as an alternative part and as invitation.ics."""
+    addressees = _addressees(recipients)
+    ics = meeting_ics(meeting, recipients=recipients, method="REQUEST")
+    with _bokmal_in_oslo():
+        context = {
+            "meeting": meeting,
+            "update": update,
+            "title": meeting.title,
+            "kind": meeting.get_kind_display(),
+            "project": meeting.project,
+            "when": _when(meeting.starts_at),
+            "time_span": _time_span(meeting),
+            "participants": [
+                {
+                    "name": _name(p.user),
+                    "side": p.get_side_display(),
+                    "union_name": p.union_name,
+                }
+                for p in _participants(meeting)
+            ],
+            "items": list(meeting.items.all()),
+            "url": meeting_url(meeting),
+            "site_url": settings.SITE_URL,
+        }
+        subject = _render("notice_subject.txt", context)
+        body = _render("notice_body.txt", context)
+    return MeetingNotice(
+        subject=_one_line(subject),
+        body=_body(body),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[_mailbox(a) for a in addressees],
+        headers=AUTO_HEADERS,
+        ics=ics,
+        ics_method="REQUEST",
+    )
+
+
+def _meeting_with_participants(meeting_id: int) -> Meeting | None:
+    return (
+        Meeting.objects.select_related("project", "project__organisation")
+        .prefetch_related(
+            Prefetch("participants", queryset=Participant.objects.select_related("user")),
+            "items",
+        )
+        .filter(pk=meeting_id)
+        .first()
+    )
+
+
+def _mailed(participants) -> list:
+    return [p.user for p in participants if p.user.email and p.user.is_active]
+
+
+def send_notice(meeting_id: int, *, update: bool = False) -> int:
+    """Send the notice (or the changed notice) of a meeting to its participants with an e-mail
+    address, as the meeting is now (its current SEQUENCE: the service raises it before queuing
+    an update). Returns the number of recipients."""
+    meeting = _meeting_with_participants(meeting_id)
+    if meeting is None:
+        logger.info("Meeting %s is gone; no notice sent", meeting_id)
+        return 0
+    recipients = _mailed(_participants(meeting))
+    if not recipients:
+        return 0
+    sent = compose_notice(meeting, recipients=recipients, update=update)
+    sent.send()
+    logger.info(
+        "Meeting notice for meeting %s (sequence %s%s) sent to %d",
+        meeting.pk,
+        meeting.sequence,
+        ", update" if update else "",
+        len(sent.to),
+    )
+    return len(sent.to)
+
+
+# --- The approved protocol ----------------------------------------------------------------------
+
+
+def compose_protocol_mail(protocol, *, recipients, pdf: bytes, filename: str) -> EmailMessage:
+    """The approved protocol as a PDF attachment, To all the recipients with an address."""
+    meeting = protocol.meeting
+    with _bokmal_in_oslo():
+        context = {
+            "protocol": protocol,
+            "meeting": meeting,
+            "title": meeting.title,
+            "kind": meeting.get_kind_display(),
+            "project": meeting.project,
+            "time_span": _time_span(meeting),
+            "approved": _when(protocol.approved_at) if protocol.approved_at else "",
+            "url": meeting_url(meeting),
+            "site_url": settings.SITE_URL,
+        }
+        subject = _render("protocol_subject.txt", context)
+        body = _render("protocol_body.txt", context)
+    message = EmailMessage(
+        subject=_one_line(subject),
+        body=_body(body),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[_mailbox(a) for a in _addressees(recipients)],
+        headers=AUTO_HEADERS,
+    )
+    message.attach(filename, pdf, "application/pdf")
+    return message
+
+
+def _protocol_filename(protocol) -> str:
+    if protocol.snapshot:
+        from .documents import protocol_filename
+
+        return protocol_filename(protocol.snapshot, protocol)
+    return os.path.basename(protocol.pdf.name)
+
+
+def send_protocol(protocol_id: int) -> int:
+    """Send an approved protocol's stored PDF to the meeting's participants with an e-mail
+    address. Returns the number of recipients; 0 for a protocol not approved or without a PDF."""
+    protocol = (
+        Protocol.objects.select_related("meeting", "meeting__project")
+        .filter(pk=protocol_id)
+        .first()
+    )
+    if protocol is None or protocol.status != Protocol.Status.APPROVED or not protocol.pdf:
+        logger.warning("Protocol %s is not approved with a PDF; not sent", protocol_id)
+        return 0
+    participants = protocol.meeting.participants.select_related("user")
+    recipients = _mailed(participants)
+    if not recipients:
+        return 0
+    with protocol.pdf.open("rb") as file:
+        pdf = file.read()
+    sent = compose_protocol_mail(
+        protocol, recipients=recipients, pdf=pdf, filename=_protocol_filename(protocol)
+    )
+    sent.send()
+    logger.info("Protocol %s sent to %d", protocol.pk, len(sent.to))
+    return len(sent.to)
+
+
+# --- The answer to a question -------------------------------------------------------------------
+
+
+def compose_answer_digest(question, *, recipients) -> EmailMessage:
+    """The answer to a workstream's question, for every workstream: the question, who asked,
+    the answer and a link to the project's questions. Bcc to the recipients with an address."""
+    with _bokmal_in_oslo():
+        context = {
+            "question": question,
+            "project": question.project,
+            "workstream": question.workstream,
+            "asked_by": _name(question.asked_by),
+            "asked_on": question.asked_on.strftime("%d.%m.%Y"),
+            "answered_by": _name(question.answered_by) if question.answered_by else "",
+            "answered": _when(question.answered_at) if question.answered_at else "",
+            "url": questions_url(question.project_id),
+            "site_url": settings.SITE_URL,
+        }
+        subject = _render("answer_subject.txt", context)
+        body = _render("answer_body.txt", context)
+    return EmailMessage(
+        subject=_one_line(subject),
+        body=_body(body),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        bcc=[address for name, address in _addressees(recipients)],
+        headers={**AUTO_HEADERS, "To": UNDISCLOSED},
+    )
+
+
+def workstream_people(project_id: int):
+    """Every lead and member of the project's workstreams, each once, active and with an e-mail
+    address."""
+    User = get_user_model()
+    member_ids = Workstream.members.through.objects.filter(
+        workstream__project_id=project_id
+    ).values("user_id")
+    lead_ids = Workstream.objects.filter(project_id=project_id, lead__isnull=False).values(
+        "lead_id"
+    )
+    return (
+        User.objects.filter(Q(pk__in=member_ids) | Q(pk__in=lead_ids), is_active=True)
+        .exclude(email="")
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+def send_answer_digest(question_id: int) -> int:
+    """Send an answered question to every workstream of its project, once: the question stays
+    locked while the mail goes out and is marked sent in the same transaction, so a duplicate
+    task waits and then finds it sent, and a failed send leaves it unsent for the retry. Returns
+    the number of recipients."""
+    with transaction.atomic():
+        question = Question.objects.select_for_update().filter(pk=question_id).first()
+        if question is None or question.digest_sent_at is not None:
+            return 0
+        if not question.answer:
+            logger.warning("Question %s has no answer; no digest sent", question_id)
+            return 0
+        recipients = list(workstream_people(question.project_id))
+        count = 0
+        if recipients:
+            sent = compose_answer_digest(question, recipients=recipients)
+            sent.send()
+            count = len(sent.bcc)
+        # An update, not save(): a timestamp of the mailing is no change to the question's history.
+        Question.objects.filter(pk=question.pk).update(digest_sent_at=timezone.now())
+    logger.info("Answer digest for question %s sent to %d", question_id, count)
+    return count

@@ -1,0 +1,347 @@
+"""Every write to meetings, agendas, protocols and questions. Each runs in a transaction, checks
+its rules and records history with the user; e-mail goes out after the commit, through Celery.
+
+Rules: a meeting is called for a time to come; an approved protocol is never edited (a change
+makes the next version); only someone present adds a protocol entry, for their own side; each
+side present confirms a protocol sent for approval, and it is approved when every side has; a
+question is answered once."""
+
+from functools import partial
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.history import acting_as
+from milestones import services as milestone_services
+from milestones.models import Milestone
+from projects.models import Project
+
+from .models import (
+    AgendaItem,
+    Confirmation,
+    Meeting,
+    Participant,
+    Protocol,
+    ProtocolEntry,
+    Question,
+)
+
+
+def _lock(meeting) -> Meeting:
+    Project.objects.select_for_update().get(pk=meeting.project_id)
+    return Meeting.objects.select_for_update().get(pk=meeting.pk)
+
+
+def _not_approved(meeting) -> None:
+    if meeting.status == Meeting.Status.PROTOCOL_APPROVED:
+        raise ValidationError(
+            _(
+                "Protokollen for møtet er godkjent og kan ikke endres. Lag en ny versjon av "
+                "protokollen for å endre den."
+            )
+        )
+
+
+def _queue(task, *args) -> None:
+    from . import tasks  # the Celery tasks import this module's neighbours, not the other way
+
+    transaction.on_commit(partial(getattr(tasks, task).delay, *args))
+
+
+# --- Meetings ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_meeting(
+    *, meeting: Meeting, participants: list[dict] | None = None, by, held_before=False
+) -> Meeting:
+    """Create or change a meeting. `participants` (dicts of user, side, union_name), when given,
+    are the invited. A meeting already called gets an updated invitation. A new meeting lies in
+    the future, unless `held_before`: one held before the project used reorg, recorded after."""
+    Project.objects.select_for_update().get(pk=meeting.project_id)
+    if meeting.pk:
+        current = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        _not_approved(current)
+        if current.status != Meeting.Status.PLANNED and meeting.starts_at != current.starts_at:
+            raise ValidationError({"starts_at": _("Møtet er holdt; tidspunktet kan ikke flyttes.")})
+    elif meeting.starts_at <= timezone.now() and not held_before:
+        raise ValidationError({"starts_at": _("Et nytt møte må ligge fram i tid.")})
+    meeting.full_clean()
+    if participants is not None:
+        members = set(meeting.project.memberships.values_list("user_id", flat=True))
+        if any(p["user"].pk not in members for p in participants):
+            raise ValidationError({"participants": _("Bare prosjektets medlemmer kan kalles inn.")})
+    # A change to a meeting already called, and not yet held, goes out as an updated invitation.
+    called = meeting.pk and meeting.called_at and meeting.status == Meeting.Status.PLANNED
+    with acting_as(by):
+        if called:
+            meeting.sequence += 1
+        meeting.save()
+        if participants is not None:
+            _set_participants(meeting, participants)
+    if called:
+        _queue("send_meeting_notice", meeting.pk, True)
+    return meeting
+
+
+def _set_participants(meeting, participants) -> None:
+    wanted = {p["user"].pk: p for p in participants}
+    for existing in meeting.participants.all():
+        if existing.user_id not in wanted:
+            existing.delete()
+            continue
+        data = wanted.pop(existing.user_id)
+        if (existing.side, existing.union_name) != (data["side"], data.get("union_name", "")):
+            existing.side, existing.union_name = data["side"], data.get("union_name", "")
+            existing.save()
+    for data in wanted.values():
+        Participant.objects.create(
+            meeting=meeting,
+            user=data["user"],
+            side=data["side"],
+            union_name=data.get("union_name", ""),
+        )
+
+
+@transaction.atomic
+def call_meeting(*, meeting: Meeting, by) -> Meeting:
+    """Send the notice with the agenda and a calendar invitation to everyone invited."""
+    meeting = _lock(meeting)
+    if meeting.starts_at <= timezone.now():
+        raise ValidationError(_("Møtet har allerede startet. Flytt det fram i tid før innkalling."))
+    if not meeting.participants.exists():
+        raise ValidationError(_("Møtet har ingen deltakere å kalle inn."))
+    update = meeting.called_at is not None
+    with acting_as(by):
+        if update:
+            meeting.sequence += 1
+        meeting.called_at = timezone.now()
+        meeting.save()
+    _queue("send_meeting_notice", meeting.pk, update)
+    return meeting
+
+
+@transaction.atomic
+def mark_held(*, meeting: Meeting, present_user_ids, reach_milestones: bool, by) -> Meeting:
+    """Record who came. With `reach_milestones`, the milestones on the agenda are reached (as
+    "M11 Drøftet ny organisasjons- og bemanningsplan" is reached by a meeting)."""
+    meeting = _lock(meeting)
+    _not_approved(meeting)
+    if meeting.starts_at > timezone.now():
+        raise ValidationError(_("Møtet har ikke startet ennå."))
+    present = set(present_user_ids)
+    with acting_as(by):
+        for participant in meeting.participants.all():
+            if participant.present != (participant.user_id in present):
+                participant.present = participant.user_id in present
+                participant.save()
+        meeting.status = Meeting.Status.HELD
+        meeting.save()
+    if reach_milestones:
+        day = timezone.localdate(meeting.starts_at)
+        for milestone in (
+            Milestone.objects.filter(agenda_items__meeting=meeting)
+            .exclude(status=Milestone.Status.REACHED)
+            .distinct()
+        ):
+            milestone_services.set_milestone_status(
+                milestone=milestone,
+                status=Milestone.Status.REACHED,
+                reached_on=day,
+                note=_("Nådd i møtet «%(meeting)s» %(date)s.")
+                % {"meeting": meeting.title, "date": day.strftime("%d.%m.%Y")},
+                by=by,
+            )
+    return meeting
+
+
+# --- The agenda -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_item(*, item: AgendaItem, links: dict | None = None, by) -> AgendaItem:
+    """An agenda item. `links` maps milestones/units/role_descriptions/placements to objects of
+    the meeting's project."""
+    meeting = _lock(item.meeting)
+    _not_approved(meeting)
+    if links:
+        for name, objects in links.items():
+            for obj in objects:
+                project_id = _project_of(obj)
+                if project_id != meeting.project_id:
+                    raise ValidationError({name: _("Velg fra dette prosjektet.")})
+    item.full_clean()
+    with acting_as(by):
+        item.save()
+        for name, objects in (links or {}).items():
+            getattr(item, name).set(objects)
+    return item
+
+
+def _project_of(obj):
+    if hasattr(obj, "project_id"):
+        return obj.project_id
+    if hasattr(obj, "position"):  # a role description
+        return obj.position.project_id
+    return obj.employee.project_id  # a placement
+
+
+@transaction.atomic
+def delete_item(*, item: AgendaItem, by) -> None:
+    _not_approved(_lock(item.meeting))
+    with acting_as(by):
+        item.delete()
+
+
+@transaction.atomic
+def add_entry(*, item: AgendaItem, text: str, by) -> ProtocolEntry:
+    """A party's own entry in the protocol, by someone present at the meeting, for their side."""
+    meeting = _lock(item.meeting)
+    _not_approved(meeting)
+    participant = meeting.participants.filter(user=by, present=True).first()
+    if participant is None:
+        raise ValidationError(
+            {"text": _("Bare de som var til stede i møtet, kan skrive protokolltilførsler.")}
+        )
+    if meeting.protocols.filter(status=Protocol.Status.SENT).exists():
+        raise ValidationError(
+            {"text": _("Protokollen er sendt til godkjenning. Den må åpnes igjen før endringer.")}
+        )
+    entry = ProtocolEntry(item=item, author=by, side=participant.side, text=text.strip())
+    entry.full_clean()
+    with acting_as(by):
+        entry.save()
+    return entry
+
+
+# --- The protocol -------------------------------------------------------------------------------
+
+
+def current_protocol(meeting) -> Protocol | None:
+    return meeting.protocols.order_by("-version").first()
+
+
+@transaction.atomic
+def send_for_approval(*, meeting: Meeting, by) -> Protocol:
+    """Freeze the protocol as it stands and ask each side present to confirm it."""
+    from .documents import protocol_snapshot
+
+    meeting = _lock(meeting)
+    if meeting.status == Meeting.Status.PLANNED:
+        raise ValidationError(_("Møtet er ikke holdt ennå."))
+    protocol = meeting.protocols.exclude(status=Protocol.Status.APPROVED).first()
+    if protocol is None:
+        if meeting.status == Meeting.Status.PROTOCOL_APPROVED:
+            raise ValidationError(_("Protokollen er godkjent. Lag en ny versjon for å endre den."))
+        protocol = Protocol(meeting=meeting, version=_next_version(meeting))
+    if protocol.status == Protocol.Status.SENT:
+        raise ValidationError(_("Protokollen er allerede sendt til godkjenning."))
+    with acting_as(by):
+        protocol.snapshot = protocol_snapshot(meeting)
+        protocol.status = Protocol.Status.SENT
+        protocol.sent_at = timezone.now()
+        protocol.save()
+    return protocol
+
+
+def _next_version(meeting) -> int:
+    latest = meeting.protocols.order_by("-version").first()
+    return latest.version + 1 if latest else 1
+
+
+@transaction.atomic
+def reopen(*, meeting: Meeting, by) -> Protocol:
+    """Take a protocol back from approval (its confirmations go), or start the next version of
+    an approved one: never an edit in place."""
+    meeting = _lock(meeting)
+    open_protocol = meeting.protocols.exclude(status=Protocol.Status.APPROVED).first()
+    with acting_as(by):
+        if open_protocol is not None:
+            open_protocol.confirmations.all().delete()
+            open_protocol.status = Protocol.Status.DRAFT
+            open_protocol.snapshot = None
+            open_protocol.sent_at = None
+            open_protocol.save()
+            return open_protocol
+        if meeting.status != Meeting.Status.PROTOCOL_APPROVED:
+            raise ValidationError(_("Møtet har ingen protokoll å åpne."))
+        meeting.status = Meeting.Status.HELD
+        meeting.save()
+        return Protocol.objects.create(meeting=meeting, version=_next_version(meeting))
+
+
+def sides_present(meeting) -> set[str]:
+    return set(meeting.participants.filter(present=True).values_list("side", flat=True))
+
+
+@transaction.atomic
+def confirm(*, meeting: Meeting, by) -> Protocol:
+    """A representative present confirms the protocol for their side. When every side present
+    has confirmed, it is approved: frozen, kept as a PDF and e-mailed to the participants."""
+    meeting = _lock(meeting)
+    protocol = meeting.protocols.filter(status=Protocol.Status.SENT).first()
+    if protocol is None:
+        raise ValidationError(_("Det er ingen protokoll til godkjenning."))
+    participant = meeting.participants.filter(user=by, present=True).first()
+    if participant is None:
+        raise ValidationError(_("Bare de som var til stede i møtet, kan bekrefte protokollen."))
+    if protocol.confirmations.filter(user=by).exists():
+        raise ValidationError(_("Du har allerede bekreftet protokollen."))
+    with acting_as(by):
+        Confirmation.objects.create(protocol=protocol, user=by, side=participant.side)
+        confirmed = set(protocol.confirmations.values_list("side", flat=True))
+        if sides_present(meeting) <= confirmed:
+            _approve(meeting, protocol)
+    return protocol
+
+
+def _approve(meeting, protocol) -> None:
+    from .documents import protocol_filename, render_protocol_pdf
+
+    protocol.status = Protocol.Status.APPROVED
+    protocol.approved_at = timezone.now()
+    confirmations = list(protocol.confirmations.select_related("user"))
+    pdf = render_protocol_pdf(protocol.snapshot, protocol=protocol, confirmations=confirmations)
+    protocol.pdf.save(protocol_filename(protocol.snapshot, protocol), ContentFile(pdf), save=False)
+    protocol.save()
+    meeting.status = Meeting.Status.PROTOCOL_APPROVED
+    meeting.save()
+    _queue("send_protocol", protocol.pk)
+
+
+# --- Questions ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def ask(*, question: Question, by) -> Question:
+    Project.objects.select_for_update().get(pk=question.project_id)
+    if question.workstream and question.workstream.project_id != question.project_id:
+        raise ValidationError({"workstream": _("Velg en arbeidsstrøm i dette prosjektet.")})
+    question.asked_by = by
+    question.asked_on = question.asked_on or timezone.localdate()
+    question.full_clean()
+    with acting_as(by):
+        question.save()
+    return question
+
+
+@transaction.atomic
+def answer(*, question: Question, text: str, by, answered_at=None) -> Question:
+    """Answer once; the answer is published to every workstream (list and e-mail digest).
+    `answered_at`: when it was answered, for an answer given before it was recorded here."""
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    if question.answered_at is not None:
+        raise ValidationError({"answer": _("Spørsmålet er allerede besvart.")})
+    if not text.strip():
+        raise ValidationError({"answer": _("Skriv et svar.")})
+    with acting_as(by):
+        question.answer = text.strip()
+        question.answered_by = by
+        question.answered_at = answered_at or timezone.now()
+        question.full_clean()
+        question.save()
+    _queue("send_answer_digest", question.pk)
+    return question

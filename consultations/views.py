@@ -1,0 +1,333 @@
+"""Thin views: check through projects.permissions, validate a form, call a service, render.
+
+Owner and leader run meetings (RUN_MEETINGS) and see them all; everyone else sees the meetings
+they are invited to (Meeting.objects.visible_to, in SQL): another meeting answers 404. On an
+agenda item only what the viewer may see is shown: placements need VIEW_PERSONAL_DATA."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Prefetch
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from projects.forms import add_service_errors
+from projects.permissions import (
+    ANSWER_QUESTIONS,
+    RUN_MEETINGS,
+    VIEW_PERSONAL_DATA,
+    own_workstream_ids,
+    project_view,
+    require,
+)
+
+from . import documents, services
+from .forms import AgendaItemForm, AnswerForm, EntryForm, HeldForm, MeetingForm, QuestionForm
+from .models import AgendaItem, Meeting, Participant, Protocol, Question
+
+
+def _meeting_for(request, project, pk) -> Meeting:
+    return get_object_or_404(Meeting.objects.visible_to(request.user, project), pk=pk)
+
+
+# --- Meetings ---------------------------------------------------------------------------------
+
+
+@project_view()
+def meetings(request, project):
+    items = (
+        Meeting.objects.visible_to(request.user, project)
+        .annotate(
+            item_count=Count("items", distinct=True),
+            invited=Count("participants", distinct=True),
+        )
+        .order_by("-starts_at", "-pk")
+    )
+    context = {"project": project, "meetings": items, "can_run": RUN_MEETINGS in project.perms}
+    return render(request, "consultations/meetings.html", context)
+
+
+@project_view(RUN_MEETINGS)
+def meeting_create(request, project):
+    return _meeting_form(request, project, None)
+
+
+@project_view(RUN_MEETINGS)
+def meeting_edit(request, project, pk):
+    return _meeting_form(request, project, get_object_or_404(Meeting, project=project, pk=pk))
+
+
+def _meeting_form(request, project, meeting):
+    form = MeetingForm(request.POST or None, instance=meeting, project=project)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.save_meeting(
+                meeting=form.save(commit=False), participants=form.participants, by=request.user
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            message = (
+                _("Møtet er lagret. Deltakerne får en oppdatert innkalling.")
+                if saved.called_at
+                else _("Møtet er lagret.")
+            )
+            messages.success(request, message)
+            return redirect("consultations:meeting", project.pk, saved.pk)
+    context = {"project": project, "form": form, "meeting": meeting}
+    return render(request, "consultations/meeting_form.html", context)
+
+
+@project_view()
+def meeting(request, project, pk):
+    item = _meeting_for(request, project, pk)
+    sees_personal_data = VIEW_PERSONAL_DATA in project.perms
+    links = ["milestones", "units", "role_descriptions__position"]
+    if sees_personal_data:
+        links.append(
+            Prefetch(
+                "placements",
+                queryset=_placements_with_names(),
+            )
+        )
+    agenda = list(item.items.prefetch_related(*links, "entries__author"))
+    participants = list(item.participants.select_related("user"))
+    me = next((p for p in participants if p.user_id == request.user.pk), None)
+    protocol = services.current_protocol(item)
+    context = {
+        "project": project,
+        "meeting": item,
+        "agenda": agenda,
+        "participants": participants,
+        "can_run": RUN_MEETINGS in project.perms,
+        "sees_personal_data": sees_personal_data,
+        "may_add_entry": me is not None
+        and me.present
+        and item.status == Meeting.Status.HELD
+        and not (protocol and protocol.status == Protocol.Status.SENT),
+        "entry_form": EntryForm(),
+        "protocol": protocol,
+    }
+    return render(request, "consultations/meeting.html", context)
+
+
+def _placements_with_names():
+    from roles.models import Placement
+
+    return Placement.objects.select_related("employee", "position")
+
+
+@require_POST
+@project_view(RUN_MEETINGS)
+def meeting_call(request, project, pk):
+    item = get_object_or_404(Meeting, project=project, pk=pk)
+    try:
+        services.call_meeting(meeting=item, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Innkallingen med saksliste og kalenderinvitasjon er sendt."))
+    return redirect("consultations:meeting", project.pk, pk)
+
+
+@project_view(RUN_MEETINGS)
+def meeting_held(request, project, pk):
+    item = get_object_or_404(Meeting, project=project, pk=pk)
+    form = HeldForm(request.POST or None, meeting=item)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.mark_held(
+                meeting=item,
+                present_user_ids=[int(pk) for pk in form.cleaned_data["present"]],
+                reach_milestones=form.cleaned_data["reach_milestones"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Møtet er registrert som holdt."))
+            return redirect("consultations:meeting", project.pk, pk)
+    return render(
+        request,
+        "consultations/meeting_held.html",
+        {"project": project, "meeting": item, "form": form},
+    )
+
+
+# --- The agenda -------------------------------------------------------------------------------
+
+
+@project_view(RUN_MEETINGS)
+def item_create(request, project, meeting_pk):
+    return _item_form(request, project, meeting_pk, None)
+
+
+@project_view(RUN_MEETINGS)
+def item_edit(request, project, meeting_pk, pk):
+    return _item_form(request, project, meeting_pk, pk)
+
+
+def _item_form(request, project, meeting_pk, pk):
+    item_meeting = get_object_or_404(Meeting, project=project, pk=meeting_pk)
+    item = get_object_or_404(AgendaItem, meeting=item_meeting, pk=pk) if pk else None
+    instance = item or AgendaItem(meeting=item_meeting, order=item_meeting.items.count() + 1)
+    form = AgendaItemForm(
+        request.POST or None,
+        instance=instance,
+        project=project,
+        sees_personal_data=VIEW_PERSONAL_DATA in project.perms,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_item(item=form.save(commit=False), links=form.links, by=request.user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Saken er lagret."))
+            return redirect("consultations:meeting", project.pk, item_meeting.pk)
+    context = {"project": project, "meeting": item_meeting, "form": form, "item": item}
+    return render(request, "consultations/item_form.html", context)
+
+
+@require_POST
+@project_view()
+def entry_add(request, project, meeting_pk, pk):
+    """A protocol entry by someone present: any member invited to the meeting may try; the
+    service checks presence."""
+    item_meeting = _meeting_for(request, project, meeting_pk)
+    item = get_object_or_404(AgendaItem, meeting=item_meeting, pk=pk)
+    form = EntryForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Skriv protokolltilførselen."))
+    else:
+        try:
+            services.add_entry(item=item, text=form.cleaned_data["text"], by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Protokolltilførselen er lagt til."))
+    return redirect("consultations:meeting", project.pk, item_meeting.pk)
+
+
+# --- The protocol -------------------------------------------------------------------------------
+
+
+@project_view()
+def protocol(request, project, meeting_pk):
+    item_meeting = _meeting_for(request, project, meeting_pk)
+    protocols = list(
+        item_meeting.protocols.prefetch_related("confirmations__user").order_by("-version")
+    )
+    me = Participant.objects.filter(meeting=item_meeting, user=request.user, present=True).first()
+    current = protocols[0] if protocols else None
+    confirmed = current and any(c.user_id == request.user.pk for c in current.confirmations.all())
+    context = {
+        "project": project,
+        "meeting": item_meeting,
+        "protocols": protocols,
+        "current": current,
+        "can_run": RUN_MEETINGS in project.perms,
+        "may_confirm": bool(
+            me and current and current.status == Protocol.Status.SENT and not confirmed
+        ),
+        "sides_present": sorted(services.sides_present(item_meeting)),
+    }
+    return render(request, "consultations/protocol.html", context)
+
+
+@require_POST
+@project_view()
+def protocol_action(request, project, meeting_pk, action):
+    item_meeting = _meeting_for(request, project, meeting_pk)
+    actions = {
+        "send": (
+            services.send_for_approval,
+            RUN_MEETINGS,
+            _("Protokollen er sendt til godkjenning."),
+        ),
+        "reopen": (services.reopen, RUN_MEETINGS, _("Protokollen er åpnet for endringer.")),
+        "confirm": (services.confirm, None, _("Du har bekreftet protokollen.")),
+    }
+    if action not in actions:
+        raise Http404
+    service, perm, message = actions[action]
+    if perm:
+        require(project, perm)
+    try:
+        service(meeting=item_meeting, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, message)
+    return redirect("consultations:protocol", project.pk, item_meeting.pk)
+
+
+@project_view()
+def protocol_pdf(request, project, meeting_pk, version):
+    item_meeting = _meeting_for(request, project, meeting_pk)
+    item = get_object_or_404(Protocol, meeting=item_meeting, version=version)
+    if item.pdf:
+        return FileResponse(item.pdf.open("rb"), as_attachment=True, content_type="application/pdf")
+    # A draft or a protocol sent for approval: rendered now from what it says, marked UTKAST.
+    snapshot = item.snapshot or documents.protocol_snapshot(item_meeting)
+    pdf = documents.render_protocol_pdf(
+        snapshot, protocol=item, confirmations=list(item.confirmations.select_related("user"))
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    filename = documents.protocol_filename(snapshot, item)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --- Questions ----------------------------------------------------------------------------------
+
+
+def _askable_workstreams(request, project):
+    if ANSWER_QUESTIONS in project.perms:
+        return project.workstreams.all()
+    return project.workstreams.filter(pk__in=own_workstream_ids(request.user, project))
+
+
+@project_view()
+def questions(request, project):
+    workstreams = _askable_workstreams(request, project)
+    form = QuestionForm(request.POST or None, project=project, workstreams=workstreams)
+    if request.method == "POST":
+        if ANSWER_QUESTIONS not in project.perms and not own_workstream_ids(request.user, project):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.ask(question=form.save(commit=False), by=request.user)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Spørsmålet er registrert."))
+                return redirect("consultations:questions", project.pk)
+    items = project.questions.select_related("workstream", "asked_by", "answered_by")
+    context = {
+        "project": project,
+        "unanswered": [q for q in items if not q.answered_at],
+        "answered": [q for q in items if q.answered_at],
+        "form": form if (ANSWER_QUESTIONS in project.perms or workstreams.exists()) else None,
+        "can_answer": ANSWER_QUESTIONS in project.perms,
+        "answer_form": AnswerForm(),
+    }
+    return render(request, "consultations/questions.html", context)
+
+
+@require_POST
+@project_view(ANSWER_QUESTIONS)
+def question_answer(request, project, pk):
+    item = get_object_or_404(Question, project=project, pk=pk)
+    form = AnswerForm(request.POST, prefix=f"q{pk}")
+    if not form.is_valid():
+        messages.error(request, _("Skriv et svar."))
+    else:
+        try:
+            services.answer(question=item, text=form.cleaned_data["answer"], by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Svaret er publisert til alle arbeidsstrømmene."))
+    return redirect("consultations:questions", project.pk)
