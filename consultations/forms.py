@@ -27,7 +27,9 @@ class MeetingForm(forms.ModelForm):
         label=_("Deltakere"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("Tillitsvalgte og verneombud representerer sin part; de andre representerer arbeidsgiver."),
+        help_text=_(
+            "Tillitsvalgte og verneombud representerer sin part; de andre representerer arbeidsgiver."
+        ),
     )
 
     class Meta:
