@@ -45,6 +45,13 @@ def _not_approved(meeting) -> None:
         )
 
 
+def _not_out_for_approval(meeting) -> None:
+    if meeting.protocols.filter(status=Protocol.Status.SENT).exists():
+        raise ValidationError(
+            _("Protokollen er sendt til godkjenning. Den må åpnes igjen før endringer.")
+        )
+
+
 def _queue(task, *args) -> None:
     from . import tasks  # the Celery tasks import this module's neighbours, not the other way
 
@@ -70,6 +77,13 @@ def save_meeting(
     elif meeting.starts_at <= timezone.now() and not held_before:
         raise ValidationError({"starts_at": _("Et nytt møte må ligge fram i tid.")})
     meeting.full_clean()
+    if participants is not None and meeting.pk and current.status != Meeting.Status.PLANNED:
+        # Who was invited and who came is what the protocol rests on.
+        invited = set(current.participants.values_list("user_id", flat=True))
+        if {p["user"].pk for p in participants} != invited:
+            raise ValidationError(
+                {"participants": _("Møtet er holdt; deltakerne kan ikke endres.")}
+            )
     if participants is not None:
         members = set(meeting.project.memberships.values_list("user_id", flat=True))
         if any(p["user"].pk not in members for p in participants):
@@ -130,6 +144,7 @@ def mark_held(*, meeting: Meeting, present_user_ids, reach_milestones: bool, by)
     "M11 Drøftet ny organisasjons- og bemanningsplan" is reached by a meeting)."""
     meeting = _lock(meeting)
     _not_approved(meeting)
+    _not_out_for_approval(meeting)
     if meeting.starts_at > timezone.now():
         raise ValidationError(_("Møtet har ikke startet ennå."))
     present = set(present_user_ids)
@@ -151,8 +166,9 @@ def mark_held(*, meeting: Meeting, present_user_ids, reach_milestones: bool, by)
                 milestone=milestone,
                 status=Milestone.Status.REACHED,
                 reached_on=day,
-                note=_("Nådd i møtet «%(meeting)s» %(date)s.")
-                % {"meeting": meeting.title, "date": day.strftime("%d.%m.%Y")},
+                # The meeting's title stays out: the note is read by people not invited to it.
+                note=_("Nådd i møte med de ansattes representanter %(date)s.")
+                % {"date": day.strftime("%d.%m.%Y")},
                 by=by,
             )
     return meeting
@@ -167,6 +183,7 @@ def save_item(*, item: AgendaItem, links: dict | None = None, by) -> AgendaItem:
     the meeting's project."""
     meeting = _lock(item.meeting)
     _not_approved(meeting)
+    _not_out_for_approval(meeting)
     if links:
         for name, objects in links.items():
             for obj in objects:
@@ -191,7 +208,9 @@ def _project_of(obj):
 
 @transaction.atomic
 def delete_item(*, item: AgendaItem, by) -> None:
-    _not_approved(_lock(item.meeting))
+    meeting = _lock(item.meeting)
+    _not_approved(meeting)
+    _not_out_for_approval(meeting)
     with acting_as(by):
         item.delete()
 
@@ -206,10 +225,7 @@ def add_entry(*, item: AgendaItem, text: str, by) -> ProtocolEntry:
         raise ValidationError(
             {"text": _("Bare de som var til stede i møtet, kan skrive protokolltilførsler.")}
         )
-    if meeting.protocols.filter(status=Protocol.Status.SENT).exists():
-        raise ValidationError(
-            {"text": _("Protokollen er sendt til godkjenning. Den må åpnes igjen før endringer.")}
-        )
+    _not_out_for_approval(meeting)
     entry = ProtocolEntry(item=item, author=by, side=participant.side, text=text.strip())
     entry.full_clean()
     with acting_as(by):

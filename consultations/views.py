@@ -108,6 +108,9 @@ def meeting(request, project, pk):
         and not (protocol and protocol.status == Protocol.Status.SENT),
         "entry_form": EntryForm(),
         "protocol": protocol,
+        "can_edit_agenda": RUN_MEETINGS in project.perms
+        and item.status != Meeting.Status.PROTOCOL_APPROVED
+        and not (protocol and protocol.status == Protocol.Status.SENT),
     }
     return render(request, "consultations/meeting.html", context)
 

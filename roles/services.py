@@ -95,6 +95,7 @@ def save_unit(*, unit: OrgUnit, by, successors=None) -> OrgUnit:
 
 @transaction.atomic
 def delete_unit(*, unit: OrgUnit, by) -> None:
+    _lock(unit.project)
     if unit.children.exists():
         raise ValidationError(_("Enheten har underenheter. Flytt eller slett dem først."))
     if unit.structure == OrgUnit.Structure.FUTURE and unit.positions.exists():
@@ -134,6 +135,7 @@ def save_position(*, position: Position, by) -> Position:
 
 @transaction.atomic
 def delete_position(*, position: Position, by) -> None:
+    _lock(position.project)
     if position.placements.exists():
         raise ValidationError(_("Stillingen har innplasseringer og kan ikke slettes."))
     with acting_as(by):

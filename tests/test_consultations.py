@@ -210,7 +210,8 @@ def test_holding_a_meeting_reaches_the_milestones_on_its_agenda(project, leader,
     hold(meeting, [leader, rep], leader)
     milestone.refresh_from_db()
     assert milestone.status == "reached"
-    assert "Nådd i møtet" in milestone.reached_note
+    assert "Nådd i møte med de ansattes representanter" in milestone.reached_note
+    assert meeting.title not in milestone.reached_note  # read by people not invited
 
 
 def test_the_protocol_is_approved_when_every_side_present_confirms_and_then_frozen(
@@ -341,3 +342,33 @@ def test_a_question_is_answered_once_and_sent_to_every_workstream(
     )
     assert "Spørsmålet er allerede besvart." in response.content.decode()
     assert Question.history.count() == before
+
+
+def test_nothing_the_protocol_rests_on_changes_while_it_is_out_for_approval(
+    project, leader, meeting, rep, safety
+):
+    """Presence, participants and the agenda are what the sides confirm: while the protocol is
+    sent for approval they are refused, so approval cannot skip a side that was there."""
+    hold(meeting, [leader, rep], leader)
+    services.send_for_approval(meeting=meeting, by=leader)
+    before = snapshot(meeting)
+    item = meeting.items.get()
+    with pytest.raises(Exception, match="sendt til godkjenning"):
+        services.mark_held(
+            meeting=meeting, present_user_ids=[leader.pk], reach_milestones=False, by=leader
+        )
+    item.title = "Endret etter utsending"
+    with pytest.raises(Exception, match="sendt til godkjenning"):
+        services.save_item(item=item, by=leader)
+    with pytest.raises(Exception, match="deltakerne kan ikke endres"):
+        services.save_meeting(
+            meeting=Meeting.objects.get(pk=meeting.pk),
+            participants=[{"user": leader, "side": "employer"}],
+            by=leader,
+        )
+    assert snapshot(meeting) == before
+    # Only when every side that was there has confirmed is it approved.
+    services.confirm(meeting=meeting, by=leader)
+    assert Protocol.objects.get().status == "sent"
+    services.confirm(meeting=meeting, by=rep)
+    assert Protocol.objects.get().status == "approved"
