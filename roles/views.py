@@ -141,29 +141,37 @@ def unit_delete(request, project, pk):
 
 @project_view(CHANGE_ORGANISATION)
 def units_import(request, project):
+    return _csv_import(
+        request,
+        project,
+        importer=imports.import_current_units,
+        done=lambda n: ngettext("%(n)s enhet er importert.", "%(n)s enheter er importert.", n),
+        back="roles:organisation",
+        title=_("Importer nåværende organisasjon"),
+        columns="Kode; Navn; Type; Overordnet; Leder",
+        example="Kode;Navn;Type;Overordnet;Leder\nHM;Helse og mestring;Sektor;;Kommunalsjef\n"
+        "HJT;Hjemmetjenesten;Enhet;HM;Enhetsleder",
+    )
+
+
+def _csv_import(request, project, *, importer, done, back, title, columns, example):
+    """Upload a CSV file from the HR system: all rows imported, or none and every bad line named."""
     form = CsvUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            units = imports.import_current_units(
-                project=project, file=form.cleaned_data["file"], by=request.user
-            )
+            created = importer(project=project, file=form.cleaned_data["file"], by=request.user)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(
-                request,
-                ngettext("%(n)s enhet er importert.", "%(n)s enheter er importert.", len(units))
-                % {"n": len(units)},
-            )
-            return redirect("roles:organisation", project.pk)
+            messages.success(request, done(len(created)) % {"n": len(created)})
+            return redirect(back, project.pk)
     context = {
         "project": project,
         "form": form,
-        "title": _("Importer nåværende organisasjon"),
-        "back": reverse("roles:organisation", args=[project.pk]),
-        "columns": "Kode; Navn; Type; Overordnet; Leder",
-        "example": "Kode;Navn;Type;Overordnet;Leder\nHM;Helse og mestring;Sektor;;Kommunalsjef\n"
-        "HJT;Hjemmetjenesten;Enhet;HM;Enhetsleder",
+        "title": title,
+        "back": reverse(back, args=[project.pk]),
+        "columns": columns,
+        "example": example,
     }
     return render(request, "roles/csv_import.html", context)
 
@@ -493,32 +501,18 @@ def employees(request, project):
 
 @personal_data_view(MANAGE_PERSONNEL)
 def employees_import(request, project):
-    form = CsvUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            created = imports.import_employees(
-                project=project, file=form.cleaned_data["file"], by=request.user
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request,
-                ngettext("%(n)s ansatt er importert.", "%(n)s ansatte er importert.", len(created))
-                % {"n": len(created)},
-            )
-            return redirect("roles:employees", project.pk)
-    context = {
-        "project": project,
-        "form": form,
-        "title": _("Importer ansatte"),
-        "back": reverse("roles:employees", args=[project.pk]),
-        "columns": "Ansattnummer; Fornavn; Etternavn; Enhet; Stilling; Stillingsprosent; "
+    return _csv_import(
+        request,
+        project,
+        importer=imports.import_employees,
+        done=lambda n: ngettext("%(n)s ansatt er importert.", "%(n)s ansatte er importert.", n),
+        back="roles:employees",
+        title=_("Importer ansatte"),
+        columns="Ansattnummer; Fornavn; Etternavn; Enhet; Stilling; Stillingsprosent; "
         "Startdato; Kompetanse",
-        "example": "Ansattnummer;Fornavn;Etternavn;Enhet;Stilling;Stillingsprosent;Startdato;"
+        example="Ansattnummer;Fornavn;Etternavn;Enhet;Stilling;Stillingsprosent;Startdato;"
         "Kompetanse\n1001;Kari;Eksempel;HJT;Sykepleier;80;01.09.2015;Sykepleier;Veiledning",
-    }
-    return render(request, "roles/csv_import.html", context)
+    )
 
 
 @personal_data_view()
