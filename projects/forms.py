@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .models import Benefit, Membership, Phase, Project, SolutionOption, Workstream
+from .models import Benefit, Membership, Phase, Project, Risk, SolutionOption, Workstream
 
 DATE_WIDGET = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
@@ -247,3 +247,28 @@ class ProjectCreateForm(forms.ModelForm):
                 "last_delivery_date", _("Siste leveransedato kan ikke være før startdatoen.")
             )
         return cleaned
+
+
+class RiskForm(forms.ModelForm):
+    owner = OrganisationUserChoiceField(queryset=None, required=False, label=_("Risikoeier"))
+
+    class Meta:
+        model = Risk
+        fields = [
+            "title",
+            "description",
+            "probability",
+            "consequence",
+            "owner",
+            "mitigation",
+            "status",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "mitigation": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.project = project
+        self.fields["owner"].queryset = project_people(project)

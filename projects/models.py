@@ -380,3 +380,79 @@ class MandateVersion(models.Model):
 
     def __str__(self):
         return f"{self.project} v{self.number}"
+
+
+class Risk(models.Model):
+    """A risk in the project's register: probability and consequence 1–5 (the 5×5 matrix), an
+    owner, what is done about it, and whether it is still open."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Åpen")
+        HANDLED = "handled", _("Håndtert")
+        CLOSED = "closed", _("Lukket")
+
+    class Level(models.TextChoices):
+        LOW = "low", _("Lav")
+        MEDIUM = "medium", _("Middels")
+        HIGH = "high", _("Høy")
+
+    SCALE = [(n, str(n)) for n in range(1, 6)]
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="risks")
+    title = models.CharField(_("risiko"), max_length=200)
+    description = models.TextField(_("beskrivelse"), blank=True, max_length=5000)
+    probability = models.PositiveSmallIntegerField(
+        _("sannsynlighet"),
+        choices=SCALE,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text=_("1 = svært lite sannsynlig, 5 = svært sannsynlig."),
+    )
+    consequence = models.PositiveSmallIntegerField(
+        _("konsekvens"),
+        choices=SCALE,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text=_("1 = ubetydelig, 5 = svært alvorlig."),
+    )
+    owner = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_risks",
+        verbose_name=_("risikoeier"),
+    )
+    mitigation = models.TextField(_("tiltak"), blank=True, max_length=5000)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("risiko")
+        verbose_name_plural = _("risikoer")
+        ordering = [models.F("probability") * models.F("consequence") * -1, "title", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(probability__gte=1, probability__lte=5)
+                & Q(consequence__gte=1, consequence__lte=5),
+                name="risk_on_the_5x5_scale",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def score(self) -> int:
+        return self.probability * self.consequence
+
+    @property
+    def level(self) -> str:
+        """Low up to 4, medium up to 12, high from 15 (the products a 5×5 matrix can give)."""
+        if self.score >= 15:
+            return self.Level.HIGH
+        if self.score >= 5:
+            return self.Level.MEDIUM
+        return self.Level.LOW
+
+    def get_level_display(self) -> str:
+        return str(self.Level(self.level).label)

@@ -483,3 +483,29 @@ def _recheck_ready(workstream):
     # the transaction rolls it back.
     if workstream.status == Workstream.Status.READY:
         check_ready_for_decision(list(workstream.options.all()))
+
+
+# --- The risk register ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_risk(*, risk, by):
+    """A risk of the project's register; its owner must be a member of the project."""
+    Project.objects.select_for_update().get(pk=risk.project_id)
+    if (
+        risk.owner_id
+        and not Membership.objects.filter(
+            project_id=risk.project_id, user_id=risk.owner_id
+        ).exists()
+    ):
+        raise ValidationError({"owner": _("Risikoeieren må være medlem av prosjektet.")})
+    risk.full_clean()
+    with acting_as(by):
+        risk.save()
+    return risk
+
+
+@transaction.atomic
+def delete_risk(*, risk, by) -> None:
+    with acting_as(by):
+        risk.delete()

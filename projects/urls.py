@@ -27,6 +27,9 @@ urlpatterns = [
         views.option_delete,
         name="option_delete",
     ),
+    path("<int:project_pk>/risiko/", views.risks, name="risks"),
+    path("<int:project_pk>/risiko/<int:pk>/", views.risk_edit, name="risk_edit"),
+    path("<int:project_pk>/risiko/<int:pk>/slett/", views.risk_delete, name="risk_delete"),
     path("<int:project_pk>/medlemmer/", views.members, name="members"),
     path("<int:project_pk>/medlemmer/<int:pk>/fjern/", views.member_remove, name="member_remove"),
     path(

@@ -22,12 +22,13 @@ from .forms import (
     PhaseForm,
     ProjectBasicsForm,
     ProjectCreateForm,
+    RiskForm,
     SolutionOptionForm,
     WorkstreamForm,
     add_service_errors,
     text_section_form,
 )
-from .models import Benefit, Goal, Membership, Phase, Project, SolutionOption, Workstream
+from .models import Benefit, Goal, Membership, Phase, Project, Risk, SolutionOption, Workstream
 from .permissions import (
     CHANGE_MANDATE,
     CHANGE_PLAN,
@@ -38,6 +39,7 @@ from .permissions import (
     project_view,
     require,
 )
+from .risks import matrix as risk_matrix
 from .signals import changelog_sources_requested
 
 PROJECTS_PER_PAGE = 50
@@ -213,6 +215,7 @@ def _history_rows(project):
         (Workstream.history.filter(project_id=project.pk), _("Arbeidsstrømmer")),
         (SolutionOption.history.filter(workstream_id__in=ws_ids), _("Løsningsforslag")),
         (Membership.history.filter(project_id=project.pk), _("Medlemmer")),
+        (Risk.history.filter(project_id=project.pk), _("Risiko")),
     ]
     for _receiver, more in changelog_sources_requested.send(sender=Project, project=project):
         sources += more
@@ -510,3 +513,61 @@ def member_remove(request, project, pk):
             % {"user": membership.user, "role": membership.get_role_display().lower()},
         )
     return redirect("projects:members", project.pk)
+
+
+# --- The risk register --------------------------------------------------------------------------
+
+
+@project_view()
+def risks(request, project):
+    """The register and its 5×5 matrix for every member; owner and leader keep it."""
+    form = None
+    if CHANGE_PLAN in project.perms:
+        form = RiskForm(request.POST or None, project=project, prefix="ny")
+    if request.method == "POST":
+        require(project, CHANGE_PLAN)
+        if form.is_valid():
+            try:
+                risk = services.save_risk(risk=form.save(commit=False), by=request.user)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(
+                    request, _("Risikoen «%(title)s» er lagt til.") % {"title": risk.title}
+                )
+                return redirect("projects:risks", project.pk)
+    numbered = list(enumerate(project.risks.select_related("owner"), start=1))
+    open_risks = [(n, r) for n, r in numbered if r.status != Risk.Status.CLOSED]
+    context = {
+        "project": project,
+        "risks": numbered,
+        "matrix": risk_matrix(open_risks),
+        "form": form,
+    }
+    return render(request, "projects/risks.html", context)
+
+
+@project_view(CHANGE_PLAN)
+def risk_edit(request, project, pk):
+    risk = get_object_or_404(Risk, project=project, pk=pk)
+    form = RiskForm(request.POST or None, instance=copy(risk), project=project)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_risk(risk=form.save(commit=False), by=request.user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Risikoen er lagret."))
+            return redirect("projects:risks", project.pk)
+    return render(
+        request, "projects/risk_form.html", {"project": project, "risk": risk, "form": form}
+    )
+
+
+@require_POST
+@project_view(CHANGE_PLAN)
+def risk_delete(request, project, pk):
+    risk = get_object_or_404(Risk, project=project, pk=pk)
+    services.delete_risk(risk=risk, by=request.user)
+    messages.success(request, _("Risikoen «%(title)s» er slettet.") % {"title": risk.title})
+    return redirect("projects:risks", project.pk)

@@ -1,6 +1,7 @@
 from django.dispatch import receiver
+from django.utils.translation import gettext as _
 
-from projects.signals import mandate_decided
+from projects.signals import changelog_sources_requested, mandate_decided
 
 from .tasks import render_mandate_version_pdf
 
@@ -8,3 +9,11 @@ from .tasks import render_mandate_version_pdf
 @receiver(mandate_decided)
 def store_decided_mandate_pdf(sender, version, **kwargs):
     render_mandate_version_pdf.delay(version.pk)
+
+
+@receiver(changelog_sources_requested)
+def decision_request_history(sender, project, **kwargs):
+    """The decision requests to the steering group in the project's change log."""
+    from .models import DecisionRequest
+
+    return [(DecisionRequest.history.filter(project_id=project.pk), _("Beslutningssaker"))]

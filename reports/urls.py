@@ -5,6 +5,12 @@ from . import views
 app_name = "reports"
 
 urlpatterns = [
+    path("<int:project_pk>/beslutninger/", views.decisions, name="decisions"),
+    path(
+        "<int:project_pk>/beslutninger/<int:pk>/vedtak/",
+        views.decision_record,
+        name="decision_record",
+    ),
     path("<int:project_pk>/", views.overview, name="overview"),
     path("<int:project_pk>/mandat.pdf", views.mandate_pdf, name="mandate_pdf"),
     path(

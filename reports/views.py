@@ -1,15 +1,23 @@
 from collections import Counter
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from milestones.models import Milestone, overdue_condition, today
+from projects.forms import add_service_errors
 from projects.models import MandateVersion, Membership, Project, Workstream
-from projects.permissions import project_view
+from projects.permissions import CHANGE_PLAN, project_view, require
 from projects.services import mandate_snapshot
 
+from . import services
 from .documents import mandate_pdf_filename, render_mandate_pdf
+from .forms import DecisionForm, DecisionRequestForm
+from .models import DecisionRequest
 
 
 @project_view()
@@ -81,3 +89,60 @@ def _pdf_download(pdf: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+# --- Decision requests to the steering group ----------------------------------------------------
+
+
+@project_view()
+def decisions(request, project):
+    """What the steering group is asked to decide: for every member to read; the leader and the
+    owner write the requests and record the decisions."""
+    form = None
+    if CHANGE_PLAN in project.perms:
+        form = DecisionRequestForm(request.POST or None, prefix="ny")
+    if request.method == "POST":
+        require(project, CHANGE_PLAN)
+        if form.is_valid():
+            item = form.save(commit=False)
+            item.project = project
+            try:
+                services.save_decision_request(request=item, by=request.user)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Saken er lagt fram for styringsgruppen."))
+                return redirect("reports:decisions", project.pk)
+    items = list(project.decision_requests.select_related("created_by"))
+    context = {
+        "project": project,
+        "pending": [i for i in items if i.outcome == DecisionRequest.Outcome.PENDING],
+        "deferred": [i for i in items if i.outcome == DecisionRequest.Outcome.DEFERRED],
+        "done": [i for i in items if i.outcome in ("decided", "rejected")],
+        "form": form,
+        "decision_form": DecisionForm(),
+    }
+    return render(request, "reports/decisions.html", context)
+
+
+@require_POST
+@project_view(CHANGE_PLAN)
+def decision_record(request, project, pk):
+    item = get_object_or_404(DecisionRequest, project=project, pk=pk)
+    form = DecisionForm(request.POST, prefix=f"d{pk}")
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    else:
+        try:
+            services.record_decision(
+                request=item,
+                outcome=form.cleaned_data["outcome"],
+                decision=form.cleaned_data["decision"],
+                on=form.cleaned_data["decided_on"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Vedtaket er registrert."))
+    return redirect("reports:decisions", project.pk)

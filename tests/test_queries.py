@@ -61,8 +61,8 @@ WORKSTREAMS_QUERIES = REQUEST + 5
 MEMBERS_QUERIES = REQUEST + 3
 # + project, permissions, and the history of the project, goals, benefits, phases, workstreams,
 # options, memberships, milestones, activities, org units, positions and role descriptions (each
-# with its users)
-CHANGELOG_QUERIES = REQUEST + 2 + 12
+# with its users), risks and decision requests
+CHANGELOG_QUERIES = REQUEST + 2 + 14
 
 
 @pytest.mark.parametrize("n_projects", [3, 60])

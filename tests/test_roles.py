@@ -35,6 +35,8 @@ def read_urls(project):
         reverse("milestones:plan", args=[project.pk]),
         reverse("milestones:list", args=[project.pk]),
         reverse("milestones:activities", args=[project.pk]),
+        reverse("projects:risks", args=[project.pk]),
+        reverse("reports:decisions", args=[project.pk]),
     ]
     if workstream:
         urls.append(reverse("projects:workstream", args=[project.pk, workstream.pk]))
