@@ -28,7 +28,7 @@ from projects.models import (
     Workstream,
 )
 
-from . import demo_consultations, demo_progress, demo_roles
+from . import demo_consultations, demo_progress, demo_roles, demo_steering
 
 Role = Membership.Role
 
@@ -919,6 +919,7 @@ def build_project(spec, organisation, users, admin) -> Project:
     demo_roles.build_roles(project, users, admin)
     # After the roles: the agenda items are linked to the future units.
     demo_consultations.build_consultations(project, users, admin)
+    demo_steering.build_steering(project, users, admin)
     if spec.get("decided_by"):
         services.decide_mandate(project=project, by=users[spec["decided_by"]])
         project.refresh_from_db()
@@ -942,6 +943,7 @@ def build_demo() -> dict:
         "progress": [],
         "roles": [],
         "consultations": [],
+        "steering": [],
         "skipped": [],
     }
     users = ensure_users(summary)
@@ -955,13 +957,16 @@ def build_demo() -> dict:
             progress = demo_progress.build_progress(existing, users, admin)
             roles = demo_roles.build_roles(existing, users, admin)
             consultations = demo_consultations.build_consultations(existing, users, admin)
+            steering = demo_steering.build_steering(existing, users, admin)
             if progress:
                 summary["progress"].append(f"{existing.code} ({organisation})")
             if roles:
                 summary["roles"].append(f"{existing.code} ({organisation})")
             if consultations:
                 summary["consultations"].append(f"{existing.code} ({organisation})")
-            if not (progress or roles or consultations):
+            if steering:
+                summary["steering"].append(f"{existing.code} ({organisation})")
+            if not (progress or roles or consultations or steering):
                 summary["skipped"].append(f"{spec['code']} ({organisation})")
             continue
         add_organisation_members(organisation, key, users, admin)

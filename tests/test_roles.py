@@ -648,3 +648,17 @@ def test_a_demo_built_before_the_meetings_existed_gets_them_on_the_next_run(demo
     ]
     assert "OU-VELFERD (Fjordvik kommune)" in summary["skipped"]
     assert Project.objects.count() == 4
+
+
+def test_the_demo_steering_group_has_risks_and_decision_requests(demo):
+    velferd = demo.get(code="OU-VELFERD")
+    assert velferd.risks.count() == 4
+    assert set(velferd.decision_requests.values_list("outcome", flat=True)) == {
+        "decided",
+        "pending",
+    }
+    assert not demo.get(code="AMOT-ADM").risks.exists()
+    assert (
+        velferd.decision_requests.get(outcome="decided").history.first().history_user.username
+        == "eier"
+    )

@@ -35,6 +35,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  organisasjon og bemanningsplan lagt til: {project}")
         for project in summary["consultations"]:
             self.stdout.write(f"  møter og spørsmål lagt til: {project}")
+        for project in summary["steering"]:
+            self.stdout.write(f"  risikoer og beslutningssaker lagt til: {project}")
         for project in summary["skipped"]:
             self.stdout.write(f"  finnes fra før, ikke endret: {project}")
 
