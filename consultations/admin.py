@@ -2,24 +2,14 @@
 services that keep their rules (an approved protocol is never edited in place)."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from projects.admin import ReadOnlyHistoryAdmin
 
 from .models import Meeting, Protocol, Question
 
 
-class ReadOnlyAdmin(SimpleHistoryAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Meeting)
-class MeetingAdmin(ReadOnlyAdmin):
+class MeetingAdmin(ReadOnlyHistoryAdmin):
     list_display = ("title", "kind", "starts_at", "status", "project")
     list_filter = ("kind", "status", "project__organisation")
     search_fields = ("title", "project__name")
@@ -27,12 +17,12 @@ class MeetingAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Protocol)
-class ProtocolAdmin(ReadOnlyAdmin):
+class ProtocolAdmin(ReadOnlyHistoryAdmin):
     list_display = ("meeting", "version", "status", "approved_at")
     list_select_related = ("meeting",)
 
 
 @admin.register(Question)
-class QuestionAdmin(ReadOnlyAdmin):
+class QuestionAdmin(ReadOnlyHistoryAdmin):
     list_display = ("text", "workstream", "asked_on", "answered_at", "project")
     list_select_related = ("workstream", "project")

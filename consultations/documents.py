@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db.models import Count, Prefetch
 from django.utils import timezone, translation
 
-from roles.documents import norwegian_slug, render_pdf
+from projects.documents import norwegian_slug, render_pdf
 from roles.models import RoleDescription
 
 from .models import AgendaItem, Confirmation, Meeting, Participant, Protocol, ProtocolEntry, Side

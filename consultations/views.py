@@ -7,11 +7,12 @@ agenda item only what the viewer may see is shown: placements need VIEW_PERSONAL
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from projects.documents import pdf_download
 from projects.forms import add_service_errors
 from projects.permissions import (
     ANSWER_QUESTIONS,
@@ -277,10 +278,7 @@ def protocol_pdf(request, project, meeting_pk, version):
     pdf = documents.render_protocol_pdf(
         snapshot, protocol=item, confirmations=list(item.confirmations.select_related("user"))
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    filename = documents.protocol_filename(snapshot, item)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return pdf_download(pdf, documents.protocol_filename(snapshot, item))
 
 
 # --- Questions ----------------------------------------------------------------------------------

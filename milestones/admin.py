@@ -3,24 +3,14 @@ that check their rules (dependency loops, another project's phase or workstream)
 history. The admin shows them, with their history, for support."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from projects.admin import ReadOnlyHistoryAdmin
 
 from .models import Activity, Milestone, Reminder
 
 
-class ReadOnlyAdmin(SimpleHistoryAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Milestone)
-class MilestoneAdmin(ReadOnlyAdmin):
+class MilestoneAdmin(ReadOnlyHistoryAdmin):
     list_display = ("code", "title", "project", "kind", "due_date", "status", "responsible")
     list_filter = ("kind", "status", "project__organisation")
     search_fields = ("code", "title", "project__name", "project__code")
@@ -28,7 +18,7 @@ class MilestoneAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Activity)
-class ActivityAdmin(ReadOnlyAdmin):
+class ActivityAdmin(ReadOnlyHistoryAdmin):
     list_display = ("title", "project", "workstream", "owner", "due_date", "status")
     list_filter = ("status", "project__organisation")
     search_fields = ("title", "project__name", "project__code")

@@ -21,6 +21,20 @@ class OrganisationAdmin(SimpleHistoryAdmin):
     filter_horizontal = ("members",)
 
 
+class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
+    """For what the app writes through its services (rules, history with the user): the admin
+    shows it, with its history, and cannot change it."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ReadOnlyInline(admin.TabularInline):
     extra = 0
     can_delete = False

@@ -1,27 +1,14 @@
-"""What goes into the documents, and rendering them to PDF with WeasyPrint."""
+"""What goes into the mandate document (rendered by projects.documents.render_pdf)."""
 
 import datetime as dt
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from accounts.history import acting_as
+from projects.documents import render_pdf
 from projects.models import MandateVersion
-
-# Fonts and the print stylesheet are read from the source tree, so that documents look the same
-# whether or not collectstatic has run.
-STATIC_BASE = f"{settings.BASE_DIR / 'static'}/"
-
-
-def render_pdf(template_name: str, context: dict) -> bytes:
-    from weasyprint import HTML  # imported here: it costs most of a second at start-up
-
-    with translation.override(settings.LANGUAGE_CODE):
-        html = render_to_string(template_name, context)
-    return HTML(string=html, base_url=STATIC_BASE).write_pdf()
 
 
 def _date(value):

@@ -3,12 +3,13 @@ from collections import Counter
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from milestones.models import Milestone, overdue_condition, today
+from projects.documents import pdf_download
 from projects.forms import add_service_errors
 from projects.models import MandateVersion, Membership, Project, Workstream
 from projects.permissions import CHANGE_PLAN, project_view, require
@@ -64,7 +65,7 @@ def mandate_pdf(request, project):
     if latest and project.mandate_state == Project.MandateState.DECIDED:
         return redirect("reports:mandate_version_pdf", project.pk, latest.number)
     snapshot = mandate_snapshot(project)
-    return _pdf_download(render_mandate_pdf(snapshot), mandate_pdf_filename(snapshot))
+    return pdf_download(render_mandate_pdf(snapshot), mandate_pdf_filename(snapshot))
 
 
 @project_view()
@@ -82,13 +83,7 @@ def mandate_version_pdf(request, project, number):
         )
     # The task that stores it has not run yet (it is queued when the mandate is decided). Render
     # the same frozen snapshot now, without writing: a GET never changes data.
-    return _pdf_download(render_mandate_pdf(version.snapshot, version=version), filename)
-
-
-def _pdf_download(pdf: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return pdf_download(render_mandate_pdf(version.snapshot, version=version), filename)
 
 
 # --- Decision requests to the steering group ----------------------------------------------------

@@ -4,24 +4,14 @@ personal data, shown only in the project to those with the right (and logged the
 lists the organization for support and the personal-data access log for audit."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from projects.admin import ReadOnlyHistoryAdmin
 
 from .models import OrgUnit, PersonalDataAccess, Position, RoleDescription
 
 
-class ReadOnlyAdmin(SimpleHistoryAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(OrgUnit)
-class OrgUnitAdmin(ReadOnlyAdmin):
+class OrgUnitAdmin(ReadOnlyHistoryAdmin):
     list_display = ("name", "structure", "kind", "project", "code")
     list_filter = ("structure", "kind", "project__organisation")
     search_fields = ("name", "code", "project__name")
@@ -29,14 +19,14 @@ class OrgUnitAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Position)
-class PositionAdmin(ReadOnlyAdmin):
+class PositionAdmin(ReadOnlyHistoryAdmin):
     list_display = ("title", "unit", "code", "fte", "project")
     search_fields = ("title", "code", "project__name")
     list_select_related = ("unit", "project")
 
 
 @admin.register(RoleDescription)
-class RoleDescriptionAdmin(ReadOnlyAdmin):
+class RoleDescriptionAdmin(ReadOnlyHistoryAdmin):
     list_display = ("__str__", "position", "version", "updated_at")
     list_select_related = ("position",)
 

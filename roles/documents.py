@@ -3,23 +3,16 @@
 A role description describes a position, never the person in it: nothing here reads employees or
 placements, so a role description PDF carries no personal data.
 
-`roles` may not import `reports` (reports imports roles), so this module has its own thin
-render_pdf, made the same way as reports.documents.render_pdf: WeasyPrint, fonts and the print
-stylesheet read from the source tree, text rendered in Bokmål whatever the request's language."""
+Rendering to PDF is projects.documents.render_pdf, shared by every document."""
 
 import re
 from collections.abc import Iterable
 
-from django.conf import settings
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
-from django.utils.text import slugify
+from django.utils import timezone
+
+from projects.documents import norwegian_slug, render_pdf
 
 from .models import Competence, OrgUnit, RoleDescription
-
-# Fonts and the print stylesheet are read from the source tree, so that documents look the same
-# whether or not collectstatic has run.
-STATIC_BASE = f"{settings.BASE_DIR / 'static'}/"
 
 TEMPLATE = "roles/pdf/role_description.html"
 
@@ -34,22 +27,7 @@ CATEGORY_ORDER = [
     Competence.Category.PROFESSIONAL,
 ]
 
-_NORWEGIAN = str.maketrans({"æ": "ae", "Æ": "ae", "ø": "o", "Ø": "o", "å": "a", "Å": "a"})
 _BULLET = re.compile(r"^\s*(?:[-–•*]|\d+[.)])\s+")
-
-
-def render_pdf(template_name: str, context: dict) -> bytes:
-    from weasyprint import HTML  # imported here: it costs most of a second at start-up
-
-    with translation.override(settings.LANGUAGE_CODE):
-        html = render_to_string(template_name, context)
-    return HTML(string=html, base_url=STATIC_BASE).write_pdf()
-
-
-def norwegian_slug(text: str, max_length: int = 60) -> str:
-    """A file-name slug that keeps æ, ø and å readable (ae, o, a) instead of dropping them."""
-    slug = slugify(str(text).translate(_NORWEGIAN))
-    return slug[:max_length].strip("-")
 
 
 def _lines(text: str) -> list[str]:

@@ -17,7 +17,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from .documents import norwegian_slug
+from projects.documents import norwegian_slug
+
 from .models import Employee, OrgUnit, Placement, Position
 
 Status = Placement.Status

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from projects.documents import pdf_download
 from projects.forms import add_service_errors
 from projects.permissions import (
     CHANGE_ORGANISATION,
@@ -317,19 +318,13 @@ def role_description_edit(request, project, position_pk):
     return render(request, "roles/role_description_form.html", context)
 
 
-def _pdf(pdf: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @project_view()
 def role_description_pdf(request, project, position_pk):
     position, description = _description_of(project, position_pk)
     if description is None:
         raise Http404
     pdf = documents.render_role_descriptions_pdf(project, [description])
-    return _pdf(pdf, documents.role_descriptions_filename(project, description=description))
+    return pdf_download(pdf, documents.role_descriptions_filename(project, description=description))
 
 
 @project_view()
@@ -363,7 +358,7 @@ def unit_role_descriptions_pdf(request, project, unit_pk):
         )
         return redirect("roles:positions", project.pk)
     pdf = documents.render_role_descriptions_pdf(project, descriptions)
-    return _pdf(pdf, documents.role_descriptions_filename(project, unit=unit))
+    return pdf_download(pdf, documents.role_descriptions_filename(project, unit=unit))
 
 
 # --- The staffing plan -----------------------------------------------------------------------
