@@ -201,7 +201,12 @@ def positions(request, project):
         .annotate(filled=_filled())
         .order_by("unit__order", "unit__name", "order", "title", "pk")
     )
-    context = {"project": project, "units": _by_unit(items), "form": form}
+    units = [
+        # (unit, positions, whether any of them has a role description for the unit's PDF)
+        (unit, ps, any(getattr(p, "role_description", None) for p in ps))
+        for unit, ps in _by_unit(items)
+    ]
+    context = {"project": project, "units": units, "form": form}
     return render(request, "roles/positions.html", context)
 
 
