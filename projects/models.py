@@ -211,6 +211,24 @@ class Benefit(models.Model):
         return self.title
 
 
+class BenefitMeasurement(models.Model):
+    """A measured value of a benefit's indicator, as the status report shows it."""
+
+    benefit = models.ForeignKey(Benefit, on_delete=models.CASCADE, related_name="measurements")
+    measured_on = models.DateField(_("målt dato"))
+    value = models.CharField(_("målt verdi"), max_length=100)
+    comment = models.CharField(_("kommentar"), max_length=500, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("gevinstmåling")
+        verbose_name_plural = _("gevinstmålinger")
+        ordering = ["benefit", "-measured_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.benefit}: {self.value}"
+
+
 class Phase(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="phases")
     order = models.PositiveIntegerField(_("rekkefølge"), default=1)

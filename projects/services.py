@@ -509,3 +509,17 @@ def save_risk(*, risk, by):
 def delete_risk(*, risk, by) -> None:
     with acting_as(by):
         risk.delete()
+
+
+# --- Benefit measurements -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_benefit_measurement(*, measurement, by):
+    """A measured value of one of the project's benefits; not in the future."""
+    if measurement.measured_on and measurement.measured_on > timezone.localdate():
+        raise ValidationError({"measured_on": _("Datoen kan ikke være fram i tid.")})
+    measurement.full_clean()
+    with acting_as(by):
+        measurement.save()
+    return measurement

@@ -28,7 +28,17 @@ from .forms import (
     add_service_errors,
     text_section_form,
 )
-from .models import Benefit, Goal, Membership, Phase, Project, Risk, SolutionOption, Workstream
+from .models import (
+    Benefit,
+    BenefitMeasurement,
+    Goal,
+    Membership,
+    Phase,
+    Project,
+    Risk,
+    SolutionOption,
+    Workstream,
+)
 from .permissions import (
     CHANGE_MANDATE,
     CHANGE_PLAN,
@@ -211,6 +221,12 @@ def _history_rows(project):
         (Project.history.filter(id=project.pk), _("Mandat")),
         (Goal.history.filter(project_id=project.pk), _("Mål")),
         (Benefit.history.filter(project_id=project.pk), _("Gevinster")),
+        (
+            BenefitMeasurement.history.filter(
+                benefit_id__in=Benefit.history.filter(project_id=project.pk).values("id")
+            ),
+            _("Gevinstmålinger"),
+        ),
         (Phase.history.filter(project_id=project.pk), _("Faser")),
         (Workstream.history.filter(project_id=project.pk), _("Arbeidsstrømmer")),
         (SolutionOption.history.filter(workstream_id__in=ws_ids), _("Løsningsforslag")),

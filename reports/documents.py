@@ -5,6 +5,7 @@ import datetime as dt
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.history import acting_as
 from projects.documents import render_pdf
@@ -55,3 +56,57 @@ def store_mandate_version_pdf(version_id: int) -> MandateVersion:
             mandate_pdf_filename(version.snapshot, version), ContentFile(pdf), save=True
         )
     return version
+
+
+# --- Status reports -------------------------------------------------------------------------------
+
+
+def status_report_context(report) -> dict:
+    """What the report page and the PDF show: the leader's statuses and text, the compiled data
+    (frozen once published), and what changed since the previous published report."""
+    from .compile import changes, present
+    from .models import StatusReport
+
+    # A published report is compared with the one before it when it was published (frozen in
+    # its data); a draft with the latest published before it.
+    previous_reports = StatusReport.objects.published().filter(project_id=report.project_id)
+    if report.is_published:
+        number = report.data.get("previous_number")
+        previous = previous_reports.filter(number=number).first() if number else None
+    else:
+        previous = previous_reports.filter(number__lt=report.number).order_by("-number").first()
+    data = present(report.data)
+    milestones = data.get("milestones", {})
+    the_period = report.period
+    return {
+        "report": report,
+        "project": report.project,
+        "statuses": report.statuses(),
+        "data": data,
+        "milestone_groups": [
+            (_("Nådd i perioden"), milestones.get("reached"), _("Ingen milepæler ble nådd.")),
+            (
+                _("Ikke nådd innen fristen"),
+                milestones.get("missed"),
+                _("Ingen milepæler er forsinket."),
+            ),
+            (
+                _("Forfaller neste periode"),
+                milestones.get("next"),
+                _("Ingen milepæler forfaller i neste periode."),
+            ),
+        ],
+        "changes": changes(previous, report),
+        "draft": not report.is_published,
+        "deadline": the_period.deadline,
+        "late": not report.is_published and the_period.is_late(timezone.localdate()),
+        "printed_at": timezone.localtime(),
+    }
+
+
+def render_status_report_pdf(report) -> bytes:
+    return render_pdf("reports/pdf/status_report.html", status_report_context(report))
+
+
+def status_report_filename(report) -> str:
+    return f"statusrapport-{report.project.code.lower()}-{report.number:02d}.pdf"

@@ -2,8 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from projects.forms import DATE_WIDGET
+from projects.models import Benefit, BenefitMeasurement
 
-from .models import DecisionRequest
+from .models import DIMENSIONS, DecisionRequest, Light, StatusReport
+from .services import EDITABLE_FIELDS
 
 
 class DecisionRequestForm(forms.ModelForm):
@@ -35,3 +37,38 @@ class DecisionForm(forms.Form):
         widget=DATE_WIDGET,
         help_text=_("Står den tom, brukes dagens dato."),
     )
+
+
+class StatusReportForm(forms.ModelForm):
+    """The leader's part of a draft: a light and a comment per section, and the three texts."""
+
+    class Meta:
+        model = StatusReport
+        fields = EDITABLE_FIELDS
+        widgets = {
+            **{f"{key}_comment": forms.Textarea(attrs={"rows": 2}) for key, _label in DIMENSIONS},
+            "achieved": forms.Textarea(attrs={"rows": 5}),
+            "planned": forms.Textarea(attrs={"rows": 5}),
+            "challenges": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for key, _label in DIMENSIONS:
+            self.fields[f"{key}_status"].choices = [("", _("Ikke satt")), *Light.choices]
+
+    def sections(self):
+        """Each section's light and comment fields, for the template's fieldsets."""
+        return [(label, self[f"{key}_status"], self[f"{key}_comment"]) for key, label in DIMENSIONS]
+
+
+class BenefitMeasurementForm(forms.ModelForm):
+    class Meta:
+        model = BenefitMeasurement
+        fields = ["benefit", "measured_on", "value", "comment"]
+        widgets = {"measured_on": DATE_WIDGET}
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["benefit"].queryset = Benefit.objects.filter(project=project)
+        self.fields["benefit"].label = _("Gevinst")

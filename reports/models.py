@@ -1,5 +1,5 @@
-"""What reports/ keeps of its own: the decision requests to the steering group. (Status reports
-and their deliveries come with the three-week cycle.)"""
+"""What reports/ keeps of its own: the status reports of the three-week cycle and their
+deliveries, the decision requests to the steering group, and the calendar links."""
 
 from django.conf import settings
 from django.db import models
@@ -35,6 +35,14 @@ class DecisionRequest(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    report = models.ForeignKey(
+        "StatusReport",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="decision_requests",
+        verbose_name=_("lagt fram i statusrapport"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -53,3 +61,184 @@ class DecisionRequest(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class Light(models.TextChoices):
+    """A traffic light of a status report. Always shown with its text, never as colour alone."""
+
+    GREEN = "green", _("Grønn")
+    YELLOW = "yellow", _("Gul")
+    RED = "red", _("Rød")
+
+
+# The sections of a status report, as Norwegian public-sector project tools (Prosjektveiviseren,
+# Prosjektportalen) report them: the field prefix and its label.
+DIMENSIONS = [
+    ("overall", _("Samlet status")),
+    ("progress", _("Fremdrift")),
+    ("economy", _("Økonomi")),
+    ("quality", _("Kvalitet")),
+    ("risk", _("Risiko")),
+    ("benefits", _("Gevinster")),
+]
+
+
+def _light(label):
+    return models.CharField(label, max_length=6, choices=Light, blank=True)
+
+
+def _comment(label):
+    return models.TextField(label, blank=True, max_length=5000)
+
+
+class StatusReportQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(state=StatusReport.State.PUBLISHED)
+
+
+class StatusReport(models.Model):
+    """The report to the steering group for one period of the project's report interval: a
+    draft compiled from the data when the period ends, completed by the leader and published
+    (frozen, with its PDF, mailed to the steering group)."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Utkast")
+        PUBLISHED = "published", _("Publisert")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="status_reports")
+    number = models.PositiveIntegerField(_("periode"))
+    period_start = models.DateField(_("periodens start"))
+    period_end = models.DateField(_("periodens slutt"))
+    state = models.CharField(_("status"), max_length=10, choices=State, default=State.DRAFT)
+
+    overall_status = _light(_("samlet status"))
+    overall_comment = _comment(_("kommentar til samlet status"))
+    progress_status = _light(_("fremdrift"))
+    progress_comment = _comment(_("kommentar til fremdrift"))
+    economy_status = _light(_("økonomi"))
+    economy_comment = _comment(_("kommentar til økonomi"))
+    quality_status = _light(_("kvalitet"))
+    quality_comment = _comment(_("kommentar til kvalitet"))
+    risk_status = _light(_("risiko"))
+    risk_comment = _comment(_("kommentar til risiko"))
+    benefits_status = _light(_("gevinster"))
+    benefits_comment = _comment(_("kommentar til gevinster"))
+
+    achieved = models.TextField(_("oppnådd siste periode"), blank=True, max_length=10000)
+    planned = models.TextField(_("planlagt neste periode"), blank=True, max_length=10000)
+    challenges = models.TextField(_("utfordringer"), blank=True, max_length=10000)
+
+    # What the data said: compiled when the draft is made (and again on request), frozen when the
+    # report is published. See reports.compile.
+    data = models.JSONField(default=dict, blank=True)
+    compiled_at = models.DateTimeField(null=True, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(_("publisert"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    pdf = models.FileField(upload_to="statusrapporter/%Y/", blank=True)
+    leader_reminded_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["data", "leader_reminded_at"])
+
+    objects = StatusReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("statusrapport")
+        verbose_name_plural = _("statusrapporter")
+        ordering = ["project", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "number"], name="one_status_report_per_period"
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")),
+                name="status_report_period_in_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(state="draft") | Q(published_at__isnull=False),
+                name="status_report_published_when_dated",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.project.code} – {self.number}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.state == self.State.PUBLISHED
+
+    @property
+    def period(self):
+        """The period as the report was made for it, whatever the project's interval is now."""
+        from .periods import Period
+
+        return Period(self.number, self.period_start, self.period_end)
+
+    def statuses(self) -> list[dict]:
+        """Each section with its light and comment, in report order."""
+        return [
+            {
+                "key": key,
+                "label": label,
+                "light": getattr(self, f"{key}_status"),
+                "light_label": Light(getattr(self, f"{key}_status")).label
+                if getattr(self, f"{key}_status")
+                else "",
+                "comment": getattr(self, f"{key}_comment"),
+            }
+            for key, label in DIMENSIONS
+        ]
+
+
+class Delivery(models.Model):
+    """One published report to one member of the steering group: the claim that it is mailed
+    once. A send log, not domain data: no history."""
+
+    report = models.ForeignKey(StatusReport, on_delete=models.CASCADE, related_name="deliveries")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "recipient"], name="one_delivery_per_recipient"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.report} → {self.recipient}"
+
+
+class CalendarFeed(models.Model):
+    """A member's secret link to the project calendar (iCalendar), for Outlook or a phone. The
+    token is the only key, so it can be revoked and a new one made."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="calendar_feeds")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds"
+    )
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["token"])
+
+    class Meta:
+        verbose_name = _("kalenderlenke")
+        verbose_name_plural = _("kalenderlenker")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "user"],
+                condition=Q(revoked_at__isnull=True),
+                name="one_active_calendar_feed",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.project.code} – {self.user}"

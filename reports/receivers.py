@@ -12,8 +12,11 @@ def store_decided_mandate_pdf(sender, version, **kwargs):
 
 
 @receiver(changelog_sources_requested)
-def decision_request_history(sender, project, **kwargs):
-    """The decision requests to the steering group in the project's change log."""
-    from .models import DecisionRequest
+def steering_history(sender, project, **kwargs):
+    """The decision requests and status reports to the steering group in the change log."""
+    from .models import DecisionRequest, StatusReport
 
-    return [(DecisionRequest.history.filter(project_id=project.pk), _("Beslutningssaker"))]
+    return [
+        (DecisionRequest.history.filter(project_id=project.pk), _("Beslutningssaker")),
+        (StatusReport.history.filter(project_id=project.pk), _("Statusrapporter")),
+    ]

@@ -1,19 +1,44 @@
-"""Writes of reports/: the decision requests to the steering group. Each runs in a transaction
-and records history with the user."""
+"""Writes of reports/: status reports (draft, edit, publish), the decision requests to the
+steering group and the calendar links. Each runs in a transaction and records history with the
+user (for a draft made by beat: the project's leader, whose report it is)."""
 
 import datetime as dt
+import secrets
+from functools import partial
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.history import acting_as
-from projects.models import Project
+from projects.models import Membership, Project
+from projects.permissions import VIEW
 
-from .models import DecisionRequest
+from . import periods
+from .compile import compile_report
+from .models import DIMENSIONS, CalendarFeed, DecisionRequest, Delivery, StatusReport
 
 Outcome = DecisionRequest.Outcome
+User = get_user_model()
+
+# Who a published report is mailed to: the steering group, chaired by the project owner.
+RECIPIENT_ROLES = (Membership.Role.OWNER, Membership.Role.STEERING)
+
+EDITABLE_FIELDS = [
+    *(f"{key}_{part}" for key, _label in DIMENSIONS for part in ("status", "comment")),
+    "achieved",
+    "planned",
+    "challenges",
+]
+
+
+def _reason(message) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return _(message)
 
 
 @transaction.atomic
@@ -29,6 +54,11 @@ def save_decision_request(*, request: DecisionRequest, by) -> DecisionRequest:
             )
     else:
         request.created_by = by
+    if (
+        request.report_id
+        and StatusReport.objects.select_for_update().get(pk=request.report_id).is_published
+    ):
+        raise ValidationError(_("Rapporten er publisert og kan ikke endres."))
     request.outcome, request.decision, request.decided_on = Outcome.PENDING, "", None
     request.full_clean()
     with acting_as(by):
@@ -55,3 +85,146 @@ def record_decision(
     with acting_as(by):
         request.save()
     return request
+
+
+# --- Status reports -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_draft(*, project: Project, period: periods.Period, by=None) -> tuple[StatusReport, bool]:
+    """The draft report of `period`, compiled from the data, unless the period has its report
+    already; returns it and whether it was made. The unique constraint settles a race with
+    another dispatcher: the project row is locked first, so the second one waits and finds it."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    existing = StatusReport.objects.filter(project=project, number=period.number).first()
+    if existing:
+        return existing, False
+    if period.end >= timezone.localdate():
+        raise ValidationError(_("Perioden er ikke slutt ennå."))
+    report = StatusReport(
+        project=project,
+        number=period.number,
+        period_start=period.start,
+        period_end=period.end,
+    )
+    report.data = compile_report(project, period)
+    report.compiled_at = timezone.now()
+    report._change_reason = _reason(gettext_noop("Utkast laget fra prosjektets data"))
+    with acting_as(by or project.leader):
+        report.save()
+    return report, True
+
+
+def _draft_for_update(report: StatusReport) -> StatusReport:
+    report = StatusReport.objects.select_for_update().select_related("project").get(pk=report.pk)
+    if report.is_published:
+        raise ValidationError(_("Rapporten er publisert og kan ikke endres."))
+    return report
+
+
+@transaction.atomic
+def refresh_draft(*, report: StatusReport, by) -> StatusReport:
+    """Compile the draft's figures again from today's data (the leader's text is kept)."""
+    report = _draft_for_update(report)
+    report.data = compile_report(report.project, report.period, report=report)
+    report.compiled_at = timezone.now()
+    report._change_reason = _reason(gettext_noop("Tallene er hentet på nytt"))
+    with acting_as(by):
+        report.save(update_fields=["data", "compiled_at"])
+    return report
+
+
+@transaction.atomic
+def save_report(*, report: StatusReport, values: dict, by) -> StatusReport:
+    """The leader's statuses, comments and text on a draft."""
+    current = _draft_for_update(report)
+    for field in EDITABLE_FIELDS:
+        if field in values:
+            setattr(current, field, values[field])
+    current.full_clean()
+    with acting_as(by):
+        current.save()
+    return current
+
+
+@transaction.atomic
+def publish(*, report: StatusReport, by) -> StatusReport:
+    """Freeze the report with today's figures and queue one delivery to each member of the
+    steering group; the first delivery to run stores the PDF (reports.cycle.ensure_pdf), so that
+    publishing answers at once. A report without a status for every section is refused."""
+    report = _draft_for_update(report)
+    missing = [str(label) for key, label in DIMENSIONS if not getattr(report, f"{key}_status")]
+    if missing:
+        raise ValidationError(
+            _("Sett status for alle deler av rapporten før den publiseres. Mangler: %(parts)s.")
+            % {"parts": ", ".join(missing)}
+        )
+    project = report.project
+    report.data = compile_report(project, report.period, report=report)
+    previous = (
+        StatusReport.objects.published()
+        .filter(project=project, number__lt=report.number)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    # What this report is compared with, frozen with it (see reports.documents).
+    report.data["previous_number"] = previous
+    report.compiled_at = report.published_at = timezone.now()
+    report.state = StatusReport.State.PUBLISHED
+    report.published_by = by
+    report._change_reason = _reason(gettext_noop("Publisert og sendt til styringsgruppen"))
+    with acting_as(by):
+        report.save()
+    deliveries = Delivery.objects.bulk_create(
+        [Delivery(report=report, recipient=user) for user in report_recipients(project)]
+    )
+    from .tasks import send_report_delivery, store_status_report_pdf
+
+    transaction.on_commit(partial(store_status_report_pdf.delay, report.pk))
+    for delivery in deliveries:
+        transaction.on_commit(partial(send_report_delivery.delay, delivery.pk))
+    return report
+
+
+def report_recipients(project: Project):
+    """The owner and the steering group: members in these roles who can still see the project
+    (a member of its organisation with the view right) and have an e-mail address."""
+    return (
+        User.objects.filter(
+            memberships__project=project,
+            memberships__role__in=RECIPIENT_ROLES,
+            is_active=True,
+            organisations=project.organisation_id,
+        )
+        .filter(
+            projectuserobjectpermission__content_object=project,
+            projectuserobjectpermission__permission__codename=VIEW,
+        )
+        .exclude(email="")
+        .distinct()
+        .order_by("pk")
+    )
+
+
+# --- Calendar links -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_calendar_feed(*, project: Project, user) -> CalendarFeed:
+    """A new secret calendar link for the user; an earlier one stops working."""
+    revoke_calendar_feed(project=project, user=user)
+    with acting_as(user):
+        return CalendarFeed.objects.create(
+            project=project, user=user, token=secrets.token_urlsafe(32)
+        )
+
+
+@transaction.atomic
+def revoke_calendar_feed(*, project: Project, user) -> None:
+    with acting_as(user):
+        for feed in CalendarFeed.objects.select_for_update().filter(
+            project=project, user=user, revoked_at__isnull=True
+        ):
+            feed.revoked_at = timezone.now()
+            feed.save(update_fields=["revoked_at"])

@@ -5,6 +5,35 @@ from . import views
 app_name = "reports"
 
 urlpatterns = [
+    path("styring/", views.dashboard, name="dashboard"),
+    path("<int:project_pk>/statusrapporter/", views.reports, name="reports"),
+    path("<int:project_pk>/statusrapporter/ny/", views.report_create, name="report_create"),
+    path("<int:project_pk>/statusrapporter/<int:number>/", views.report, name="report"),
+    path(
+        "<int:project_pk>/statusrapporter/<int:number>/hent-tall/",
+        views.report_refresh,
+        name="report_refresh",
+    ),
+    path(
+        "<int:project_pk>/statusrapporter/<int:number>/publiser/",
+        views.report_publish,
+        name="report_publish",
+    ),
+    path(
+        "<int:project_pk>/statusrapporter/<int:number>/statusrapport.pdf",
+        views.report_pdf,
+        name="report_pdf",
+    ),
+    path(
+        "<int:project_pk>/statusrapporter/<int:number>/beslutningssak/",
+        views.report_decision_request,
+        name="report_decision_request",
+    ),
+    path(
+        "<int:project_pk>/statusrapporter/<int:number>/gevinstmaling/",
+        views.report_benefit_measurement,
+        name="report_benefit_measurement",
+    ),
     path("<int:project_pk>/beslutninger/", views.decisions, name="decisions"),
     path(
         "<int:project_pk>/beslutninger/<int:pk>/vedtak/",
@@ -12,6 +41,9 @@ urlpatterns = [
         name="decision_record",
     ),
     path("<int:project_pk>/", views.overview, name="overview"),
+    path("<int:project_pk>/kalender/", views.calendar, name="calendar"),
+    # The secret link a calendar app subscribes to; no login, the token is the key.
+    path("kalender/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
     path("<int:project_pk>/mandat.pdf", views.mandate_pdf, name="mandate_pdf"),
     path(
         "<int:project_pk>/mandat/v<int:number>.pdf",

@@ -1,24 +1,39 @@
 from collections import Counter
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, Q
-from django.http import FileResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST, require_safe
 
 from milestones.models import Milestone, overdue_condition, today
+from projects import services as project_services
 from projects.documents import pdf_download
 from projects.forms import add_service_errors
 from projects.models import MandateVersion, Membership, Project, Workstream
 from projects.permissions import CHANGE_PLAN, project_view, require
 from projects.services import mandate_snapshot
 
-from . import services
-from .documents import mandate_pdf_filename, render_mandate_pdf
-from .forms import DecisionForm, DecisionRequestForm
-from .models import DecisionRequest
+from . import periods, services
+from .calendar import project_calendar
+from .dashboard import dashboard_projects, dashboard_rows
+from .documents import (
+    mandate_pdf_filename,
+    render_mandate_pdf,
+    render_status_report_pdf,
+    status_report_context,
+    status_report_filename,
+)
+from .forms import BenefitMeasurementForm, DecisionForm, DecisionRequestForm, StatusReportForm
+from .models import CalendarFeed, DecisionRequest, StatusReport
 
 
 @project_view()
@@ -86,6 +101,188 @@ def mandate_version_pdf(request, project, number):
     return pdf_download(render_mandate_pdf(version.snapshot, version=version), filename)
 
 
+# --- Status reports ------------------------------------------------------------------------------
+
+
+def _report(project, number) -> StatusReport:
+    report = get_object_or_404(
+        StatusReport.objects.select_related("published_by"), project=project, number=number
+    )
+    if not report.is_published and CHANGE_PLAN not in project.perms:
+        # A draft is the leader's until it is published.
+        raise Http404
+    report.project = project  # with what get_project_for loaded
+    return report
+
+
+@project_view()
+def reports(request, project):
+    """Every report of the project, newest first, and the period that is due."""
+    on = today()
+    items = project.status_reports.select_related("published_by")
+    if CHANGE_PLAN not in project.perms:
+        items = items.published()  # a draft is the leader's until it is published
+    items = list(items)
+    latest = periods.latest_ended(project, on)
+    made = {r.number for r in items}
+    return render(
+        request,
+        "reports/reports.html",
+        {
+            "project": project,
+            "reports": [
+                {
+                    "report": r,
+                    "late": not r.is_published and r.period.is_late(on),
+                }
+                for r in items
+            ],
+            "due": latest if latest and latest.number not in made else None,
+            "current": periods.current(project, on),
+            "today": on,
+        },
+    )
+
+
+@require_POST
+@project_view(CHANGE_PLAN)
+def report_create(request, project):
+    """Make the draft of the latest ended period now, without waiting for the hourly dispatch."""
+    period = periods.latest_ended(project, today())
+    if period is None:
+        messages.error(request, _("Ingen rapporteringsperiode er slutt ennå."))
+        return redirect("reports:reports", project.pk)
+    report, created = services.create_draft(project=project, period=period, by=request.user)
+    if created:
+        messages.success(request, _("Utkastet er laget fra prosjektets data."))
+    return redirect("reports:report", project.pk, report.number)
+
+
+@project_view()
+def report(request, project, number):
+    """A report: the leader completes the draft here; every member reads it."""
+    item = _report(project, number)
+    editable = CHANGE_PLAN in project.perms and not item.is_published
+    form = StatusReportForm(request.POST or None, instance=item) if editable else None
+    if request.method == "POST":
+        require(project, CHANGE_PLAN)
+        if form is None:
+            messages.error(request, _("Rapporten er publisert og kan ikke endres."))
+            return redirect("reports:report", project.pk, number)
+        if form.is_valid():
+            try:
+                services.save_report(report=item, values=form.cleaned_data, by=request.user)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Rapporten er lagret."))
+                return redirect("reports:report", project.pk, number)
+    context = {
+        **status_report_context(item),
+        "form": form,
+        "decision_form": DecisionRequestForm(prefix="ny") if editable else None,
+        "benefit_form": BenefitMeasurementForm(project=project, prefix="maling")
+        if editable and project.benefits.exists()
+        else None,
+        "deliveries": item.deliveries.select_related("recipient").order_by(
+            "recipient__first_name", "recipient__last_name"
+        )
+        if item.is_published and CHANGE_PLAN in project.perms
+        else None,
+    }
+    return render(request, "reports/report.html", context)
+
+
+@require_POST
+@project_view(CHANGE_PLAN)
+def report_refresh(request, project, number):
+    try:
+        services.refresh_draft(report=_report(project, number), by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Tallene er hentet på nytt fra prosjektets data."))
+    return redirect("reports:report", project.pk, number)
+
+
+@require_POST
+@project_view(CHANGE_PLAN)
+def report_publish(request, project, number):
+    try:
+        report = services.publish(report=_report(project, number), by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if report.deliveries.exists():
+            messages.success(
+                request, _("Rapporten er publisert og sendes til styringsgruppen med PDF.")
+            )
+        else:
+            messages.warning(
+                request,
+                _("Rapporten er publisert, men ingen i styringsgruppen har e-postadresse."),
+            )
+    return redirect("reports:report", project.pk, number)
+
+
+@project_view()
+def report_pdf(request, project, number):
+    """The published report's stored PDF, or the draft rendered now and marked UTKAST."""
+    item = _report(project, number)
+    filename = status_report_filename(item)
+    if item.pdf:
+        return FileResponse(
+            item.pdf.open("rb"),
+            as_attachment=True,
+            filename=filename,
+            content_type="application/pdf",
+        )
+    return pdf_download(render_status_report_pdf(item), filename)
+
+
+@require_POST
+@project_view(CHANGE_PLAN)
+def report_decision_request(request, project, number):
+    """A decision request put forward in this report."""
+    item = _report(project, number)
+    form = DecisionRequestForm(request.POST, prefix="ny")
+    if form.is_valid():
+        decision = form.save(commit=False)
+        decision.project, decision.report = project, item
+        try:
+            with transaction.atomic():  # the request and the draft's figures, or neither
+                services.save_decision_request(request=decision, by=request.user)
+                services.refresh_draft(report=item, by=request.user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Saken er lagt fram for styringsgruppen i rapporten."))
+            return redirect("reports:report", project.pk, number)
+    messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("reports:report", project.pk, number)
+
+
+@require_POST
+@project_view(CHANGE_PLAN)
+def report_benefit_measurement(request, project, number):
+    item = _report(project, number)
+    form = BenefitMeasurementForm(request.POST, project=project, prefix="maling")
+    if form.is_valid():
+        try:
+            with transaction.atomic():  # the measurement and the draft's figures, or neither
+                project_services.record_benefit_measurement(
+                    measurement=form.save(commit=False), by=request.user
+                )
+                services.refresh_draft(report=item, by=request.user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Målingen er registrert."))
+            return redirect("reports:report", project.pk, number)
+    messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("reports:report", project.pk, number)
+
+
 # --- Decision requests to the steering group ----------------------------------------------------
 
 
@@ -141,3 +338,87 @@ def decision_record(request, project, pk):
         else:
             messages.success(request, _("Vedtaket er registrert."))
     return redirect("reports:decisions", project.pk)
+
+
+# --- The project calendar (iCalendar feed with a secret link) -----------------------------------
+# Imports of this section kept here, apart from the rest of the module.
+
+
+@never_cache  # the page shows the secret link
+@project_view()
+def calendar(request, project):
+    """The member's own secret link to the project calendar: shown, made anew or deleted."""
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "create":
+            services.create_calendar_feed(project=project, user=request.user)
+            messages.success(
+                request, _("Ny kalenderlenke er laget. En eldre lenke virker ikke lenger.")
+            )
+        elif action == "revoke":
+            services.revoke_calendar_feed(project=project, user=request.user)
+            messages.success(request, _("Kalenderlenken er slettet og virker ikke lenger."))
+        else:
+            return HttpResponseBadRequest()
+        return redirect("reports:calendar", project.pk)
+    feed = CalendarFeed.objects.filter(
+        project=project, user=request.user, revoked_at__isnull=True
+    ).first()
+    feed_url = (
+        request.build_absolute_uri(reverse("reports:calendar_feed", args=[feed.token]))
+        if feed
+        else ""
+    )
+    context = {
+        "project": project,
+        "feed": feed,
+        "feed_url": feed_url,
+        # webcal:// asks the operating system to subscribe with its calendar app.
+        "webcal_url": "webcal://" + feed_url.split("://", 1)[1] if feed_url else "",
+    }
+    return render(request, "reports/calendar.html", context)
+
+
+@login_not_required  # a calendar app cannot log in: the token is the key
+@require_safe
+def calendar_feed(request, token):
+    """The calendar of the feed's project as its user may see it now: 404 for a token unknown or
+    revoked, and for a user deactivated or no longer able to see the project."""
+    feed = (
+        CalendarFeed.objects.select_related("project", "user")
+        .filter(token=token, revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if feed is None or not (
+        Project.objects.visible_to(feed.user).filter(pk=feed.project_id).exists()
+    ):
+        raise Http404
+    response = HttpResponse(project_calendar(feed), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=False, filename=f"{feed.project.code}.ics"
+    )
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+# --- The steering group's dashboard --------------------------------------------------------------
+
+
+DASHBOARD_PAGE_SIZE = 20
+
+
+@login_required
+def dashboard(request):
+    """Every project the user may see at a glance ("styringsoversikt"), by name, a page at a
+    time: latest statuses, reports due and late, milestones, what is up for decision in the next
+    three weeks, the latest meeting and the history of statuses. A fixed number of queries
+    (reports.dashboard), and one more to count the projects."""
+    on = today()
+    paginator = Paginator(dashboard_projects(request.user, on), DASHBOARD_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("side"))
+    context = {
+        "rows": dashboard_rows(request.user, on, page.object_list),
+        "page": page,
+        "today": on,
+    }
+    return render(request, "reports/dashboard.html", context)

@@ -47,6 +47,13 @@ class _Handler:
     def __init__(self, sink: "SMTPSink"):
         self.sink = sink
 
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:
+        if self.sink.rcpt_delay:
+            # Before the message is sent: a client that dies now has delivered nothing.
+            await asyncio.sleep(self.sink.rcpt_delay)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, server, session, envelope) -> str:
         if self.sink._take_refusal():
             return "451 4.3.0 Try again later"
@@ -76,6 +83,7 @@ class SMTPSink:
         self._refuse: int | None = 0  # messages still to refuse; None: all until accept()
         self.refused = 0
         self.delay = 0.0  # seconds to take over each message, as a slow server does
+        self.rcpt_delay = 0.0  # seconds to take over each recipient, before the message
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.bind((HOST, 0))
         self.host = HOST

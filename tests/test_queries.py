@@ -59,10 +59,10 @@ WORKSTREAMS_QUERIES = REQUEST + 5
 
 # + project, permissions, memberships with their users
 MEMBERS_QUERIES = REQUEST + 3
-# + project, permissions, and the history of the project, goals, benefits, phases, workstreams,
-# options, memberships, milestones, activities, org units, positions and role descriptions (each
-# with its users), risks and decision requests
-CHANGELOG_QUERIES = REQUEST + 2 + 14
+# + project, permissions, and the history of the project, goals, benefits, benefit measurements,
+# phases, workstreams, options, memberships, milestones, activities, org units, positions and role
+# descriptions (each with its users), risks, decision requests and status reports
+CHANGELOG_QUERIES = REQUEST + 2 + 16
 
 
 @pytest.mark.parametrize("n_projects", [3, 60])

@@ -88,7 +88,7 @@ def start_worker_fixture(
 ) -> Callable[..., Worker]:
     """start_worker(extra_env, name) starts a worker (concurrency 1) on the test database,
     `worker_redis_url` and the test's MEDIA_ROOT, with extra environment variables; call it again
-    for more workers. While the test runs, tasks sent from the test process go through Redis.
+    for more workers. start_worker(extra_env, name, beat=True) starts Celery beat the same way. While the test runs, tasks sent from the test process go through Redis.
     The workers are stopped at the end of the test."""
     if connection.vendor != "postgresql":
         pytest.skip("a real worker needs PostgreSQL (set DATABASE_URL); CI runs it")
@@ -103,7 +103,7 @@ def start_worker_fixture(
     logs = tmp_path_factory.mktemp("worker-logs")
     workers: list[Worker] = []
 
-    def start(extra_env: dict | None = None, name: str = "worker") -> Worker:
+    def start(extra_env: dict | None = None, name: str = "worker", *, beat: bool = False) -> Worker:
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "reorg.settings.test",
@@ -116,11 +116,15 @@ def start_worker_fixture(
         log_path = logs / f"{name}.log"
         # The log goes to a file, not a pipe nobody reads while the test waits: a full pipe
         # would block the worker.
+        if beat:  # Celery beat instead: it only sends the scheduled tasks to Redis
+            command = ["beat", f"--schedule={tmp_path / f'{name}-schedule'}", "--loglevel=INFO"]
+        else:
+            command = ["worker", "--concurrency=1", "--pool=solo", f"--hostname={name}@%h",
+                       "--without-gossip", "--without-mingle", "--without-heartbeat",
+                       "--loglevel=INFO"]  # fmt: skip
         with log_path.open("w") as log:
             process = subprocess.Popen(
-                [sys.executable, "-m", "celery", "-A", "reorg", "worker", "--concurrency=1",
-                 "--pool=solo", f"--hostname={name}@%h", "--without-gossip", "--without-mingle",
-                 "--without-heartbeat", "--loglevel=INFO"],
+                [sys.executable, "-m", "celery", "-A", "reorg", *command],
                 cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
             )  # fmt: skip
         worker = Worker(name, process, log_path)

@@ -220,11 +220,18 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 120
 CELERY_TASK_TIME_LIMIT = 180
 CELERY_TIMEZONE = TIME_ZONE
+# Status-report mails the server refuses are tried again after up to 1, 2, 4, 8, 16 × this.
+REPORT_RETRY_BACKOFF = env.int("REPORT_RETRY_BACKOFF", default=60)
 CELERY_BEAT_SCHEDULE: dict = {
     # Every morning, Oslo time (CELERY_TIMEZONE): milestones overdue or due within a week.
     "milestone-reminders": {
         "task": "milestones.tasks.dispatch_milestone_reminders",
         "schedule": crontab(hour=7, minute=0),
+    },
+    # Every hour: the drafts of reporting periods that have ended, and the leader's reminder.
+    "status-reports": {
+        "task": "reports.tasks.dispatch_due_reports",
+        "schedule": crontab(minute=5),
     },
 }
 

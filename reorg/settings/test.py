@@ -24,3 +24,20 @@ STORAGES = {  # noqa: F405
 # through Redis too, as in production.
 CELERY_TASK_ALWAYS_EAGER = not _bool("TEST_WORKER", False)
 AXES_ENABLED = True
+# A beat or worker started by a test: how often beat dispatches the status reports, so that a
+# test sees a real tick in seconds instead of at five past the hour; and how soon Redis gives a
+# killed worker's unacknowledged task to another (production keeps Celery's hour).
+if "TEST_BEAT_EVERY" in os.environ:
+    CELERY_BEAT_SCHEDULE = {  # noqa: F405
+        "status-reports": {
+            "task": "reports.tasks.dispatch_due_reports",
+            "schedule": env.float("TEST_BEAT_EVERY"),
+        },
+    }
+if "TEST_VISIBILITY_TIMEOUT" in os.environ:
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env.int("TEST_VISIBILITY_TIMEOUT"),
+        # Look for such tasks every second (kombu: every 10 × 10 s).
+        "unacked_restore_interval": 1,
+        "unacked_restore_throttle": 1,
+    }

@@ -1,0 +1,98 @@
+"""The steering group's dashboard in a real browser: axe-core finds nothing, and everything on it
+is reached with the keyboard, the history's table included."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from milestones.models import Milestone, today
+from projects.models import Project
+from reports.models import DecisionRequest, StatusReport
+
+from .browser import assert_accessible, log_in
+
+pytestmark = pytest.mark.browser
+
+LIGHTS = ["green", "yellow", "red"]
+
+
+@pytest.fixture
+def reported(project, leader):
+    """The conftest project, running since 16 weeks ago, with three published reports, the
+    latest period's report not made (late), milestones and a decision request due soon."""
+    on = today()
+    start = on - dt.timedelta(weeks=16)
+    Project.objects.filter(pk=project.pk).update(
+        status=Project.Status.ACTIVE, start_date=start, last_delivery_date=None
+    )
+    project.refresh_from_db()
+    for n in (1, 2, 3):
+        end = start + dt.timedelta(days=21 * n - 1)
+        StatusReport.objects.create(
+            project=project,
+            number=n,
+            period_start=end - dt.timedelta(days=20),
+            period_end=end,
+            state=StatusReport.State.PUBLISHED,
+            published_at=timezone.now(),
+            overall_status=LIGHTS[n - 1],
+            progress_status="green",
+            economy_status=LIGHTS[(n + 1) % 3],
+            quality_status="yellow",
+            risk_status="red",
+            benefits_status="" if n == 1 else "green",
+        )
+    Milestone.objects.bulk_create(
+        [
+            Milestone(project=project, code="M1", title="Kartlegging", due_date=on - dt.timedelta(9)),
+            Milestone(
+                project=project,
+                code="B1",
+                title="Valg av modell",
+                kind=Milestone.Kind.DECISION_POINT,
+                due_date=on + dt.timedelta(10),
+            ),
+        ]
+    )  # fmt: skip
+    DecisionRequest.objects.create(
+        project=project,
+        title="Ny organisering av oppvekst",
+        question="vedta alternativ 2",
+        deadline=on + dt.timedelta(days=7),
+        created_by=leader,
+    )
+    return project
+
+
+def test_the_steering_group_reads_the_dashboard_with_the_keyboard(page: Page, reported, steering):
+    log_in(page, steering.username)
+    page.get_by_role("navigation", name="Hovedmeny").get_by_role(
+        "link", name="Styringsoversikt"
+    ).click()
+    expect(page.get_by_role("heading", level=1, name="Styringsoversikt")).to_be_visible()
+    card = page.get_by_role("region", name=f"{reported.name} ({reported.code})")
+    expect(card.get_by_text("Forsinket", exact=True)).to_be_visible()
+    expect(card.get_by_role("img", name="Statushistorikk")).to_be_visible()
+    expect(card.get_by_text("Beslutningspunkt B1 Valg av modell")).to_be_visible()
+    expect(card.get_by_role("link", name="Ny organisering av oppvekst")).to_be_visible()
+    assert_accessible(page)
+
+    # From the top of the page, Tab reaches the project, its latest report and the table.
+    focused = []
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        focused.append(page.evaluate("document.activeElement.textContent.trim()"))
+        if focused[-1] == "Vis som tabell":
+            break
+    assert reported.name in focused
+    assert "Periode 3" in focused
+    assert "Ny organisering av oppvekst" in focused
+    assert focused[-1] == "Vis som tabell"
+
+    page.keyboard.press("Enter")
+    table = card.get_by_role("table", name=f"Statushistorikk: {reported.name}")
+    expect(table).to_be_visible()
+    expect(table.get_by_role("row").nth(3)).to_contain_text("Rød")
+    assert_accessible(page)

@@ -1,0 +1,430 @@
+"""The steering group's dashboard (reports.dashboard): lights with their text, reports late by
+working days, what is up for decision in the next three weeks, only the projects and meetings
+the user may see, and the same number of queries for 5 and for 500 projects."""
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+from django.utils import timezone
+
+from consultations.models import Meeting, Participant, Side
+from milestones.models import Milestone
+from projects import services
+from projects.models import Membership, Organisation, Project, ProjectUserObjectPermission
+from reports.dashboard import dashboard_rows
+from reports.models import DecisionRequest, StatusReport
+from reports.views import DASHBOARD_PAGE_SIZE
+
+from .factories import OrganisationFactory, UserFactory, make_project
+
+D = dt.date
+Role = Membership.Role
+ACTIVE = Project.Status.ACTIVE
+PUBLISHED = StatusReport.State.PUBLISHED
+
+
+@pytest.fixture(autouse=True)
+def bokmal(settings):
+    settings.LANGUAGE_CODE = "nb"
+
+
+def report(project, number, *, state=PUBLISHED, **lights):
+    """The report of the project's period `number`, published on the day after it ended unless
+    it is a draft."""
+    start = project.start_date + dt.timedelta(days=(number - 1) * project.report_interval_days)
+    end = start + dt.timedelta(days=project.report_interval_days - 1)
+    published_at = (
+        timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time(12)))
+        if state == PUBLISHED
+        else None
+    )
+    return StatusReport.objects.create(
+        project=project,
+        number=number,
+        period_start=start,
+        period_end=end,
+        state=state,
+        published_at=published_at,
+        **{f"{key}_status": light for key, light in lights.items()},
+    )
+
+
+ALL_GREEN = dict.fromkeys(
+    ("overall", "progress", "economy", "quality", "risk", "benefits"), "green"
+)
+
+
+def row_of(user, project, on):
+    return next(r for r in dashboard_rows(user, on) if r.project.pk == project.pk)
+
+
+@pytest.fixture
+def active(project):
+    """The conftest project (start 05.01.2026, a report every 21 days), running."""
+    Project.objects.filter(pk=project.pk).update(status=ACTIVE)
+    project.refresh_from_db()
+    return project
+
+
+# --- Lights and reports ---------------------------------------------------------------------------
+
+
+def test_it_shows_the_latest_published_lights_as_words_and_links_the_report(
+    client, active, steering
+):
+    report(active, 1, **ALL_GREEN)
+    report(active, 2, **(ALL_GREEN | {"overall": "yellow", "risk": "red"}))
+    report(active, 3, state=StatusReport.State.DRAFT, overall="red")  # not published: not shown
+    client.force_login(steering)
+
+    response = client.get(reverse("reports:dashboard"))
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert '<h1 class="ds-heading" data-size="lg">Styringsoversikt</h1>' in body
+    # Colour and word: the mark's data-light and the light's name.
+    assert '<span class="light" data-light="yellow">Gul</span>' in body
+    assert '<span class="light" data-light="red">Rød</span>' in body
+    assert reverse("reports:report", args=[active.pk, 2]) in body
+    assert reverse("reports:report", args=[active.pk, 3]) not in body
+    assert reverse("reports:reports", args=[active.pk]) in body
+    assert reverse("reports:overview", args=[active.pk]) in body
+    # The history: an SVG with its text alternative, and a table with the words.
+    assert 'role="img"' in body
+    assert "2 publiserte statusrapporter, fra periode 1 (25.01.2026) til periode 2" in body
+    assert "Samlet status i den siste: Gul (før: Grønn)." in body
+    assert "<summary>Vis som tabell</summary>" in body
+
+
+def test_a_project_without_reports_says_so(client, active, steering):
+    client.force_login(steering)
+    body = client.get(reverse("reports:dashboard")).content.decode()
+    assert "Ingen rapport publisert ennå." in body
+    assert "Ingen publiserte statusrapporter ennå." in body
+    assert 'role="img"' not in body
+
+
+def test_the_main_menu_links_to_the_dashboard(client, steering, project):
+    client.force_login(steering)
+    body = client.get(reverse("projects:list")).content.decode()
+    assert f'href="{reverse("reports:dashboard")}">Styringsoversikt</a>' in body
+
+
+def test_it_is_for_logged_in_users_only(client):
+    response = client.get(reverse("reports:dashboard"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+# --- Due and late ------------------------------------------------------------------------------
+
+
+def test_a_report_is_late_three_working_days_after_its_period(active, steering):
+    # Period 1: 05.01.–25.01.2026 (a Sunday). Three working days: 26., 27. and 28. January.
+    on_time = row_of(steering, active, D(2026, 1, 28))
+    assert not on_time.report_late
+    assert on_time.report_note == "Rapporten for periode 1 skal publiseres innen 28.01.2026."
+    assert on_time.current_period.number == 2
+    assert on_time.next_due == D(2026, 2, 15)  # the end of period 2: its draft is made then
+
+    late = row_of(steering, active, D(2026, 1, 29))
+    assert late.report_late
+    assert late.report_note == (
+        "Rapporten for periode 1 er forsinket: den er ikke laget, og fristen var 28.01.2026."
+    )
+
+    report(active, 1, state=StatusReport.State.DRAFT)
+    draft = row_of(steering, active, D(2026, 1, 29))
+    assert draft.report_late
+    assert "utkastet er ikke publisert" in draft.report_note
+
+    StatusReport.objects.filter(project=active, number=1).update(
+        state=PUBLISHED,
+        published_at=timezone.now(),
+        **{f"{k}_status": v for k, v in ALL_GREEN.items()},
+    )
+    published = row_of(steering, active, D(2026, 1, 29))
+    assert not published.report_late
+    assert published.report_note == ""
+    assert published.latest.number == 1
+
+
+def test_easter_does_not_count_as_working_days(organisation, owner, leader, steering):
+    # Period 1 ends Wednesday 01.04.2026; 2., 3. and 6. April are public holidays, so the three
+    # working days are 7., 8. and 9. April.
+    project = make_project(
+        organisation=organisation,
+        owner=owner,
+        leader=leader,
+        code="PASKE",
+        start_date=D(2026, 3, 12),
+        status=ACTIVE,
+    )
+    services.add_member(project=project, user=steering, role=Role.STEERING, by=leader)
+    assert not row_of(steering, project, D(2026, 4, 7)).report_late
+    assert not row_of(steering, project, D(2026, 4, 9)).report_late
+    assert row_of(steering, project, D(2026, 4, 10)).report_late
+
+
+def test_the_late_flag_is_on_the_page(client, active, steering, monkeypatch):
+    monkeypatch.setattr("reports.views.today", lambda: D(2026, 2, 2))
+    client.force_login(steering)
+    body = client.get(reverse("reports:dashboard")).content.decode()
+    assert '<span class="ds-tag" data-color="danger">Forsinket</span>' in body
+    assert "fristen var 28.01.2026" in body
+
+
+def test_a_project_not_running_has_no_report_due(project, steering):
+    row = row_of(steering, project, D(2026, 3, 1))  # the conftest project is a draft
+    assert not row.report_late and row.report_note == "" and row.next_due is None
+
+
+# --- Milestones and decisions ------------------------------------------------------------------
+
+
+def test_milestone_progress_and_overdue(active, steering):
+    on = D(2026, 3, 2)
+    Milestone.objects.bulk_create(
+        [
+            Milestone(project=active, code="M1", title="a", due_date=D(2026, 2, 1)),  # overdue
+            Milestone(
+                project=active,
+                code="M2",
+                title="b",
+                due_date=D(2026, 2, 1),
+                status="reached",
+                reached_on=D(2026, 2, 1),
+            ),
+            Milestone(project=active, code="M3", title="c", due_date=D(2026, 4, 1)),
+        ]
+    )
+    row = row_of(steering, active, on)
+    assert (row.milestones_total, row.milestones_reached, row.milestones_overdue) == (3, 1, 1)
+
+
+def test_decision_points_and_requests_of_the_next_three_weeks(
+    client, active, steering, leader, monkeypatch
+):
+    on = D(2026, 3, 2)
+    point = Milestone.Kind.DECISION_POINT
+    Milestone.objects.bulk_create(
+        [
+            Milestone(project=active, code="B1", title="Ved grensen", kind=point, due_date=on + dt.timedelta(21)),
+            Milestone(project=active, code="B2", title="For sent", kind=point, due_date=on + dt.timedelta(22)),
+            Milestone(project=active, code="M1", title="Bare milepæl", due_date=on + dt.timedelta(3)),
+            Milestone(
+                project=active,
+                code="B3",
+                title="Allerede nådd",
+                kind=point,
+                due_date=on + dt.timedelta(3),
+                status="reached",
+                reached_on=on,
+            ),
+        ]
+    )  # fmt: skip
+
+    def request(title, deadline, outcome="pending"):
+        DecisionRequest.objects.create(
+            project=active,
+            title=title,
+            question="vedta",
+            deadline=deadline,
+            outcome=outcome,
+            decided_on=None if outcome == "pending" else on,
+            created_by=leader,
+        )
+
+    request("Om ti dager", on + dt.timedelta(10))
+    request("Utsatt til grensen", on + dt.timedelta(21), "deferred")
+    request("Fristen gikk ut", on - dt.timedelta(2))
+    request("Om en måned", on + dt.timedelta(30))
+    request("Uten frist", None)
+    request("Alt vedtatt", on + dt.timedelta(5), "decided")
+
+    row = row_of(steering, active, on)
+
+    assert [m.code for m in row.decision_points] == ["B1"]
+    assert [d.title for d in row.decision_requests] == [
+        "Fristen gikk ut",
+        "Om ti dager",
+        "Utsatt til grensen",
+    ]
+
+    monkeypatch.setattr("reports.views.today", lambda: on)
+    client.force_login(steering)
+    body = client.get(reverse("reports:dashboard")).content.decode()
+    assert "Beslutningspunkt B1 Ved grensen – 23.03.2026" in body
+    assert "Om ti dager</a> – frist 12.03.2026 (til behandling)" in body
+    assert "For sent" not in body and "Om en måned" not in body and "Alt vedtatt" not in body
+    assert body.count("Fristen er passert") == 1
+
+
+# --- Who sees what -----------------------------------------------------------------------------
+
+
+def test_only_projects_the_user_may_see(
+    active, steering, organisation, owner, leader, other_organisation
+):
+    not_a_member = make_project(
+        organisation=organisation, owner=owner, leader=leader, code="ANNET", name="Annet prosjekt"
+    )
+    boss = UserFactory(organisations=[other_organisation])
+    elsewhere = make_project(
+        organisation=other_organisation, owner=boss, leader=boss, code="NABO", name="Nabo"
+    )
+    # A membership in a project of an organisation the user has left gives nothing.
+    other_organisation.members.add(steering)
+    services.add_member(project=elsewhere, user=steering, role=Role.STEERING, by=boss)
+    other_organisation.members.remove(steering)
+
+    rows = dashboard_rows(steering, D(2026, 3, 2))
+
+    assert [r.project.pk for r in rows] == [active.pk]
+    assert dashboard_rows(UserFactory(organisations=[organisation]), D(2026, 3, 2)) == []
+    assert {r.project.pk for r in dashboard_rows(leader, D(2026, 3, 2))} == {
+        active.pk,
+        not_a_member.pk,
+    }
+
+
+def meeting(project, title, starts_at, participants=()):
+    m = Meeting.objects.create(
+        project=project, title=title, starts_at=starts_at, ends_at=starts_at + dt.timedelta(hours=1)
+    )
+    for user in participants:
+        Participant.objects.create(meeting=m, user=user, side=Side.EMPLOYER)
+    return m
+
+
+def test_the_latest_meeting_is_one_the_user_may_see(active, steering, leader):
+    start = timezone.make_aware(dt.datetime(2026, 2, 10, 9))
+    invited = meeting(active, "Drøfting med steering til stede", start, [steering])
+    latest = meeting(active, "Forhandlingsmøte", start + dt.timedelta(days=7))
+
+    # The leader runs meetings and sees them all; the steering member only the one invited to.
+    assert row_of(leader, active, D(2026, 3, 2)).meeting == latest
+    assert row_of(steering, active, D(2026, 3, 2)).meeting == invited
+
+    Participant.objects.filter(meeting=invited).delete()
+    assert row_of(steering, active, D(2026, 3, 2)).meeting is None
+
+
+# --- Queries -----------------------------------------------------------------------------------
+
+
+# Period 5 of a project started 05.01.2026 ended 19.04.2026; its report was due 22.04.2026.
+ON = D(2026, 5, 4)
+
+
+def build_many(n_projects, steering_user):
+    """n projects in two organisations, in bulk: the steering user a member of all with the
+    guardian row the service would have written, each project with 2 milestones, a decision
+    point, 4 published reports, the draft of period 5 (late on ON), a decision request and a
+    meeting the user attends."""
+    orgs = [OrganisationFactory(), OrganisationFactory()]
+    for org in orgs:
+        org.members.add(steering_user)
+    boss = UserFactory(organisations=orgs)
+    projects = Project.objects.bulk_create(
+        Project(
+            organisation=orgs[i % 2],
+            name=f"Prosjekt {i:04d}",
+            code=f"P{i}",
+            owner=boss,
+            leader=boss,
+            status=ACTIVE,
+            start_date=D(2026, 1, 5),
+        )
+        for i in range(n_projects)
+    )
+    Membership.objects.bulk_create(
+        Membership(project=p, user=steering_user, role=Role.STEERING) for p in projects
+    )
+    view = Permission.objects.get(codename="view_project")
+    ProjectUserObjectPermission.objects.bulk_create(
+        ProjectUserObjectPermission(content_object=p, user=steering_user, permission=view)
+        for p in projects
+    )
+    on = ON
+    Milestone.objects.bulk_create(
+        Milestone(
+            project=p,
+            code=code,
+            title=code,
+            due_date=on + dt.timedelta(days),
+            kind="decision_point" if code == "B1" else "milestone",
+        )
+        for p in projects
+        for code, days in (("M1", -5), ("M2", 5), ("B1", 7))
+    )
+    StatusReport.objects.bulk_create(
+        StatusReport(
+            project=p,
+            number=n,
+            period_start=D(2026, 1, 5) + dt.timedelta(21 * (n - 1)),
+            period_end=D(2026, 1, 25) + dt.timedelta(21 * (n - 1)),
+            state="published" if n < 5 else "draft",
+            published_at=timezone.now() if n < 5 else None,
+            **{f"{k}_status": v for k, v in (ALL_GREEN | {"risk": "yellow"}).items()},
+        )
+        for p in projects
+        for n in (1, 2, 3, 4, 5)
+    )
+    DecisionRequest.objects.bulk_create(
+        DecisionRequest(project=p, title="Sak", question="vedta", deadline=on, created_by=boss)
+        for p in projects
+    )
+    start = timezone.make_aware(dt.datetime(2026, 2, 10, 9))
+    meetings = Meeting.objects.bulk_create(
+        Meeting(project=p, title="Møte", starts_at=start, ends_at=start + dt.timedelta(hours=1))
+        for p in projects
+    )
+    Participant.objects.bulk_create(
+        Participant(meeting=m, user=steering_user, side=Side.EMPLOYER) for m in meetings
+    )
+    return projects
+
+
+# Every page: session, user, and the session saved again (savepoint, update, release).
+REQUEST = 5
+# + the count of projects (for the pages), the page of projects with their organisation,
+# milestone counts and latest visible meeting (one query, with subqueries), their reports, their
+# decision points of the next three weeks, their open decision requests, and the latest meetings
+DASHBOARD_QUERIES = REQUEST + 6
+
+
+@pytest.mark.parametrize("n_projects", [5, 500])
+def test_the_dashboard_makes_the_same_number_of_queries_at_any_size(
+    db, client, django_assert_num_queries, monkeypatch, n_projects
+):
+    assert not Organisation.objects.exists()
+    steering_user = UserFactory()
+    build_many(n_projects, steering_user)
+    monkeypatch.setattr("reports.views.today", lambda: ON)
+    client.force_login(steering_user)
+
+    with django_assert_num_queries(DASHBOARD_QUERIES):
+        response = client.get(reverse("reports:dashboard"))
+
+    body = response.content.decode()
+    shown = min(n_projects, DASHBOARD_PAGE_SIZE)
+    assert body.count('class="card dashboard-project"') == shown
+    assert body.count('role="img"') == shown
+    assert body.count("Forsinket</span> Rapporten for periode 5") == shown
+    assert body.count(">Møte</a>") == shown
+    assert f"{n_projects} prosjekter du har tilgang til" in body
+
+    last = (n_projects - 1) // DASHBOARD_PAGE_SIZE + 1
+    with django_assert_num_queries(DASHBOARD_QUERIES):
+        body = client.get(reverse("reports:dashboard"), {"side": last}).content.decode()
+    assert f"Prosjekt {n_projects - 1:04d}" in body
+
+
+def test_a_user_without_projects_is_told_so(client, outsider):
+    client.force_login(outsider)
+    response = client.get(reverse("reports:dashboard"))
+    assert response.status_code == 200
+    assert "Du har ikke tilgang til noen prosjekter ennå." in response.content.decode()

@@ -1,0 +1,547 @@
+"""Status reports on the three-week cycle: periods and working days, the draft compiled from the
+data, the leader's statuses, publishing (frozen, PDF, one delivery per steering member), what
+changed since the previous report, and who sees what."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.core import mail
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from milestones import services as milestone_services
+from milestones.models import Activity, Milestone
+from projects import services as project_services
+from projects.models import Benefit, BenefitMeasurement, Membership, Project, Risk
+from reports import cycle, periods, services
+from reports.models import DecisionRequest, Delivery, StatusReport
+from reports.tasks import dispatch_due_reports, send_report_delivery
+from roles.models import Employee
+
+from .factories import UserFactory, make_project
+
+Role = Membership.Role
+
+
+def today():
+    return timezone.localdate()
+
+
+ALL_GREEN = {
+    f"{key}_status": "green"
+    for key in ("overall", "progress", "economy", "quality", "risk", "benefits")
+}
+
+
+# --- Periods and working days -------------------------------------------------------------------
+
+
+def test_periods_follow_the_start_date_and_interval():
+    project = Project(start_date=dt.date(2026, 1, 5), report_interval_days=21)
+    first, third = periods.period(project, 1), periods.period(project, 3)
+    assert (first.start, first.end) == (dt.date(2026, 1, 5), dt.date(2026, 1, 25))
+    assert (third.start, third.end) == (dt.date(2026, 2, 16), dt.date(2026, 3, 8))
+    assert periods.latest_ended(project, dt.date(2026, 1, 25)) is None
+    assert periods.latest_ended(project, dt.date(2026, 1, 26)).number == 1
+    assert periods.current(project, dt.date(2026, 1, 26)).number == 2
+    assert periods.current(project, dt.date(2026, 1, 4)) is None
+
+
+def test_reporting_stops_with_the_period_of_the_last_delivery():
+    project = Project(
+        start_date=dt.date(2026, 1, 5),
+        report_interval_days=21,
+        last_delivery_date=dt.date(2026, 2, 20),  # in period 3
+    )
+    assert periods.latest_ended(project, dt.date(2027, 1, 1)).number == 3
+    assert periods.current(project, dt.date(2027, 1, 1)) is None
+
+
+@pytest.mark.parametrize(
+    ("period_end", "deadline"),
+    [
+        (dt.date(2026, 11, 18), dt.date(2026, 11, 23)),  # Wednesday: Thu, Fri, Mon
+        (dt.date(2026, 11, 20), dt.date(2026, 11, 25)),  # Friday: Mon, Tue, Wed
+        # Easter 2026 is 5 April: Maundy Thursday, Good Friday and Easter Monday are holidays.
+        (dt.date(2026, 4, 1), dt.date(2026, 4, 9)),
+        (dt.date(2026, 5, 13), dt.date(2026, 5, 19)),  # Ascension 14 May; 17 May is a Sunday
+        (dt.date(2026, 12, 23), dt.date(2026, 12, 29)),  # 24th counts, 25th and 26th do not
+    ],
+)
+def test_a_report_is_due_three_working_days_after_its_period(period_end, deadline):
+    assert periods.add_working_days(period_end, 3) == deadline
+    late_period = periods.Period(1, period_end - dt.timedelta(days=20), period_end)
+    assert not late_period.is_late(deadline)
+    assert late_period.is_late(deadline + dt.timedelta(days=1))
+
+
+# --- Fixtures -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def active(organisation, owner, leader):
+    """A project whose first period ended yesterday: 21 days from 22 days ago."""
+    return make_project(
+        organisation=organisation,
+        owner=owner,
+        leader=leader,
+        code="OU-TEST",
+        name="OU-prosjekt Velferd",
+        start_date=today() - dt.timedelta(days=22),
+        last_delivery_date=today() + dt.timedelta(days=200),
+        status=Project.Status.ACTIVE,
+    )
+
+
+@pytest.fixture
+def board(active, leader, organisation):
+    """The steering group: the owner (a member by the project) and two more, one of them a union
+    representative; and someone without an address."""
+    people = {}
+    for name, role in [("kdg", Role.STEERING), ("kdl", Role.STEERING), ("hr", Role.HR)]:
+        people[name] = UserFactory(username=name, organisations=[organisation])
+        project_services.add_member(project=active, user=people[name], role=role, by=leader)
+    people["tillitsvalgt"] = UserFactory(username="tillitsvalgt", organisations=[organisation])
+    for role in (Role.UNION_REP, Role.STEERING):
+        project_services.add_member(
+            project=active, user=people["tillitsvalgt"], role=role, by=leader
+        )
+    people["uten"] = UserFactory(username="uten", email="", organisations=[organisation])
+    project_services.add_member(project=active, user=people["uten"], role=Role.STEERING, by=leader)
+    return people
+
+
+@pytest.fixture
+def plan(active, leader):
+    """Milestones reached, missed and due; activities done and next; a risk and a benefit."""
+    period = periods.period(active, 1)
+
+    def milestone(code, due, **fields):
+        return milestone_services.save_milestone(
+            milestone=Milestone(
+                project=active, code=code, title=f"Milepæl {code}", due_date=due, **fields
+            ),
+            by=leader,
+        )
+
+    milestone(
+        "M1",
+        period.start + dt.timedelta(days=5),
+        status="reached",
+        reached_on=period.start + dt.timedelta(days=6),
+    )
+    milestone("M2", period.end - dt.timedelta(days=2))  # missed
+    milestone("M3", period.end + dt.timedelta(days=10))  # due next period
+    milestone("M4", period.end + dt.timedelta(days=60))
+    Activity.objects.create(
+        project=active,
+        title="Kartlagt oppgaver",
+        status="done",
+        done_on=period.end - dt.timedelta(days=1),
+    )
+    Activity.objects.create(
+        project=active, title="Drøfte forslaget", due_date=period.end + dt.timedelta(days=7)
+    )
+    project_services.save_risk(
+        risk=Risk(project=active, title="Nøkkelpersoner slutter", probability=4, consequence=5),
+        by=leader,
+    )
+    benefit = Benefit.objects.create(
+        project=active, order=1, title="Kortere ventetid", unit="dager", baseline="30", target="14"
+    )
+    BenefitMeasurement.objects.create(
+        benefit=benefit, measured_on=period.end - dt.timedelta(days=3), value="21"
+    )
+    Employee.objects.create(
+        project=active, first_name="Sigrid", last_name="Hemmelig", employee_number="1001"
+    )
+    return period  # fmt: skip
+
+
+def make_draft(project):
+    report, created = services.create_draft(project=project, period=periods.period(project, 1))
+    assert created
+    return report
+
+
+# --- The draft ------------------------------------------------------------------------------------
+
+
+def test_the_dispatch_makes_each_due_draft_once_and_reminds_the_leader(
+    active, plan, leader, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        assert dispatch_due_reports() == 1
+        assert dispatch_due_reports() == 0
+
+    report = StatusReport.objects.get(project=active)
+    assert (report.number, report.period_start, report.period_end) == (1, plan.start, plan.end)
+    assert report.state == StatusReport.State.DRAFT
+    (message,) = mail.outbox
+    assert message.to == [leader.email]
+    assert message.subject == "Utkast til statusrapport 1 for OU-TEST er klart"
+    assert f"/prosjekter/{active.pk}/statusrapporter/1/" in message.body
+    assert cycle.remind_leader(report.pk) is False  # once
+    assert len(mail.outbox) == 1
+    record = report.history.get()
+    assert record.history_user == leader
+    assert record.history_change_reason == "Utkast laget fra prosjektets data"
+
+
+def test_no_draft_before_a_period_ends_or_for_a_project_not_active(
+    active, organisation, owner, leader
+):
+    make_project(organisation=organisation, owner=owner, leader=leader, code="NY", start_date=today() - dt.timedelta(days=20), status=Project.Status.ACTIVE)  # fmt: skip
+    make_project(organisation=organisation, owner=owner, leader=leader, code="UTKAST", start_date=today() - dt.timedelta(days=100))  # fmt: skip
+    assert dispatch_due_reports() == 1
+    assert list(StatusReport.objects.values_list("project__code", flat=True)) == ["OU-TEST"]
+
+
+def test_a_second_report_for_a_period_is_impossible(active):
+    make_draft(active)
+    again, created = services.create_draft(project=active, period=periods.period(active, 1))
+    assert not created and StatusReport.objects.count() == 1
+    with pytest.raises(IntegrityError), transaction.atomic():
+        StatusReport.objects.create(
+            project=active, number=1, period_start=again.period_start, period_end=again.period_end
+        )
+
+
+def test_the_draft_is_compiled_from_the_data(active, plan, board, leader):
+    report = make_draft(active)
+    data = report.data
+    ms = data["milestones"]
+    assert [m["code"] for m in ms["reached"]] == ["M1"]
+    assert [m["code"] for m in ms["missed"]] == ["M2"]
+    assert [m["code"] for m in ms["next"]] == ["M3"]
+    assert (ms["total"], ms["reached_total"]) == (4, 1)
+    assert data["activities"]["done_count"] == 1 and data["activities"]["next_count"] == 1
+    assert [r["title"] for r in data["risks"]] == ["Nøkkelpersoner slutter"]
+    assert data["risks"][0]["level"] == "high"
+    (benefit,) = data["benefits"]
+    assert (benefit["value"], benefit["baseline"], benefit["target"]) == ("21", "30", "14")
+    assert data["placements"]["total"] == 1 and data["placements"]["decided"] == 0
+
+
+# --- The leader's part ----------------------------------------------------------------------------
+
+
+def test_the_leader_sets_statuses_and_text(client, active, plan, board, leader):
+    report = make_draft(active)
+    client.force_login(leader)
+    url = reverse("reports:report", args=[active.pk, 1])
+    response = client.post(
+        url,
+        {**ALL_GREEN, "economy_status": "yellow", "economy_comment": "Overtid i juni.",
+         "achieved": "Kartlagt alle oppgaver."},
+    )  # fmt: skip
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.economy_status == "yellow" and report.achieved == "Kartlagt alle oppgaver."
+    assert report.history.first().history_user == leader
+
+
+def test_a_bad_light_is_refused_in_norwegian(client, active, plan, leader):
+    report = make_draft(active)
+    client.force_login(leader)
+    response = client.post(
+        reverse("reports:report", args=[active.pk, 1]), {"overall_status": "blue"}
+    )
+    assert response.status_code == 200
+    assert "Velg et gyldig valg" in response.content.decode()
+    report.refresh_from_db()
+    assert report.overall_status == ""
+
+
+def test_the_steering_group_reads_but_does_not_write(client, active, plan, board, leader):
+    report = make_draft(active)
+    client.force_login(board["kdg"])
+    url = reverse("reports:report", args=[active.pk, 1])
+    # A draft is the leader's until it is published: not in the list, 404 on its own.
+    assert client.get(url).status_code == 404
+    assert client.get(reverse("reports:report_pdf", args=[active.pk, 1])).status_code == 404
+    assert (
+        "Rapport 1" not in client.get(reverse("reports:reports", args=[active.pk])).content.decode()
+    )
+    services.save_report(report=report, values=ALL_GREEN, by=leader)
+    services.publish(report=report, by=leader)
+    body = client.get(url).content.decode()
+    assert "Statusrapport 1" in body and "Lagre rapporten" not in body
+    assert client.post(url, ALL_GREEN).status_code == 403
+    assert client.post(reverse("reports:report_publish", args=[active.pk, 1])).status_code == 403
+
+
+def test_someone_outside_the_project_gets_404(client, active, plan, outsider, organisation):
+    make_draft(active)
+    colleague = UserFactory(organisations=[organisation])  # same municipality, not a member
+    for user in (outsider, colleague):
+        client.force_login(user)
+        for name in ("reports:report", "reports:report_pdf"):
+            assert client.get(reverse(name, args=[active.pk, 1])).status_code == 404
+        assert client.get(reverse("reports:reports", args=[active.pk])).status_code == 404
+    client.force_login(outsider)
+    assert client.get(reverse("reports:report", args=[active.pk, 99])).status_code == 404
+
+
+# --- Publishing -----------------------------------------------------------------------------------
+
+
+def test_a_report_without_every_status_is_not_published(client, active, plan, board, leader):
+    report = make_draft(active)
+    services.save_report(report=report, values={"overall_status": "green"}, by=leader)
+    client.force_login(leader)
+    response = client.post(reverse("reports:report_publish", args=[active.pk, 1]), follow=True)
+    assert "Mangler: Fremdrift, Økonomi, Kvalitet, Risiko, Gevinster." in response.content.decode()
+    report.refresh_from_db()
+    assert report.state == "draft" and not report.pdf
+    assert not Delivery.objects.exists() and mail.outbox == []
+
+
+def test_publishing_freezes_stores_the_pdf_and_mails_each_steering_member_once(
+    client, active, plan, board, owner, leader, django_capture_on_commit_callbacks
+):
+    report = make_draft(active)
+    services.save_report(report=report, values=ALL_GREEN, by=leader)
+    client.force_login(leader)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("reports:report_publish", args=[active.pk, 1]), follow=True)
+    assert "Rapporten er publisert" in response.content.decode()
+
+    report.refresh_from_db()
+    assert report.state == "published" and report.published_by == leader
+    assert report.pdf.name.endswith(".pdf")
+    expected = sorted(
+        [owner.email, board["kdg"].email, board["kdl"].email, board["tillitsvalgt"].email]
+    )
+    assert sorted(m.to[0] for m in mail.outbox) == expected  # not hr, not the one without address
+    message = mail.outbox[0]
+    assert message.subject == "Statusrapport 1 for OU-TEST: samlet status grønn"
+    ((filename, content, mimetype),) = message.attachments
+    assert (filename, mimetype) == ("statusrapport-ou-test-01.pdf", "application/pdf")
+    assert content.startswith(b"%PDF")
+    assert Delivery.objects.filter(sent_at__isnull=False).count() == 4
+
+    # Sent is sent: a repeated task sends nothing.
+    for delivery in Delivery.objects.all():
+        assert send_report_delivery(delivery.pk) is False
+    assert len(mail.outbox) == 4
+
+    # Frozen: no more edits, no second publishing, and the figures stay as published.
+    with pytest.raises(Exception, match="publisert"):
+        services.save_report(report=report, values={"overall_status": "red"}, by=leader)
+    Milestone.objects.filter(code="M2").update(status="reached", reached_on=today())
+    assert client.get(reverse("reports:report", args=[active.pk, 1])).status_code == 200
+    report.refresh_from_db()
+    assert [m["code"] for m in report.data["milestones"]["missed"]] == ["M2"]
+    assert report.history.first().history_change_reason == "Publisert og sendt til styringsgruppen"
+
+
+def test_the_pdf_holds_every_section_the_matrix_and_the_decision_requests(
+    client, active, plan, board, leader
+):
+    report = make_draft(active)
+    client.force_login(leader)
+    response = client.post(
+        reverse("reports:report_decision_request", args=[active.pk, 1]),
+        {"ny-title": "Ny ledelsesstruktur", "ny-question": "Vedta tre kommunalsjefer."},
+    )
+    assert response.status_code == 302
+    assert DecisionRequest.objects.get().report == report
+    services.save_report(
+        report=report,
+        values={**ALL_GREEN, "risk_status": "red", "risk_comment": "Nøkkelpersoner vurderer å slutte.",
+                "achieved": "Alle ansatte er kartlagt.", "planned": "Drøftingsmøte med de tillitsvalgte.",
+                "challenges": "Kapasitet i HR."},
+        by=leader,
+    )  # fmt: skip
+    services.publish(report=report, by=leader)
+    assert not StatusReport.objects.get(pk=report.pk).pdf  # stored by the task, after the commit
+    report = cycle.ensure_pdf(report.pk)
+    assert cycle.ensure_pdf(report.pk).pdf.name == report.pdf.name  # once
+    text = " ".join(
+        (page.extract_text() or "") for page in PdfReader(io.BytesIO(report.pdf.read())).pages
+    )
+    text = " ".join(text.split())
+    for heading in ("Samlet status", "Fremdrift", "Økonomi", "Kvalitet", "Risiko", "Gevinster",
+                    "Oppnådd siste periode", "Planlagt neste periode", "Utfordringer",
+                    "Milepæler", "Aktiviteter", "Medbestemmelse", "Innplassering",
+                    "Beslutningssaker til styringsgruppen"):  # fmt: skip
+        assert heading in text, heading
+    assert "Nøkkelpersoner vurderer å slutte." in text and "Rød" in text
+    assert "Konsekvens" in text and "R1" in text  # the matrix
+    assert "Ny ledelsesstruktur" in text and "Vedta tre kommunalsjefer." in text
+    assert "Kortere ventetid" in text and "21 dager" in text
+    assert "Hemmelig" not in text and "Sigrid" not in text  # placements are counts only
+
+
+def test_the_union_rep_on_the_steering_group_sees_the_report_but_no_personal_data(
+    client, active, plan, board, leader
+):
+    report = make_draft(active)
+    services.save_report(report=report, values=ALL_GREEN, by=leader)
+    services.publish(report=report, by=leader)
+    client.force_login(board["tillitsvalgt"])
+    body = client.get(reverse("reports:report", args=[active.pk, 1])).content.decode()
+    assert "Statusrapport 1" in body
+    assert "Hemmelig" not in body and "Sigrid" not in body
+    assert "0 av 1 ansatte er innplassert" in body
+    # Rendered from the frozen data until the task has stored it, then the stored file.
+    assert client.get(reverse("reports:report_pdf", args=[active.pk, 1])).content[:4] == b"%PDF"
+    cycle.ensure_pdf(report.pk)
+    pdf = client.get(reverse("reports:report_pdf", args=[active.pk, 1]))
+    assert b"".join(pdf.streaming_content).startswith(b"%PDF")
+
+
+def test_what_changed_since_the_previous_report(client, active, plan, board, leader):
+    first = make_draft(active)
+    services.save_report(report=first, values=ALL_GREEN, by=leader)
+    services.publish(report=first, by=leader)
+    # Period 2, as if it had ended: a milestone reached, one moved, one new, economy yellow.
+    Milestone.objects.filter(code="M2").update(status="reached", reached_on=today())
+    Milestone.objects.filter(code="M4").update(due_date=today() + dt.timedelta(days=90))
+    Milestone.objects.create(project=active, code="M5", title="Milepæl M5", due_date=today())
+    second = StatusReport.objects.create(
+        project=active, number=2, period_start=periods.period(active, 2).start,
+        period_end=periods.period(active, 2).end,
+    )  # fmt: skip
+    services.refresh_draft(report=second, by=leader)
+    services.save_report(report=second, values={**ALL_GREEN, "economy_status": "yellow"}, by=leader)
+    client.force_login(leader)
+    url = reverse("reports:report", args=[active.pk, 2])
+    draft = client.get(url).content.decode()
+    services.publish(report=second, by=leader)
+    published = client.get(url).content.decode()  # compared with what it was when published
+    for body in (draft, published):
+        assert "Endringer siden rapport 1" in body
+        assert "Økonomi: Grønn → Gul" in body
+        assert "M2 Milepæl M2: Planlagt → Nådd" in body
+        assert "M5 Milepæl M5: ny milepæl" in body
+        assert "M4 Milepæl M4: ny dato" in body
+    assert StatusReport.objects.get(pk=second.pk).data["previous_number"] == 1
+
+
+def test_the_list_flags_a_late_report(client, active, board, organisation, owner, leader):
+    old = make_project(
+        organisation=organisation, owner=owner, leader=leader, code="GAMMEL",
+        start_date=today() - dt.timedelta(days=40), status=Project.Status.ACTIVE,
+    )  # fmt: skip
+    services.create_draft(project=old, period=periods.period(old, 1))  # ended 19 days ago
+    client.force_login(leader)
+    body = client.get(reverse("reports:reports", args=[old.pk])).content.decode()
+    assert "Forsinket" in body
+    body = client.get(reverse("reports:reports", args=[active.pk])).content.decode()
+    assert "Lag utkast nå" in body  # period 1 ended yesterday, no draft yet
+    response = client.post(reverse("reports:report_create", args=[active.pk]))
+    assert response.status_code == 302 and StatusReport.objects.filter(project=active).count() == 1
+
+
+def test_someone_who_left_the_steering_group_gets_nothing(
+    active, plan, board, leader, django_capture_on_commit_callbacks
+):
+    report = make_draft(active)
+    services.save_report(report=report, values=ALL_GREEN, by=leader)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.publish(report=report, by=leader)
+        # Removed between publishing and the send (the sends run after the commit).
+        Membership.objects.filter(user=board["kdl"]).delete()
+        project_services.sync_permissions(project=active, user=board["kdl"])
+    assert board["kdl"].email not in [m.to[0] for m in mail.outbox]
+    delivery = Delivery.objects.get(recipient=board["kdl"])
+    assert delivery.sent_at is None and delivery.last_error == "Ikke lenger mottaker"
+
+
+def test_the_send_task_is_retried_and_acknowledged_late():
+    assert send_report_delivery.acks_late and send_report_delivery.reject_on_worker_lost
+    assert send_report_delivery.max_retries == 5
+
+
+# --- Queries --------------------------------------------------------------------------------------
+
+REQUEST = 5  # session, user, axes and the like: see test_queries.py
+# + project, permissions, the reports with who published them
+REPORT_LIST_QUERIES = REQUEST + 2 + 1
+# + project, permissions, the report (+ the one it is compared with, when there is one); for the
+# leader of a draft the latest published one before it, whether the project has benefits to
+# measure and the choices of the measurement form
+REPORT_QUERIES_STEERING = REQUEST + 2 + 1
+REPORT_QUERIES_LEADER = REQUEST + 2 + 2 + 2
+
+
+@pytest.mark.parametrize("size", [2, 40])
+def test_report_pages_make_the_same_number_of_queries_at_any_size(
+    client, active, board, leader, django_assert_num_queries, size
+):
+    Milestone.objects.bulk_create(
+        Milestone(project=active, code=f"M{i}", title=f"Milepæl {i}", due_date=today())
+        for i in range(size)
+    )
+    Benefit.objects.bulk_create(
+        Benefit(project=active, order=i, title=f"Gevinst {i}") for i in range(1, size)
+    )
+    report = make_draft(active)
+    services.save_report(report=report, values=ALL_GREEN, by=leader)
+    services.publish(report=report, by=leader)
+    StatusReport.objects.bulk_create(
+        StatusReport(project=active, number=n, period_start=today(), period_end=today(),
+                     state="published", published_at=timezone.now(), data=report.data)
+        for n in range(2, size + 2)
+    )  # fmt: skip
+    last = StatusReport.objects.create(
+        project=active, number=size + 2, period_start=today(), period_end=today(), data=report.data
+    )
+    client.force_login(board["kdg"])
+    with django_assert_num_queries(REPORT_LIST_QUERIES):
+        assert client.get(reverse("reports:reports", args=[active.pk])).status_code == 200
+    with django_assert_num_queries(REPORT_QUERIES_STEERING):
+        assert client.get(reverse("reports:report", args=[active.pk, 1])).status_code == 200
+    client.force_login(leader)
+    with django_assert_num_queries(REPORT_QUERIES_LEADER):
+        response = client.get(reverse("reports:report", args=[active.pk, last.number]))
+        assert response.status_code == 200
+
+
+# --- What the review asked for -------------------------------------------------------------------
+
+
+def test_meetings_are_counted_not_named(client, active, plan, board, leader):
+    """Meetings are visible only to those invited; the report goes to every member."""
+    from consultations.models import Meeting
+
+    held_at = timezone.make_aware(dt.datetime.combine(plan.end - dt.timedelta(days=2), dt.time(10)))
+    Meeting.objects.create(
+        project=active, kind=Meeting.Kind.NEGOTIATION, title="Forhandling om Sigrid Hemmeligs stilling",
+        starts_at=held_at, ends_at=held_at + dt.timedelta(hours=1), status=Meeting.Status.HELD,
+    )  # fmt: skip
+    report = make_draft(active)
+    assert report.data["meetings"]["negotiation"] == 1
+    client.force_login(leader)
+    body = client.get(reverse("reports:report", args=[active.pk, 1])).content.decode()
+    assert "Hemmelig" not in body and "Forhandlingsmøte" in body
+
+
+def test_a_changed_interval_does_not_make_an_overlapping_report(active, leader):
+    make_draft(active)  # 22 days ago to yesterday
+    Project.objects.filter(pk=active.pk).update(report_interval_days=7)
+    # Period 3 of 7 days (8 to 2 days ago) lies inside report 1: not due.
+    assert cycle.due_periods(today()) == []
+
+
+def test_the_hourly_dispatch_sends_what_a_lost_task_left(
+    active, plan, board, leader, django_capture_on_commit_callbacks
+):
+    report = make_draft(active)
+    services.save_report(report=report, values=ALL_GREEN, by=leader)
+    services.publish(report=report, by=leader)  # its sends were never queued (no commit here)
+    assert Delivery.objects.filter(sent_at__isnull=True).count() == 4
+    dispatch_due_reports()
+    assert mail.outbox == []  # less than half an hour old: perhaps still on its way
+    Delivery.objects.update(created_at=timezone.now() - dt.timedelta(hours=1))
+    StatusReport.objects.update(created_at=timezone.now() - dt.timedelta(hours=1))
+    dispatch_due_reports()
+    assert len(mail.outbox) == 4
+    assert not Delivery.objects.filter(sent_at__isnull=True).exists()
+    ids = {m.extra_headers["Message-ID"] for m in mail.outbox}
+    assert len(ids) == 4 and all(i.startswith(f"<statusrapport-{report.pk}-") for i in ids)
