@@ -29,6 +29,7 @@ from projects.models import (
 )
 
 from . import demo_consultations, demo_progress, demo_roles, demo_steering
+from .tasks import dispatch_due_reports
 
 Role = Membership.Role
 
@@ -920,6 +921,7 @@ def build_project(spec, organisation, users, admin) -> Project:
     # After the roles: the agenda items are linked to the future units.
     demo_consultations.build_consultations(project, users, admin)
     demo_steering.build_steering(project, users, admin)
+    demo_steering.build_reports(project, users)
     if spec.get("decided_by"):
         services.decide_mandate(project=project, by=users[spec["decided_by"]])
         project.refresh_from_db()
@@ -958,6 +960,7 @@ def build_demo() -> dict:
             roles = demo_roles.build_roles(existing, users, admin)
             consultations = demo_consultations.build_consultations(existing, users, admin)
             steering = demo_steering.build_steering(existing, users, admin)
+            steering = demo_steering.build_reports(existing, users) or steering
             if progress:
                 summary["progress"].append(f"{existing.code} ({organisation})")
             if roles:
@@ -972,6 +975,8 @@ def build_demo() -> dict:
         add_organisation_members(organisation, key, users, admin)
         project = build_project(spec, organisation, users, admin)
         summary["projects"].append(f"{project.code} ({organisation})")
+    # What the hourly beat would do now: the drafts of periods that have ended without a report.
+    summary["drafts"] = dispatch_due_reports()
     return summary
 
 

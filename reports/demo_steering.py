@@ -71,3 +71,45 @@ def build_steering(project, users, admin) -> bool:
                 request=request, outcome=outcome, decision=decision, on=decided_on, by=users["eier"]
             )
     return True
+
+
+# The first six status reports of OU-prosjekt Velferd, 19 April to 5 August 2021, as the leader
+# wrote them. Lights: overall, progress, economy, quality, risk, benefits.
+# fmt: off
+REPORTS = {
+    "OU-VELFERD": [
+        ("green green green green yellow green", "Mandatet er behandlet, og prosjektgruppen er satt sammen.", "Kick-off med ledere og tillitsvalgte. Kartlegge dagens organisering.", "", {"risk": "Ledere i BTI-prosjektet har liten kapasitet."}),
+        ("green green green green yellow green", "Dagens organisering i Velferd er kartlagt.", "Workshop om grensesnitt mellom kommunalsjefområdene.", "Kapasitet hos lederne i BTI-prosjektet.", {}),
+        ("yellow yellow green green yellow green", "Workshop holdt med 24 ledere.", "Utkast til fremdriftsplan med arbeidsstrømmer.", "Fremdriftsplanen er forsinket en uke på grunn av ferieavvikling.", {"progress": "Fremdriftsplanen kommer en uke senere enn planlagt."}),
+        ("green green green green yellow green", "Fremdriftsplanen er godkjent av styringsgruppen 24. juni.", "Arbeidsstrømmene starter opp etter ferien.", "", {}),
+        ("green green green green green green", "Ferieavvikling. Informasjon til ansatte om veien videre.", "Oppstart i arbeidsstrømmene.", "", {}),
+        ("yellow green green yellow red green", "Arbeidsstrømmene har startet.", "Løsningsforslag i hver arbeidsstrøm.", "Uro blant ansatte i to seksjoner før anbefalingen er klar.", {"risk": "Risikoen for uro blant ansatte er økt; ekstra informasjonsmøte er avtalt.", "quality": "Tillitsvalgte ber om mer tid til å drøfte forslagene."}),
+    ],
+}
+# fmt: on
+
+DIMENSION_KEYS = ["overall", "progress", "economy", "quality", "risk", "benefits"]
+
+
+def build_reports(project, users) -> bool:
+    """Publish the project's demo status reports if it has none yet."""
+    from reports import periods
+
+    if project.code not in REPORTS or project.status_reports.exists():
+        return False
+    leader = users["leder"]
+    for number, (lights, achieved, planned, challenges, comments) in enumerate(
+        REPORTS[project.code], start=1
+    ):
+        report, _created = report_services.create_draft(
+            project=project, period=periods.period(project, number), by=leader
+        )
+        values = {
+            f"{key}_status": light
+            for key, light in zip(DIMENSION_KEYS, lights.split(), strict=True)
+        }
+        values.update({f"{key}_comment": text for key, text in comments.items()})
+        values.update(achieved=achieved, planned=planned, challenges=challenges)
+        report = report_services.save_report(report=report, values=values, by=leader)
+        report_services.publish(report=report, by=leader)
+    return True

@@ -36,7 +36,11 @@ class Command(BaseCommand):
         for project in summary["consultations"]:
             self.stdout.write(f"  møter og spørsmål lagt til: {project}")
         for project in summary["steering"]:
-            self.stdout.write(f"  risikoer og beslutningssaker lagt til: {project}")
+            self.stdout.write(
+                f"  risikoer, beslutningssaker og statusrapporter lagt til: {project}"
+            )
+        if summary["drafts"]:
+            self.stdout.write(f"  nye utkast til statusrapporter: {summary['drafts']}")
         for project in summary["skipped"]:
             self.stdout.write(f"  finnes fra før, ikke endret: {project}")
 
