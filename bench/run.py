@@ -188,6 +188,12 @@ def parse_args(argv=None) -> argparse.Namespace:
     )
     parser.add_argument("--json", metavar="PATH", help="also write the figures as JSON here")
     parser.add_argument("--sql", action="store_true", help="print each page's SQL queries")
+    parser.add_argument(
+        "--pages",
+        type=lambda value: [name.strip() for name in value.split(",") if name.strip()],
+        metavar="NAME,...",
+        help="time only these pages, by URL name (e.g. reports:dashboard); no documents",
+    )
     args = parser.parse_args(argv)
     orgs, projects = SHAPES[args.shape]
     args.orgs = orgs if args.orgs is None else args.orgs
@@ -554,6 +560,78 @@ STATUS_BY_REMAINDER = (
 )
 
 
+REPORTS_PER_PROJECT = 6  # the latest ended periods' status reports, for the dashboard
+# The lights of the reports cycle through these, offset per project and section.
+LIGHT_CYCLE = ["green", "green", "yellow", "green", "red", "yellow", "green"]
+
+
+def build_status_reports(projects) -> dict:
+    """For the steering group's dashboard: the status reports of each project's latest ended
+    periods (up to REPORTS_PER_PROJECT), published with mixed lights, except that every fifth
+    project's latest is still a draft (late once its three working days have passed); and one
+    pending decision request per project, due within four weeks. Bulk-created with history (the
+    leader recorded)."""
+    from django.utils import timezone
+
+    from reports import periods
+    from reports.models import DIMENSIONS, DecisionRequest, StatusReport
+
+    today = timezone.localdate()
+    reports, requests = [], []
+    for j, p in enumerate(projects):
+        requests.append(
+            DecisionRequest(
+                project=p,
+                title="Valg av ny organisasjonsmodell for " + p._area,
+                question="Vedta alternativ 2 som grunnlag for drøftinger med tillitsvalgte.",
+                basis="Utredningen fra arbeidsstrømmene, med 0-alternativet.",
+                deadline=today + dt.timedelta(days=j % 28),
+                created_by=p.leader,
+            )
+        )
+        ended = periods.latest_ended(p, today)
+        if ended is None:
+            continue
+        for number in range(max(1, ended.number - REPORTS_PER_PROJECT + 1), ended.number + 1):
+            period = periods.period(p, number)
+            draft = number == ended.number and j % 5 == 0
+            published_at = timezone.make_aware(
+                dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time(10))
+            )
+            reports.append(
+                StatusReport(
+                    project=p,
+                    number=number,
+                    period_start=period.start,
+                    period_end=period.end,
+                    state=StatusReport.State.DRAFT if draft else StatusReport.State.PUBLISHED,
+                    published_at=None if draft else published_at,
+                    published_by=None if draft else p.leader,
+                    achieved="Kartleggingssamtalene er gjennomført i alle enhetene.",
+                    planned="Drøfte organisasjonskartet med tillitsvalgte og verneombud.",
+                    challenges="Høyt sykefravær i hjemmetjenesten forsinker arbeidet.",
+                    **{
+                        f"{key}_status": LIGHT_CYCLE[(j + number + k) % len(LIGHT_CYCLE)]
+                        for k, (key, _label) in enumerate(DIMENSIONS)
+                    },
+                )
+            )
+    by_pk = {p.pk: p for p in projects}
+    _bulk(
+        StatusReport,
+        reports,
+        user_of=lambda r: by_pk[r.project_id].leader,
+        reason="Statusrapporter",
+    )
+    _bulk(
+        DecisionRequest,
+        requests,
+        user_of=lambda r: by_pk[r.project_id].leader,
+        reason="Beslutningssaker",
+    )
+    return {"status reports": len(reports), "decision requests": len(requests)}
+
+
 def _title_of(n: int) -> str:
     """The title of employee n: the first ten lead a unit; then 30 % nurses, 40 % health
     workers, 20 % assistants, 6 % specialist nurses, 4 % consultants."""
@@ -851,6 +929,7 @@ def build(n_orgs: int, n_projects: int, *, progress=print) -> Dataset:
     with transaction.atomic():
         counts |= build_mandates(projects)
         counts |= build_milestones(projects)
+        counts |= build_status_reports(projects)
         counts |= build_employees(projects[0])
     verify_memberships(projects, steering)
 
@@ -894,6 +973,11 @@ def _count_queries(client, url, content_type, show_sql):
 
 
 LEADER_MARK = "(leader)"  # pages requested as the focus project's leader
+
+
+def _selected(name: str, pages: list[str] | None) -> bool:
+    """Whether --pages asks for this page (by its URL name, e.g. reports:dashboard)."""
+    return not pages or name.split(" ")[0] in pages
 
 
 def measure_page(client, name, url, *, warmup, runs, show_sql):
@@ -972,6 +1056,7 @@ def measure(dataset: Dataset, args) -> tuple[list, list]:
     pk = dataset.focus.pk
     html_pages = [
         (client, "projects:list", reverse("projects:list")),
+        (client, "reports:dashboard", reverse("reports:dashboard")),
         (client, "projects:mandate", reverse("projects:mandate", args=[pk])),
         (client, "reports:overview", reverse("reports:overview", args=[pk])),
         (client, "milestones:plan", reverse("milestones:plan", args=[pk])),
@@ -985,8 +1070,15 @@ def measure(dataset: Dataset, args) -> tuple[list, list]:
         (leader, f"roles:placements {LEADER_MARK}", reverse("roles:placements", args=[pk])),
     ]
     opts = {"warmup": args.warmup, "runs": args.requests, "show_sql": args.sql}
-    html = [measure_page(c, name, url, **opts) for c, name, url in html_pages]
+    html = [
+        measure_page(c, name, url, **opts)
+        for c, name, url in html_pages
+        if _selected(name, args.pages)
+    ]
     runs = {"runs": args.pdf_runs, "show_sql": args.sql}
+    if args.pages:
+        # Only the pages asked for: the documents are timed in full runs.
+        return html, []
     documents = [
         measure_pdf(
             client, "reports:mandate_pdf", reverse("reports:mandate_pdf", args=[pk]), **runs
@@ -1075,18 +1167,19 @@ def report(args, dataset, timings, html, pdf) -> dict:
             "<>>>>",
         )
     )
-    print()
-    print(
-        _table(
-            ["document", "queries", "median s", "pages", "bytes"],
-            [
-                [r["page"], r["queries"], f"{r['median_s']:.2f}", r["pages"] or "–", r["bytes"]]
-                for r in pdf
-            ],
-            "<>>>>",
+    if pdf:
+        print()
+        print(
+            _table(
+                ["document", "queries", "median s", "pages", "bytes"],
+                [
+                    [r["page"], r["queries"], f"{r['median_s']:.2f}", r["pages"] or "–", r["bytes"]]
+                    for r in pdf
+                ],
+                "<>>>>",
+            )
         )
-    )
-    print(f"(PDF and Excel: 1 warm-up + {args.pdf_runs} timed renderings each)")
+        print(f"(PDF and Excel: 1 warm-up + {args.pdf_runs} timed renderings each)")
     return {
         "shape": shape,
         "organisations": args.orgs,
