@@ -31,6 +31,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress
 
+from projects.mail import AUTO_HEADERS
 from projects.models import Workstream
 
 from .models import Meeting, Participant, Protocol, Question
@@ -40,8 +41,6 @@ logger = logging.getLogger(__name__)
 PRODID = "-//reorg//NO"
 ICS_FILENAME = "invitation.ics"
 ICS_METHODS = {"REQUEST": "CONFIRMED", "CANCEL": "CANCELLED"}  # METHOD: the event's STATUS
-# RFC 3834: sent by a program, so that auto-replies (out of office) are not sent back.
-AUTO_HEADERS = {"Auto-Submitted": "auto-generated"}
 # RFC 5322's empty group: the digest has no visible addressees, only Bcc.
 UNDISCLOSED = "undisclosed-recipients:;"
 

@@ -13,10 +13,10 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
+from projects.mail import automated_message
 from projects.models import Project
 from projects.permissions import VIEW
 
@@ -85,17 +85,7 @@ def compose_reminder(recipient, milestones, day: dt.date) -> EmailMessage:
         "day": day,
         "site_url": settings.SITE_URL,
     }
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string("milestones/email/reminder_subject.txt", context)
-        body = render_to_string("milestones/email/reminder_body.txt", context)
-    return EmailMessage(
-        subject=" ".join(subject.split()),
-        body=body.strip() + "\n",
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[recipient.email],
-        # RFC 3834: sent by a program, so that auto-replies (out of office) are not sent back.
-        headers={"Auto-Submitted": "auto-generated"},
-    )
+    return automated_message("milestones/email/reminder", context, to=[recipient.email])
 
 
 def claim_reminders(day: dt.date) -> list[int]:

@@ -12,13 +12,12 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F, Max
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
+from projects.mail import automated_message
 from projects.models import Project
 
 from . import periods, services
@@ -77,27 +76,12 @@ def report_url(report: StatusReport) -> str:
     return settings.SITE_URL + reverse("reports:report", args=[report.project_id, report.number])
 
 
-def _message(
-    template: str, context: dict, to: str, attachments=(), message_id: str = ""
-) -> EmailMessage:
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string(f"reports/email/{template}_subject.txt", context)
-        body = render_to_string(f"reports/email/{template}_body.txt", context)
-    message = EmailMessage(
-        subject=" ".join(subject.split()),
-        body=body.strip() + "\n",
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[to],
-        headers={
-            "Auto-Submitted": "auto-generated",
-            # The same id on a resend (a worker lost after the server took the mail, before the
-            # row was marked sent), so that mail clients show it once.
-            **({"Message-ID": message_id} if message_id else {}),
-        },
+def _message(template: str, context: dict, to: str, message_id: str):
+    # The same Message-ID on a resend (a worker lost after the server took the mail, before the
+    # row was marked sent), so that mail clients show it once.
+    return automated_message(
+        f"reports/email/{template}", context, to=[to], headers={"Message-ID": message_id}
     )
-    for attachment in attachments:
-        message.attach(*attachment)
-    return message
 
 
 def remind_leader(report_id: int) -> bool:
@@ -122,7 +106,7 @@ def remind_leader(report_id: int) -> bool:
                 "url": report_url(report),
             }
             message_id = f"<statusrapport-{report.pk}-utkast@{_domain()}>"
-            _message("draft_ready", context, leader.email, message_id=message_id).send()
+            _message("draft_ready", context, leader.email, message_id).send()
         # A mark of the send log, not a change of the report: no history record.
         report.leader_reminded_at = timezone.now()
         report.save_without_historical_record(update_fields=["leader_reminded_at"])
@@ -179,7 +163,9 @@ def deliver(delivery_id: int) -> bool:
             "url": report_url(report),
         }
         message_id = f"<statusrapport-{report.pk}-{delivery.pk}@{_domain()}>"
-        _message("published", context, recipient.email, [attachment], message_id).send()
+        message = _message("published", context, recipient.email, message_id)
+        message.attach(*attachment)
+        message.send()
         delivery.sent_at = timezone.now()
         delivery.attempts += 1
         delivery.last_error = ""

@@ -8,6 +8,7 @@ from datetime import date
 
 from projects import services
 from projects.models import Risk
+from reports import periods
 from reports import services as report_services
 from reports.models import DecisionRequest
 
@@ -93,8 +94,6 @@ DIMENSION_KEYS = ["overall", "progress", "economy", "quality", "risk", "benefits
 
 def build_reports(project, users) -> bool:
     """Publish the project's demo status reports if it has none yet."""
-    from reports import periods
-
     if project.code not in REPORTS or project.status_reports.exists():
         return False
     leader = users["leder"]

@@ -1,4 +1,5 @@
-"""What goes into the mandate document (rendered by projects.documents.render_pdf)."""
+"""What goes into the mandate and status-report documents (rendered by
+projects.documents.render_pdf)."""
 
 import datetime as dt
 
@@ -10,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts.history import acting_as
 from projects.documents import render_pdf
 from projects.models import MandateVersion
+
+from .compile import changes, present
+from .models import StatusReport
 
 
 def _date(value):
@@ -64,9 +68,6 @@ def store_mandate_version_pdf(version_id: int) -> MandateVersion:
 def status_report_context(report) -> dict:
     """What the report page and the PDF show: the leader's statuses and text, the compiled data
     (frozen once published), and what changed since the previous published report."""
-    from .compile import changes, present
-    from .models import StatusReport
-
     # A published report is compared with the one before it when it was published (frozen in
     # its data); a draft with the latest published before it.
     previous_reports = StatusReport.objects.published().filter(project_id=report.project_id)

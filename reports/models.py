@@ -9,6 +9,8 @@ from simple_history.models import HistoricalRecords
 
 from projects.models import Project
 
+from .periods import Period
+
 
 class DecisionRequest(models.Model):
     """What the steering group is asked to decide ("beslutningssak"), on what basis, by when, and
@@ -172,8 +174,6 @@ class StatusReport(models.Model):
     @property
     def period(self):
         """The period as the report was made for it, whatever the project's interval is now."""
-        from .periods import Period
-
         return Period(self.number, self.period_start, self.period_end)
 
     def statuses(self) -> list[dict]:

@@ -179,7 +179,7 @@ def publish(*, report: StatusReport, by) -> StatusReport:
     deliveries = Delivery.objects.bulk_create(
         [Delivery(report=report, recipient=user) for user in report_recipients(project)]
     )
-    from .tasks import send_report_delivery, store_status_report_pdf
+    from .tasks import send_report_delivery, store_status_report_pdf  # tasks import services
 
     transaction.on_commit(partial(store_status_report_pdf.delay, report.pk))
     for delivery in deliveries:

@@ -101,6 +101,11 @@ def mandate_version_pdf(request, project, number):
     return pdf_download(render_mandate_pdf(version.snapshot, version=version), filename)
 
 
+def _form_errors(form) -> str:
+    """A form posted from a page that shows another one, as the message on that page."""
+    return " ".join(error for errors in form.errors.values() for error in errors)
+
+
 # --- Status reports ------------------------------------------------------------------------------
 
 
@@ -258,7 +263,7 @@ def report_decision_request(request, project, number):
         else:
             messages.success(request, _("Saken er lagt fram for styringsgruppen i rapporten."))
             return redirect("reports:report", project.pk, number)
-    messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    messages.error(request, _form_errors(form))
     return redirect("reports:report", project.pk, number)
 
 
@@ -279,7 +284,7 @@ def report_benefit_measurement(request, project, number):
         else:
             messages.success(request, _("Målingen er registrert."))
             return redirect("reports:report", project.pk, number)
-    messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    messages.error(request, _form_errors(form))
     return redirect("reports:report", project.pk, number)
 
 
@@ -323,7 +328,7 @@ def decision_record(request, project, pk):
     item = get_object_or_404(DecisionRequest, project=project, pk=pk)
     form = DecisionForm(request.POST, prefix=f"d{pk}")
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, _form_errors(form))
     else:
         try:
             services.record_decision(
