@@ -18,6 +18,7 @@ from reports.models import DecisionRequest, StatusReport
 from reports.views import DASHBOARD_PAGE_SIZE
 
 from .factories import OrganisationFactory, UserFactory, make_project
+from .test_queries import REQUEST  # what every page costs: session and user
 
 D = dt.date
 Role = Membership.Role
@@ -388,8 +389,6 @@ def build_many(n_projects, steering_user):
     return projects
 
 
-# Every page: session, user, and the session saved again (savepoint, update, release).
-REQUEST = 5
 # + the count of projects (for the pages), the page of projects with their organisation,
 # milestone counts and latest visible meeting (one query, with subqueries), their reports, their
 # decision points of the next three weeks, their open decision requests, and the latest meetings

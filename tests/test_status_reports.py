@@ -22,6 +22,7 @@ from reports.tasks import dispatch_due_reports, send_report_delivery
 from roles.models import Employee
 
 from .factories import UserFactory, make_project
+from .test_queries import REQUEST  # what every page costs: session and user
 
 Role = Membership.Role
 
@@ -460,7 +461,6 @@ def test_the_send_task_is_retried_and_acknowledged_late():
 
 # --- Queries --------------------------------------------------------------------------------------
 
-REQUEST = 5  # session, user, axes and the like: see test_queries.py
 # + project, permissions, the reports with who published them
 REPORT_LIST_QUERIES = REQUEST + 2 + 1
 # + project, permissions, the report (+ the one it is compared with, when there is one); for the
