@@ -156,8 +156,9 @@ def plan(active, leader):
     BenefitMeasurement.objects.create(
         benefit=benefit, measured_on=period.end - dt.timedelta(days=3), value="21"
     )
+    # Names no factory makes up: UserFactory draws real Norwegian names, Sigrid among them.
     Employee.objects.create(
-        project=active, first_name="Sigrid", last_name="Hemmelig", employee_number="1001"
+        project=active, first_name="Skjultfornavn", last_name="Hemmelig", employee_number="1001"
     )
     return period  # fmt: skip
 
@@ -375,7 +376,7 @@ def test_the_pdf_holds_every_section_the_matrix_and_the_decision_requests(
     assert "Konsekvens" in text and "R1" in text  # the matrix
     assert "Ny ledelsesstruktur" in text and "Vedta tre kommunalsjefer." in text
     assert "Kortere ventetid" in text and "21 dager" in text
-    assert "Hemmelig" not in text and "Sigrid" not in text  # placements are counts only
+    assert "Hemmelig" not in text and "Skjultfornavn" not in text  # placements are counts only
 
 
 def test_the_union_rep_on_the_steering_group_sees_the_report_but_no_personal_data(
@@ -387,7 +388,7 @@ def test_the_union_rep_on_the_steering_group_sees_the_report_but_no_personal_dat
     client.force_login(board["tillitsvalgt"])
     body = client.get(reverse("reports:report", args=[active.pk, 1])).content.decode()
     assert "Statusrapport 1" in body
-    assert "Hemmelig" not in body and "Sigrid" not in body
+    assert "Hemmelig" not in body and "Skjultfornavn" not in body
     assert "0 av 1 ansatte er innplassert" in body
     # Rendered from the frozen data until the task has stored it, then the stored file.
     assert client.get(reverse("reports:report_pdf", args=[active.pk, 1])).content[:4] == b"%PDF"
@@ -512,7 +513,7 @@ def test_meetings_are_counted_not_named(client, active, plan, board, leader):
 
     held_at = timezone.make_aware(dt.datetime.combine(plan.end - dt.timedelta(days=2), dt.time(10)))
     Meeting.objects.create(
-        project=active, kind=Meeting.Kind.NEGOTIATION, title="Forhandling om Sigrid Hemmeligs stilling",
+        project=active, kind=Meeting.Kind.NEGOTIATION, title="Forhandling om Skjultfornavn Hemmeligs stilling",
         starts_at=held_at, ends_at=held_at + dt.timedelta(hours=1), status=Meeting.Status.HELD,
     )  # fmt: skip
     report = make_draft(active)
