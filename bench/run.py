@@ -905,7 +905,7 @@ def verify_memberships(projects, steering) -> None:
 def build(n_orgs: int, n_projects: int, *, progress=print) -> Dataset:
     from django.db import connection, transaction
 
-    from accounts.history import acting_as
+    from core.history import acting_as
     from projects.models import Organisation
 
     with connection.cursor() as cursor:
@@ -1057,7 +1057,7 @@ def measure(dataset: Dataset, args) -> tuple[list, list]:
     html_pages = [
         (client, "projects:list", reverse("projects:list")),
         (client, "reports:dashboard", reverse("reports:dashboard")),
-        (client, "projects:mandate", reverse("projects:mandate", args=[pk])),
+        (client, "reports:mandate", reverse("reports:mandate", args=[pk])),
         (client, "reports:overview", reverse("reports:overview", args=[pk])),
         (client, "milestones:plan", reverse("milestones:plan", args=[pk])),
         (client, "milestones:list", reverse("milestones:list", args=[pk])),

@@ -9,14 +9,17 @@ A protocol goes to every participant, so it carries no personal data beyond the 
 names: an agenda item's placements are counted ("Saken gjelder 3 innplasseringer"), never read,
 and no employee's name is ever part of the snapshot or the document."""
 
+import os
 from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.utils import timezone, translation
 
-from projects.documents import norwegian_slug, render_pdf
+from core.pdf import norwegian_slug, render_pdf
 from roles.models import RoleDescription
 
 from .models import AgendaItem, Confirmation, Meeting, Participant, Protocol, ProtocolEntry, Side
@@ -260,3 +263,32 @@ def protocol_filename(snapshot: dict, protocol: Protocol | None) -> str:
     suffix = f"v{protocol.version}" if protocol is not None else "utkast"
     code = norwegian_slug(snapshot["project_code"], 30) or "prosjekt"
     return f"protokoll-{code}-{snapshot['date_iso']}-{suffix}.pdf"
+
+
+def stored_filename(protocol: Protocol) -> str:
+    """The name an approved protocol's PDF is downloaded and mailed under."""
+    if protocol.snapshot:
+        return protocol_filename(protocol.snapshot, protocol)
+    return os.path.basename(protocol.pdf.name)
+
+
+def approved_protocol_pdf(protocol: Protocol) -> bytes:
+    """An approved version as its PDF, from what was frozen when it was sent for approval."""
+    confirmations = list(protocol.confirmations.select_related("user"))
+    return render_protocol_pdf(protocol.snapshot, protocol=protocol, confirmations=confirmations)
+
+
+def ensure_protocol_pdf(protocol_id: int) -> Protocol:
+    """Render an approved protocol once and store it; later calls (and a concurrent one, which
+    waits for the lock) find it stored. The file renders what was approved: no history record."""
+    with transaction.atomic():
+        protocol = (
+            Protocol.objects.select_for_update(of=("self",))
+            .select_related("meeting", "meeting__project")
+            .get(pk=protocol_id)
+        )
+        if protocol.status == Protocol.Status.APPROVED and not protocol.pdf:
+            filename = protocol_filename(protocol.snapshot, protocol)
+            protocol.pdf.save(filename, ContentFile(approved_protocol_pdf(protocol)), save=False)
+            protocol.save_without_historical_record(update_fields=["pdf"])
+    return protocol

@@ -11,18 +11,15 @@ invitation's ATTENDEE list names them all anyway); the answer digest, sent to ev
 goes Bcc, so that a reply-all does not reach the whole project."""
 
 import datetime as dt
-import email.policy
 import logging
-import os
 from contextlib import contextmanager
 from email.headerregistry import Address
-from email.message import MIMEPart
 from email.utils import parseaddr
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage, EmailMultiAlternatives
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.template.loader import render_to_string
@@ -31,7 +28,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress
 
-from projects.mail import AUTO_HEADERS
+from core.mail import Invitation, automated_message
 from projects.models import Workstream
 
 from .models import Meeting, Participant, Protocol, Question
@@ -39,10 +36,7 @@ from .models import Meeting, Participant, Protocol, Question
 logger = logging.getLogger(__name__)
 
 PRODID = "-//reorg//NO"
-ICS_FILENAME = "invitation.ics"
 ICS_METHODS = {"REQUEST": "CONFIRMED", "CANCEL": "CANCELLED"}  # METHOD: the event's STATUS
-# RFC 5322's empty group: the digest has no visible addressees, only Bcc.
-UNDISCLOSED = "undisclosed-recipients:;"
 
 
 # --- Helpers ------------------------------------------------------------------------------------
@@ -96,18 +90,6 @@ def _mailbox(addressee: tuple[str, str]) -> str:
     return str(Address(display_name=name, addr_spec=address))
 
 
-def _render(name: str, context: dict) -> str:
-    return render_to_string(f"consultations/email/{name}", context)
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _body(text: str) -> str:
-    return text.strip() + "\n"
-
-
 def meeting_url(meeting) -> str:
     return settings.SITE_URL + reverse(
         "consultations:meeting", args=[meeting.project_id, meeting.pk]
@@ -137,8 +119,8 @@ def meeting_ics(meeting, *, recipients, method: str = "REQUEST") -> bytes:
     if method not in ICS_METHODS:
         raise ValueError(f"unknown iTIP method {method!r}")
     with _bokmal_in_oslo():
-        description = _render(
-            "invitation_description.txt",
+        description = render_to_string(
+            "consultations/email/invitation_description.txt",
             {
                 "meeting": meeting,
                 "kind": meeting.get_kind_display(),
@@ -174,47 +156,7 @@ def meeting_ics(meeting, *, recipients, method: str = "REQUEST") -> bytes:
     return calendar.to_ical()
 
 
-def _set_calendar(part: MIMEPart, ics: bytes, method: str, filename: str | None = None) -> None:
-    """Put the iCalendar object in `part` as text/calendar; charset=utf-8; method=…, the bytes
-    as they are (base64): its CRLF line ends (RFC 5545) survive whatever line ends the message
-    is written with."""
-    part.set_content(
-        ics,
-        maintype="text",
-        subtype="calendar",
-        cte="base64",
-        disposition="attachment" if filename else None,
-        filename=filename,
-        params={"charset": "utf-8", "method": method},
-    )
-
-
-def _calendar_attachment(ics: bytes, method: str) -> MIMEPart:
-    part = MIMEPart(policy=email.policy.default)
-    _set_calendar(part, ics, method, filename=ICS_FILENAME)
-    return part
-
-
-class MeetingNotice(EmailMultiAlternatives):
-    """A notice with the invitation also as a text/calendar alternative to the text, where
-    Outlook looks for it. Django writes an alternative without parameters and with the line ends
-    of the message, so it is rewritten here with the method and the original bytes."""
-
-    def __init__(self, *args, ics: bytes, ics_method: str, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.ics, self.ics_method = ics, ics_method
-        self.attach_alternative(ics.decode(), "text/calendar")
-        self.attach(_calendar_attachment(ics, ics_method))
-
-    def message(self, *args, **kwargs):
-        msg = super().message(*args, **kwargs)
-        for part in msg.walk():
-            if part.get_content_type() == "text/calendar" and part.get_filename() is None:
-                _set_calendar(part, self.ics, self.ics_method)
-        return msg
-
-
-def compose_notice(meeting, *, recipients, update: bool = False) -> EmailMultiAlternatives:
+def compose_notice(meeting, *, recipients, update: bool = False) -> EmailMessage:
     """The notice of a meeting (or of its change) to the recipients with an e-mail address, one
     message To all of them: the time and place, who is invited, the agenda, a link, and the
     calendar invitation both as an alternative part and as invitation.ics."""
@@ -241,16 +183,11 @@ def compose_notice(meeting, *, recipients, update: bool = False) -> EmailMultiAl
             "url": meeting_url(meeting),
             "site_url": settings.SITE_URL,
         }
-        subject = _render("notice_subject.txt", context)
-        body = _render("notice_body.txt", context)
-    return MeetingNotice(
-        subject=_one_line(subject),
-        body=_body(body),
-        from_email=settings.DEFAULT_FROM_EMAIL,
+    return automated_message(
+        "consultations/email/notice",
+        context,
         to=[_mailbox(a) for a in addressees],
-        headers=AUTO_HEADERS,
-        ics=ics,
-        ics_method="REQUEST",
+        invitation=Invitation(ics, "REQUEST"),
     )
 
 
@@ -311,38 +248,25 @@ def compose_protocol_mail(protocol, *, recipients, pdf: bytes, filename: str) ->
             "url": meeting_url(meeting),
             "site_url": settings.SITE_URL,
         }
-        subject = _render("protocol_subject.txt", context)
-        body = _render("protocol_body.txt", context)
-    message = EmailMessage(
-        subject=_one_line(subject),
-        body=_body(body),
-        from_email=settings.DEFAULT_FROM_EMAIL,
+    return automated_message(
+        "consultations/email/protocol",
+        context,
         to=[_mailbox(a) for a in _addressees(recipients)],
-        headers=AUTO_HEADERS,
+        attachments=[(filename, pdf, "application/pdf")],
     )
-    message.attach(filename, pdf, "application/pdf")
-    return message
-
-
-def _protocol_filename(protocol) -> str:
-    if protocol.snapshot:
-        from .documents import protocol_filename
-
-        return protocol_filename(protocol.snapshot, protocol)
-    return os.path.basename(protocol.pdf.name)
 
 
 def send_protocol(protocol_id: int) -> int:
-    """Send an approved protocol's stored PDF to the meeting's participants with an e-mail
-    address. Returns the number of recipients; 0 for a protocol not approved or without a PDF."""
-    protocol = (
-        Protocol.objects.select_related("meeting", "meeting__project")
-        .filter(pk=protocol_id)
-        .first()
-    )
-    if protocol is None or protocol.status != Protocol.Status.APPROVED or not protocol.pdf:
-        logger.warning("Protocol %s is not approved with a PDF; not sent", protocol_id)
+    """Send an approved protocol's PDF (stored first, if no one has) to the meeting's
+    participants with an e-mail address. Returns the number of recipients; 0 for a protocol not
+    approved."""
+    from .documents import ensure_protocol_pdf, stored_filename
+
+    protocol = Protocol.objects.filter(pk=protocol_id).first()
+    if protocol is None or protocol.status != Protocol.Status.APPROVED:
+        logger.warning("Protocol %s is not approved; not sent", protocol_id)
         return 0
+    protocol = ensure_protocol_pdf(protocol_id)
     participants = protocol.meeting.participants.select_related("user")
     recipients = _mailed(participants)
     if not recipients:
@@ -350,7 +274,10 @@ def send_protocol(protocol_id: int) -> int:
     with protocol.pdf.open("rb") as file:
         pdf = file.read()
     sent = compose_protocol_mail(
-        protocol, recipients=recipients, pdf=pdf, filename=_protocol_filename(protocol)
+        protocol,
+        recipients=recipients,
+        pdf=pdf,
+        filename=stored_filename(protocol),
     )
     sent.send()
     logger.info("Protocol %s sent to %d", protocol.pk, len(sent.to))
@@ -375,14 +302,10 @@ def compose_answer_digest(question, *, recipients) -> EmailMessage:
             "url": questions_url(question.project_id),
             "site_url": settings.SITE_URL,
         }
-        subject = _render("answer_subject.txt", context)
-        body = _render("answer_body.txt", context)
-    return EmailMessage(
-        subject=_one_line(subject),
-        body=_body(body),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        bcc=[address for name, address in _addressees(recipients)],
-        headers={**AUTO_HEADERS, "To": UNDISCLOSED},
+    return automated_message(
+        "consultations/email/answer",
+        context,
+        bcc=[address for _name, address in _addressees(recipients)],
     )
 
 

@@ -9,12 +9,11 @@ question is answered once."""
 from functools import partial
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.history import acting_as
+from core.history import acting_as
 from milestones import services as milestone_services
 from milestones.models import Milestone
 from projects.models import Project
@@ -296,7 +295,7 @@ def sides_present(meeting) -> set[str]:
 @transaction.atomic
 def confirm(*, meeting: Meeting, by) -> Protocol:
     """A representative present confirms the protocol for their side. When every side present
-    has confirmed, it is approved: frozen, kept as a PDF and e-mailed to the participants."""
+    has confirmed, it is approved: its PDF is stored and e-mailed to the participants."""
     meeting = _lock(meeting)
     protocol = meeting.protocols.filter(status=Protocol.Status.SENT).first()
     if protocol is None:
@@ -315,16 +314,13 @@ def confirm(*, meeting: Meeting, by) -> Protocol:
 
 
 def _approve(meeting, protocol) -> None:
-    from .documents import protocol_filename, render_protocol_pdf
-
     protocol.status = Protocol.Status.APPROVED
     protocol.approved_at = timezone.now()
-    confirmations = list(protocol.confirmations.select_related("user"))
-    pdf = render_protocol_pdf(protocol.snapshot, protocol=protocol, confirmations=confirmations)
-    protocol.pdf.save(protocol_filename(protocol.snapshot, protocol), ContentFile(pdf), save=False)
     protocol.save()
     meeting.status = Meeting.Status.PROTOCOL_APPROVED
     meeting.save()
+    # After the commit: its PDF is stored, and mailed (the mail stores it too if it runs first).
+    _queue("store_protocol_pdf", protocol.pk)
     _queue("send_protocol", protocol.pk)
 
 

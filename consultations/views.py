@@ -7,12 +7,12 @@ agenda item only what the viewer may see is shown: placements need VIEW_PERSONAL
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from projects.documents import pdf_download
+from core.pdf import frozen_pdf_download, pdf_download
 from projects.forms import add_service_errors
 from projects.permissions import (
     ANSWER_QUESTIONS,
@@ -271,8 +271,12 @@ def protocol_action(request, project, meeting_pk, action):
 def protocol_pdf(request, project, meeting_pk, version):
     item_meeting = _meeting_for(request, project, meeting_pk)
     item = get_object_or_404(Protocol, meeting=item_meeting, version=version)
-    if item.pdf:
-        return FileResponse(item.pdf.open("rb"), as_attachment=True, content_type="application/pdf")
+    if item.status == Protocol.Status.APPROVED:
+        return frozen_pdf_download(
+            item.pdf,
+            documents.stored_filename(item),
+            lambda: documents.approved_protocol_pdf(item),
+        )
     # A draft or a protocol sent for approval: rendered now from what it says, marked UTKAST.
     snapshot = item.snapshot or documents.protocol_snapshot(item_meeting)
     pdf = documents.render_protocol_pdf(

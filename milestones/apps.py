@@ -5,6 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class MilestonesConfig(AppConfig):
     name = "milestones"
     verbose_name = _("Milepæler og fremdrift")
-
-    def ready(self):
-        from . import receivers  # noqa: F401

@@ -240,3 +240,11 @@ class Reminder(models.Model):
 
     def __str__(self):
         return f"{self.recipient} {self.day:%d.%m.%Y}"
+
+
+def history_sources(project: Project) -> list[tuple[models.QuerySet, str]]:
+    """Milestones and activities in the project's change log (reports.mandate.changelog)."""
+    return [
+        (Milestone.history.filter(project_id=project.pk), _("Milepæler")),
+        (Activity.history.filter(project_id=project.pk), _("Aktiviteter")),
+    ]

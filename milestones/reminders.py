@@ -16,7 +16,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from projects.mail import automated_message
+from core.mail import automated_message
 from projects.models import Project
 from projects.permissions import VIEW
 

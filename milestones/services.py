@@ -1,6 +1,6 @@
 """Every write to milestones and activities. Each runs in a transaction, checks its rules and
 leaves history with the user who made it (simple-history records the request's user, or the one
-given to accounts.history.acting_as)."""
+given to core.history.acting_as)."""
 
 import datetime as dt
 
@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from accounts.history import acting_as
+from core.history import acting_as
 from projects.models import Project
 
 from .importing import normalise_code, parse_milestone_table

@@ -1,9 +1,10 @@
-import smtplib
 from functools import partial
 
 from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
+
+from core.mail import mail_task
 
 from . import reminders
 
@@ -20,13 +21,7 @@ def dispatch_milestone_reminders() -> int:
     return len(reminder_ids)
 
 
-@shared_task(
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=(smtplib.SMTPException, ConnectionError, OSError),
-    retry_backoff=True,
-    max_retries=5,
-)
+@mail_task()
 def send_milestone_reminder(reminder_id: int) -> int:
     """Send one reminder at most once: the row is locked while the mail goes out and marked sent
     in the same transaction. A failed send leaves it unsent, and the task is retried."""

@@ -188,6 +188,10 @@ class Goal(models.Model):
         return self.text
 
 
+# What a benefit says, in the order the mandate lists it (seed 001, section 4).
+BENEFIT_FIELDS = ("title", "indicator", "baseline", "target", "unit", "owner")
+
+
 class Benefit(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="benefits")
     order = models.PositiveIntegerField(_("rekkefølge"))
@@ -474,3 +478,21 @@ class Risk(models.Model):
 
     def get_level_display(self) -> str:
         return str(self.Level(self.level).label)
+
+
+def history_sources(project: Project) -> list[tuple[models.QuerySet, str]]:
+    """The project's own history in its change log ("endringslogg"), as (historical records,
+    section) pairs; reports.mandate.changelog composes it with the other apps'."""
+    workstream_ids = Workstream.history.filter(project_id=project.pk).values("id")
+    benefit_ids = Benefit.history.filter(project_id=project.pk).values("id")
+    return [
+        (Project.history.filter(id=project.pk), _("Mandat")),
+        (Goal.history.filter(project_id=project.pk), _("Mål")),
+        (Benefit.history.filter(project_id=project.pk), _("Gevinster")),
+        (BenefitMeasurement.history.filter(benefit_id__in=benefit_ids), _("Gevinstmålinger")),
+        (Phase.history.filter(project_id=project.pk), _("Faser")),
+        (Workstream.history.filter(project_id=project.pk), _("Arbeidsstrømmer")),
+        (SolutionOption.history.filter(workstream_id__in=workstream_ids), _("Løsningsforslag")),
+        (Membership.history.filter(project_id=project.pk), _("Medlemmer")),
+        (Risk.history.filter(project_id=project.pk), _("Risiko")),
+    ]

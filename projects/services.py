@@ -1,6 +1,6 @@
 """Every write to the projects app that is more than one save(). Each runs in a transaction,
 checks its rules and leaves history (simple-history records the request's user, or the user
-given to accounts.history.acting_as)."""
+given to core.history.acting_as)."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -10,9 +10,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from accounts.history import acting_as
+from accounts.models import User
+from core.history import acting_as
 
 from .models import (
+    BENEFIT_FIELDS,
     Benefit,
     Goal,
     MandateVersion,
@@ -24,7 +26,6 @@ from .models import (
     Workstream,
 )
 from .permissions import permissions_for_roles
-from .signals import mandate_decided, mandate_snapshot_requested
 
 MIN_OPTIONS, MAX_OPTIONS = 2, 4
 
@@ -248,9 +249,6 @@ def replace_goals(*, project, kind, texts: list[str], section: str, by) -> None:
         _mark_mandate_changed(project, section)
 
 
-BENEFIT_FIELDS = ("title", "indicator", "baseline", "target", "unit", "owner")
-
-
 @transaction.atomic
 def replace_benefits(*, project, rows: list[dict], section: str, by) -> None:
     """Make the project's benefits exactly `rows` (dicts of BENEFIT_FIELDS), in order."""
@@ -284,79 +282,10 @@ def replace_benefits(*, project, rows: list[dict], section: str, by) -> None:
         _mark_mandate_changed(project, section)
 
 
-def mandate_snapshot(project) -> dict:
-    """What the mandate says now, as plain data: frozen into a MandateVersion when decided, and
-    the input of the mandate document (reports.documents)."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return _snapshot(project)
-
-
-def _snapshot(project) -> dict:
-    return _own_snapshot(project) | mandate_parts(project)
-
-
-def mandate_parts(project) -> dict:
-    """The parts of the mandate other apps keep (milestones: "decision_points" and
-    "milestones"), as plain data. `projects` does not import them: they answer a signal."""
-    parts = {}
-    for _receiver, part in mandate_snapshot_requested.send(sender=Project, project=project):
-        parts.update(part or {})
-    return parts
-
-
-def _own_snapshot(project) -> dict:
-    goals = list(project.goals.order_by("kind", "order"))
-    workstreams = project.workstreams.select_related("lead").prefetch_related("options")
-    return {
-        "organisation": project.organisation.name,
-        "name": project.name,
-        "code": project.code,
-        "owner": str(project.owner),
-        "owner_title": project.owner_title,
-        "leader": str(project.leader),
-        "start_date": project.start_date.isoformat(),
-        "last_delivery_date": project.last_delivery_date.isoformat()
-        if project.last_delivery_date
-        else None,
-        "report_interval_days": project.report_interval_days,
-        "background": project.background,
-        "purpose": project.purpose,
-        "result_goals": [g.text for g in goals if g.kind == Goal.Kind.RESULT],
-        "effect_goals": [g.text for g in goals if g.kind == Goal.Kind.EFFECT],
-        "benefits": [
-            {f: getattr(b, f) for f in BENEFIT_FIELDS} for b in project.benefits.order_by("order")
-        ],
-        "constraints": project.constraints,
-        "obligations": project.obligations,
-        "quality_requirements": project.quality_requirements,
-        "phases": [
-            {
-                "name": p.name,
-                "goal": p.goal,
-                "start_date": p.start_date.isoformat() if p.start_date else None,
-                "end_date": p.end_date.isoformat() if p.end_date else None,
-            }
-            for p in project.phases.all()
-        ],
-        "workstreams": [
-            {
-                "name": w.name,
-                "units": w.units,
-                "lead": str(w.lead) if w.lead else "",
-                "status": w.get_status_display(),
-                "options": [
-                    {"title": o.title, "description": o.description, "zero": o.is_zero_alternative}
-                    for o in w.options.all()
-                ],
-            }
-            for w in workstreams
-        ],
-    }
-
-
 @transaction.atomic
-def decide_mandate(*, project, by) -> MandateVersion:
-    """The owner decides the mandate as it stands: freeze it as the next numbered version."""
+def decide_mandate(*, project: Project, snapshot: dict, by: User) -> MandateVersion:
+    """The owner decides the mandate: `snapshot` (reports.mandate.mandate_snapshot, taken under
+    the project's lock) is frozen as the next numbered version. The caller queues its PDF."""
     project = (
         Project.objects.select_for_update()
         .select_related("organisation", "owner", "leader")
@@ -369,7 +298,7 @@ def decide_mandate(*, project, by) -> MandateVersion:
         version = MandateVersion.objects.create(
             project=project,
             number=number,
-            snapshot=mandate_snapshot(project),
+            snapshot=snapshot,
             decided_by=by,
             decided_at=timezone.now(),
         )
@@ -378,11 +307,6 @@ def decide_mandate(*, project, by) -> MandateVersion:
             gettext_noop("Mandatet besluttet (versjon %(n)s)"), n=number
         )
         project.save(update_fields=["mandate_state", "updated_at"])
-    # robust: the decision stands even if a listener (the PDF rendering, when tasks run eagerly)
-    # fails; the version's PDF is then rendered on download.
-    transaction.on_commit(
-        lambda: mandate_decided.send(sender=MandateVersion, version=version), robust=True
-    )
     return version
 
 

@@ -1,7 +1,6 @@
 """Thin views: check through projects.permissions, validate a form, call a service, render."""
 
 from copy import copy
-from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,7 +13,6 @@ from django.views.decorators.http import require_POST
 
 from . import services
 from .forms import (
-    SECTIONS,
     SECTIONS_BY_SLUG,
     BenefitFormSet,
     GoalsForm,
@@ -28,10 +26,9 @@ from .forms import (
     add_service_errors,
     text_section_form,
 )
+from .mandate import section_context
 from .models import (
     Benefit,
-    BenefitMeasurement,
-    Goal,
     Membership,
     Phase,
     Project,
@@ -42,7 +39,6 @@ from .models import (
 from .permissions import (
     CHANGE_MANDATE,
     CHANGE_PLAN,
-    DECIDE_MANDATE,
     MANAGE_MEMBERS,
     ROLE_PERMISSIONS,
     VIEW_PERSONAL_DATA,
@@ -50,7 +46,6 @@ from .permissions import (
     require,
 )
 from .risks import matrix as risk_matrix
-from .signals import changelog_sources_requested
 
 PROJECTS_PER_PAGE = 50
 
@@ -93,21 +88,11 @@ def project_create(request):
             messages.success(
                 request, _("Prosjektet er opprettet. Skriv mandatet, seksjon for seksjon.")
             )
-            return redirect("projects:mandate", project.pk)
+            return redirect("reports:mandate", project.pk)
     return render(request, "projects/project_create.html", {"form": form})
 
 
 # --- The mandate, section by section ------------------------------------------------------------
-
-
-def _mandate_context(project):
-    goals = list(project.goals.all())
-    return {
-        "project": project,
-        "result_goals": [g for g in goals if g.kind == Goal.Kind.RESULT],
-        "effect_goals": [g for g in goals if g.kind == Goal.Kind.EFFECT],
-        "benefits": list(project.benefits.all()),
-    }
 
 
 def _section_form(section, project, data=None):
@@ -146,19 +131,6 @@ def _save_section(section, project, form, user):
 
 
 @project_view()
-def mandate(request, project):
-    context = _mandate_context(project)
-    context.update(
-        sections=SECTIONS,
-        phases=project.phases.all(),
-        workstreams=project.workstreams.select_related("lead").prefetch_related("options"),
-        versions=project.mandate_versions.select_related("decided_by"),
-        parts=services.mandate_parts(project),
-    )
-    return render(request, "projects/mandate.html", context)
-
-
-@project_view()
 def mandate_section(request, project, slug):
     """GET shows a section (or its form with ?rediger=1); POST saves it. With htmx the answer is
     the section alone, swapped in place; without, a page of its own and a redirect."""
@@ -182,95 +154,17 @@ def mandate_section(request, project, slug):
                         request, _("%(section)s er lagret.") % {"section": section.title}
                     )
                     return redirect(
-                        reverse("projects:mandate", args=[project.pk]) + f"#{section.slug}"
+                        reverse("reports:mandate", args=[project.pk]) + f"#{section.slug}"
                     )
                 editing = False
     elif editing:
         form = _section_form(section, project)
-    context = _mandate_context(project)
+    context = section_context(project)
     context.update(
         section=section, form=form, editing=editing, saved=request.method == "POST" and not editing
     )
     template = "projects/_section.html" if request.htmx else "projects/mandate_section.html"
     return render(request, template, context)
-
-
-@require_POST
-@project_view(DECIDE_MANDATE)
-def decide_mandate(request, project):
-    try:
-        version = services.decide_mandate(project=project, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request, _("Mandatet er besluttet som versjon %(n)s.") % {"n": version.number}
-        )
-    return redirect("projects:mandate", project.pk)
-
-
-# --- The change log --------------------------------------------------------------------------
-
-
-SAME_SAVE = timedelta(seconds=2)
-
-
-def _history_rows(project):
-    ws_ids = Workstream.history.filter(project_id=project.pk).values("id")
-    sources = [
-        (Project.history.filter(id=project.pk), _("Mandat")),
-        (Goal.history.filter(project_id=project.pk), _("Mål")),
-        (Benefit.history.filter(project_id=project.pk), _("Gevinster")),
-        (
-            BenefitMeasurement.history.filter(
-                benefit_id__in=Benefit.history.filter(project_id=project.pk).values("id")
-            ),
-            _("Gevinstmålinger"),
-        ),
-        (Phase.history.filter(project_id=project.pk), _("Faser")),
-        (Workstream.history.filter(project_id=project.pk), _("Arbeidsstrømmer")),
-        (SolutionOption.history.filter(workstream_id__in=ws_ids), _("Løsningsforslag")),
-        (Membership.history.filter(project_id=project.pk), _("Medlemmer")),
-        (Risk.history.filter(project_id=project.pk), _("Risiko")),
-    ]
-    for _receiver, more in changelog_sources_requested.send(sender=Project, project=project):
-        sources += more
-    rows = []
-    for queryset, default_section in sources:
-        for record in queryset.select_related("history_user").order_by("-history_date")[:500]:
-            rows.append(
-                {
-                    "date": record.history_date,
-                    "user": record.history_user,
-                    "section": _(record.history_change_reason)
-                    if record.history_change_reason
-                    else default_section,
-                    "type": record.history_type,
-                }
-            )
-    rows.sort(key=lambda r: r["date"], reverse=True)
-    # One save writes a row per goal, benefit or object it touches, within a moment: show it as one
-    # change. Rows of the same user and section less than SAME_SAVE apart are one save.
-    entries = []
-    for row in rows:
-        last = entries[-1] if entries else None
-        if (
-            last
-            and (last["user"], last["section"]) == (row["user"], row["section"])
-            and last["oldest"] - row["date"] < SAME_SAVE
-        ):
-            last["count"] += 1
-            last["oldest"] = row["date"]
-        else:
-            entries.append({**row, "count": 1, "oldest": row["date"]})
-    return entries[:300]
-
-
-@project_view()
-def changelog(request, project):
-    return render(
-        request, "projects/changelog.html", {"project": project, "entries": _history_rows(project)}
-    )
 
 
 # --- Phases ------------------------------------------------------------------------------------

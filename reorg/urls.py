@@ -7,9 +7,11 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # reports first: its mandat/beslutt/ and the mandate's sections (projects: mandat/<slug>/)
+    # share a prefix.
+    path("prosjekter/", include("reports.urls")),
     path("prosjekter/", include("projects.urls")),
     path("prosjekter/", include("milestones.urls")),
     path("prosjekter/", include("roles.urls")),
     path("prosjekter/", include("consultations.urls")),
-    path("prosjekter/", include("reports.urls")),
 ]

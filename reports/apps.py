@@ -5,6 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("Rapporter og dokumenter")
-
-    def ready(self):
-        from . import receivers  # noqa: F401

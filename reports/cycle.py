@@ -17,7 +17,7 @@ from django.db.models import F, Max
 from django.urls import reverse
 from django.utils import timezone
 
-from projects.mail import automated_message
+from core.mail import automated_message
 from projects.models import Project
 
 from . import periods, services
@@ -56,9 +56,9 @@ def unsent(on: dt.datetime):
     sends are idempotent."""
     window = {"created_at__lt": on - dt.timedelta(minutes=30),
               "created_at__gt": on - dt.timedelta(days=7)}  # fmt: skip
-    deliveries = Delivery.objects.filter(sent_at__isnull=True, **window).exclude(
-        last_error=NO_LONGER_RECIPIENT
-    )
+    deliveries = Delivery.objects.filter(
+        sent_at__isnull=True, failed_at__isnull=True, **window
+    ).exclude(last_error=NO_LONGER_RECIPIENT)
     drafts = StatusReport.objects.filter(
         state=StatusReport.State.DRAFT, leader_reminded_at__isnull=True, **window
     )
@@ -76,11 +76,11 @@ def report_url(report: StatusReport) -> str:
     return settings.SITE_URL + reverse("reports:report", args=[report.project_id, report.number])
 
 
-def _message(template: str, context: dict, to: str, message_id: str):
+def _message(template: str, context: dict, to: str, message_id: str, **parts):
     # The same Message-ID on a resend (a worker lost after the server took the mail, before the
     # row was marked sent), so that mail clients show it once.
     return automated_message(
-        f"reports/email/{template}", context, to=[to], headers={"Message-ID": message_id}
+        f"reports/email/{template}", context, to=[to], headers={"Message-ID": message_id}, **parts
     )
 
 
@@ -163,9 +163,7 @@ def deliver(delivery_id: int) -> bool:
             "url": report_url(report),
         }
         message_id = f"<statusrapport-{report.pk}-{delivery.pk}@{_domain()}>"
-        message = _message("published", context, recipient.email, message_id)
-        message.attach(*attachment)
-        message.send()
+        _message("published", context, recipient.email, message_id, attachments=[attachment]).send()
         delivery.sent_at = timezone.now()
         delivery.attempts += 1
         delivery.last_error = ""
@@ -174,8 +172,11 @@ def deliver(delivery_id: int) -> bool:
     return True
 
 
-def note_failure(delivery_id: int, error: Exception) -> None:
-    """Count a failed try on the row (outside the rolled-back send), for the leader's view."""
+def note_failure(delivery_id: int, *, error: Exception, permanent: bool) -> None:
+    """Count a failed try on the row (outside the rolled-back send), for the leader's view; one
+    the server refused for good is not queued again."""
     Delivery.objects.filter(pk=delivery_id, sent_at__isnull=True).update(
-        attempts=F("attempts") + 1, last_error=str(error)[:500]
+        attempts=F("attempts") + 1,
+        last_error=str(error)[:500],
+        failed_at=timezone.now() if permanent else None,
     )

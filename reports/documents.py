@@ -1,5 +1,5 @@
 """What goes into the mandate and status-report documents (rendered by
-projects.documents.render_pdf)."""
+core.pdf.render_pdf)."""
 
 import datetime as dt
 
@@ -8,8 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.history import acting_as
-from projects.documents import render_pdf
+from core.history import acting_as
+from core.pdf import render_pdf
 from projects.models import MandateVersion
 
 from .compile import changes, present

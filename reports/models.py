@@ -204,6 +204,8 @@ class Delivery(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.CharField(max_length=500, blank=True)
+    # The mail server refused it for good (5xx): not tried again.
+    failed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -242,3 +244,11 @@ class CalendarFeed(models.Model):
 
     def __str__(self):
         return f"{self.project.code} – {self.user}"
+
+
+def history_sources(project: Project) -> list[tuple[models.QuerySet, str]]:
+    """The decision requests and status reports in the project's change log."""
+    return [
+        (DecisionRequest.history.filter(project_id=project.pk), _("Beslutningssaker")),
+        (StatusReport.history.filter(project_id=project.pk), _("Statusrapporter")),
+    ]

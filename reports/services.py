@@ -7,23 +7,24 @@ import secrets
 from functools import partial
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from accounts.history import acting_as
-from projects.models import Membership, Project
+from accounts.models import User
+from core.history import acting_as
+from projects import services as project_services
+from projects.models import MandateVersion, Membership, Project
 from projects.permissions import VIEW
 
 from . import periods
 from .compile import compile_report
+from .mandate import mandate_snapshot
 from .models import DIMENSIONS, CalendarFeed, DecisionRequest, Delivery, StatusReport
 
 Outcome = DecisionRequest.Outcome
-User = get_user_model()
 
 # Who a published report is mailed to: the steering group, chaired by the project owner.
 RECIPIENT_ROLES = (Membership.Role.OWNER, Membership.Role.STEERING)
@@ -39,6 +40,32 @@ EDITABLE_FIELDS = [
 def _reason(message) -> str:
     with translation.override(settings.LANGUAGE_CODE):
         return _(message)
+
+
+# --- The mandate -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def decide_mandate(*, project: Project, by: User) -> MandateVersion:
+    """The owner decides the mandate as it stands: the snapshot of it, taken under the project's
+    lock, is frozen as the next version, and its PDF is stored after the commit."""
+    from .tasks import render_mandate_version_pdf  # tasks import services
+
+    project = (
+        Project.objects.select_for_update()
+        .select_related("organisation", "owner", "leader")
+        .get(pk=project.pk)
+    )
+    version = project_services.decide_mandate(
+        project=project, snapshot=mandate_snapshot(project), by=by
+    )
+    # robust: the decision stands even if the rendering fails (eagerly, in `make run`); the
+    # version's PDF is then rendered on download.
+    transaction.on_commit(partial(render_mandate_version_pdf.delay, version.pk), robust=True)
+    return version
+
+
+# --- Decision requests to the steering group ---------------------------------------------------
 
 
 @transaction.atomic

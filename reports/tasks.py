@@ -1,17 +1,15 @@
 import logging
-import smtplib
 from functools import partial
 
 from celery import shared_task
-from celery.utils.time import get_exponential_backoff_interval
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+
+from core.mail import mail_task
 
 from . import cycle, services
 from .documents import store_mandate_version_pdf
 
-RETRY_ON = (smtplib.SMTPException, ConnectionError, OSError)
 logger = logging.getLogger(__name__)
 
 
@@ -44,13 +42,7 @@ def dispatch_due_reports() -> int:
     return made
 
 
-@shared_task(
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=RETRY_ON,
-    retry_backoff=True,
-    max_retries=5,
-)
+@mail_task(backoff_setting="REPORT_RETRY_BACKOFF")
 def remind_report_leader(report_id: int) -> bool:
     return cycle.remind_leader(report_id)
 
@@ -61,22 +53,11 @@ def store_status_report_pdf(report_id: int) -> None:
     cycle.ensure_pdf(report_id)
 
 
-@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=5)
-def send_report_delivery(self, delivery_id: int) -> bool:
+@mail_task(on_failure=cycle.note_failure, backoff_setting="REPORT_RETRY_BACKOFF")
+def send_report_delivery(delivery_id: int) -> bool:
     """Mail one delivery of a published report at most once: the row is locked while the mail
-    goes out and marked sent in the same transaction. A refused or failed send is counted on the
-    row and retried with backoff (see _backoff), at most five times."""
-    try:
-        return cycle.deliver(delivery_id)
-    except RETRY_ON as error:
-        cycle.note_failure(delivery_id, error)
-        raise self.retry(exc=error, countdown=_backoff(self.request.retries)) from error
-
-
-def _backoff(retries: int) -> float:
-    """Seconds before the next try: up to 1, 2, 4, 8 and 16 minutes (REPORT_RETRY_BACKOFF
-    seconds doubled each time, with full jitter); what is still unsent after that is queued
-    again by the hourly dispatch."""
-    return get_exponential_backoff_interval(
-        factor=settings.REPORT_RETRY_BACKOFF, retries=retries, maximum=3600, full_jitter=True
-    )
+    goes out and marked sent in the same transaction. Each failed send is noted on the row for the
+    leader to see; a temporary one is retried with backoff (up to 1, 2, 4, 8 and 16 times
+    REPORT_RETRY_BACKOFF), and what is still unsent after that is queued again by the hourly
+    dispatch. A permanent one (the server refused the address) is not retried."""
+    return cycle.deliver(delivery_id)

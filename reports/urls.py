@@ -44,6 +44,9 @@ urlpatterns = [
     path("<int:project_pk>/kalender/", views.calendar, name="calendar"),
     # The secret link a calendar app subscribes to; no login, the token is the key.
     path("kalender/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+    path("<int:project_pk>/mandat/", views.mandate, name="mandate"),
+    path("<int:project_pk>/mandat/beslutt/", views.decide_mandate, name="decide_mandate"),
+    path("<int:project_pk>/endringslogg/", views.changelog, name="changelog"),
     path("<int:project_pk>/mandat.pdf", views.mandate_pdf, name="mandate_pdf"),
     path(
         "<int:project_pk>/mandat/v<int:number>.pdf",

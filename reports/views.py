@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
@@ -14,13 +14,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
+from core.pdf import frozen_pdf_download, pdf_download
+from milestones.mandate import mandate_milestones
 from milestones.models import Milestone, overdue_condition, today
 from projects import services as project_services
-from projects.documents import pdf_download
-from projects.forms import add_service_errors
+from projects.forms import SECTIONS, add_service_errors
+from projects.mandate import section_context
 from projects.models import MandateVersion, Membership, Project, Workstream
-from projects.permissions import CHANGE_PLAN, project_view, require
-from projects.services import mandate_snapshot
+from projects.permissions import CHANGE_PLAN, DECIDE_MANDATE, project_view, require
 
 from . import periods, services
 from .calendar import project_calendar
@@ -33,6 +34,8 @@ from .documents import (
     status_report_filename,
 )
 from .forms import BenefitMeasurementForm, DecisionForm, DecisionRequestForm, StatusReportForm
+from .mandate import changelog as changelog_entries
+from .mandate import mandate_snapshot
 from .models import CalendarFeed, DecisionRequest, StatusReport
 
 
@@ -72,6 +75,44 @@ def _progress(project) -> dict:
     }
 
 
+# --- The mandate and the change log ------------------------------------------------------------
+
+
+@project_view()
+def mandate(request, project):
+    """The mandate, section by section (each edited in place, projects.views.mandate_section),
+    with the phases, workstreams, decision points and milestone table, and its versions."""
+    context = section_context(project)
+    context.update(
+        sections=SECTIONS,
+        phases=project.phases.all(),
+        workstreams=project.workstreams.select_related("lead").prefetch_related("options"),
+        versions=project.mandate_versions.select_related("decided_by"),
+        parts=mandate_milestones(project),
+    )
+    return render(request, "reports/mandate.html", context)
+
+
+@require_POST
+@project_view(DECIDE_MANDATE)
+def decide_mandate(request, project):
+    try:
+        version = services.decide_mandate(project=project, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("Mandatet er besluttet som versjon %(n)s.") % {"n": version.number}
+        )
+    return redirect("reports:mandate", project.pk)
+
+
+@project_view()
+def changelog(request, project):
+    context = {"project": project, "entries": changelog_entries(project)}
+    return render(request, "reports/changelog.html", context)
+
+
 @project_view()
 def mandate_pdf(request, project):
     """The current mandate: the decided version's stored PDF if nothing has changed since, else
@@ -88,17 +129,11 @@ def mandate_version_pdf(request, project, number):
     version = get_object_or_404(
         MandateVersion.objects.select_related("decided_by"), project=project, number=number
     )
-    filename = mandate_pdf_filename(version.snapshot, version)
-    if version.pdf:
-        return FileResponse(
-            version.pdf.open("rb"),
-            as_attachment=True,
-            filename=filename,
-            content_type="application/pdf",
-        )
-    # The task that stores it has not run yet (it is queued when the mandate is decided). Render
-    # the same frozen snapshot now, without writing: a GET never changes data.
-    return pdf_download(render_mandate_pdf(version.snapshot, version=version), filename)
+    return frozen_pdf_download(
+        version.pdf,
+        mandate_pdf_filename(version.snapshot, version),
+        lambda: render_mandate_pdf(version.snapshot, version=version),
+    )
 
 
 def _form_errors(form) -> str:
@@ -234,15 +269,9 @@ def report_publish(request, project, number):
 def report_pdf(request, project, number):
     """The published report's stored PDF, or the draft rendered now and marked UTKAST."""
     item = _report(project, number)
-    filename = status_report_filename(item)
-    if item.pdf:
-        return FileResponse(
-            item.pdf.open("rb"),
-            as_attachment=True,
-            filename=filename,
-            content_type="application/pdf",
-        )
-    return pdf_download(render_status_report_pdf(item), filename)
+    return frozen_pdf_download(
+        item.pdf, status_report_filename(item), lambda: render_status_report_pdf(item)
+    )
 
 
 @require_POST

@@ -5,6 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class RolesConfig(AppConfig):
     name = "roles"
     verbose_name = _("Organisasjon og bemanning")
-
-    def ready(self):
-        from . import receivers  # noqa: F401

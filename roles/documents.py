@@ -3,14 +3,14 @@
 A role description describes a position, never the person in it: nothing here reads employees or
 placements, so a role description PDF carries no personal data.
 
-Rendering to PDF is projects.documents.render_pdf, shared by every document."""
+Rendering to PDF is core.pdf.render_pdf, shared by every document."""
 
 import re
 from collections.abc import Iterable
 
 from django.utils import timezone
 
-from projects.documents import norwegian_slug, render_pdf
+from core.pdf import norwegian_slug, render_pdf
 
 from .models import Competence, OrgUnit, RoleDescription
 

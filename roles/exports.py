@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from projects.documents import norwegian_slug
+from core.pdf import norwegian_slug
 
 from .models import Employee, OrgUnit, Placement, Position
 

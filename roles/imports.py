@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop, ngettext
 from simple_history.utils import bulk_create_with_history
 
-from accounts.history import acting_as
+from core.history import acting_as
 from projects.models import Project
 
 from .models import Employee, OrgUnit

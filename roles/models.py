@@ -425,3 +425,15 @@ class PersonalDataAccess(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.get_action_display()} {self.at:%d.%m.%Y %H:%M}"
+
+
+def history_sources(project: Project) -> list[tuple[models.QuerySet, str]]:
+    """The organization, positions and role descriptions in the project's change log
+    (reports.mandate.changelog). Employees, interviews and placements are personal data and stay
+    out of it: every member reads the log."""
+    position_ids = Position.history.filter(project_id=project.pk).values("id")
+    return [
+        (OrgUnit.history.filter(project_id=project.pk), _("Organisasjon")),
+        (Position.history.filter(project_id=project.pk), _("Stillinger")),
+        (RoleDescription.history.filter(position_id__in=position_ids), _("Rollebeskrivelser")),
+    ]

@@ -1,6 +1,6 @@
 """Every write to the organization, positions, role descriptions, employees, interviews and
 placements. Each runs in a transaction, checks its rules and records history with the user
-(simple-history records the request's user, or the one given to accounts.history.acting_as).
+(simple-history records the request's user, or the one given to core.history.acting_as).
 
 Placement rules (issue 4, seed 001): decided placements never fill a position beyond its FTE; an
 employee has at most one decided placement; a declined offer records its date; the status moves
@@ -15,7 +15,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.history import acting_as
+from core.history import acting_as
 from projects.models import Project
 
 from .models import (

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from projects.documents import pdf_download
+from core.pdf import pdf_download
 from projects.forms import add_service_errors
 from projects.permissions import (
     CHANGE_ORGANISATION,

@@ -1,8 +1,12 @@
+import io
+
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.management import call_command
+from django.db import transaction
 
 from projects import services
-from projects.models import Membership
+from projects.models import Membership, Project
 
 # Fixtures defined in their own modules, registered once here: browser, page, smtp_sink,
 # start_worker, worker_redis_url.
@@ -67,3 +71,21 @@ def outsider(other_organisation):
 def media_root(settings, tmp_path):
     """Stored PDFs go to a directory of the test's own."""
     settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture(scope="module")
+def demo_data(django_db_setup, django_db_blocker):
+    """The demo (`load_demo`, from the seeds), built once for a test module, in a transaction
+    rolled back after it. Each test runs in a savepoint inside it (the `db` fixture), so what a
+    test changes is gone before the next. Nothing is committed, so nothing queued to run after a
+    commit (PDFs, mail) runs: the PDF tests render what they read."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_demo", stdout=io.StringIO())
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def demo(demo_data, db):
+    """The three seed projects (not the neighbour's, which their users cannot see)."""
+    return Project.objects.exclude(code="NABO-SERVICE").order_by("pk")

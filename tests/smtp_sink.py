@@ -1,6 +1,6 @@
 """A local SMTP server for tests (aiosmtpd, in a thread): what is sent to it is kept, parsed, for
 the test to read back. It can refuse mail for a while (451, "try again later"), as a mail server
-that is down or greylisting does. The fixture is `smtp_sink`, registered in conftest.py:
+that is down or greylisting does, or for good (550, "no such mailbox"). The fixture is `smtp_sink`, registered in conftest.py:
 
     def test_x(smtp_sink):
         ... send to 127.0.0.1:smtp_sink.port ...
@@ -56,7 +56,9 @@ class _Handler:
 
     async def handle_DATA(self, server, session, envelope) -> str:
         if self.sink._take_refusal():
-            return "451 4.3.0 Try again later"
+            if self.sink.refusal_code >= 500:
+                return f"{self.sink.refusal_code} 5.1.1 Mailbox unavailable"
+            return f"{self.sink.refusal_code} 4.3.0 Try again later"
         if self.sink.delay:
             await asyncio.sleep(self.sink.delay)
         message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
@@ -81,6 +83,7 @@ class SMTPSink:
         self._lock = threading.Lock()
         self._messages: list[ReceivedMail] = []
         self._refuse: int | None = 0  # messages still to refuse; None: all until accept()
+        self.refusal_code = 451
         self.refused = 0
         self.delay = 0.0  # seconds to take over each message, as a slow server does
         self.rcpt_delay = 0.0  # seconds to take over each recipient, before the message
@@ -89,6 +92,16 @@ class SMTPSink:
         self.host = HOST
         self.port = sock.getsockname()[1]
         self._controller = _BoundController(_Handler(self), sock)
+
+    @property
+    def mailers(self) -> dict:
+        """Django's MAILERS setting that sends to this sink."""
+        return {
+            "default": {
+                "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                "OPTIONS": {"host": self.host, "port": self.port, "timeout": 5},
+            }
+        }
 
     def start(self) -> None:
         self._controller.start()
@@ -102,10 +115,12 @@ class SMTPSink:
         with self._lock:
             return list(self._messages)
 
-    def refuse(self, count: int | None = None) -> None:
-        """Answer 451 to the next `count` messages, or to every message until accept()."""
+    def refuse(self, count: int | None = None, code: int = 451) -> None:
+        """Answer `code` (451: try again later; 550: refused for good) to the next `count`
+        messages, or to every message until accept()."""
         with self._lock:
             self._refuse = count
+            self.refusal_code = code
 
     def accept(self) -> None:
         with self._lock:

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_pages_ask_anonymous_visitors_to_log_in(client, project):
-    response = client.get(reverse("projects:mandate", args=[project.pk]))
+    response = client.get(reverse("reports:mandate", args=[project.pk]))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
 

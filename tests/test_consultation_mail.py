@@ -439,8 +439,24 @@ def test_only_people_with_an_address_in_this_projects_workstreams(
 
 
 @pytest.mark.parametrize("task", [send_meeting_notice, send_protocol, send_answer_digest])
-def test_the_tasks_are_retried_and_acknowledged_late(task):
+def test_the_tasks_are_acknowledged_late_and_retried_at_most_five_times(task):
     assert task.acks_late and task.reject_on_worker_lost
-    assert task.max_retries == 5 and task.retry_backoff
-    for error in (smtplib.SMTPServerDisconnected, ConnectionRefusedError, TimeoutError):
-        assert issubclass(error, task.autoretry_for)
+    assert task.max_retries == 5
+
+
+def test_a_temporary_refusal_is_raised_for_the_retry_and_a_permanent_one_is_not(
+    question, settings, smtp_sink
+):
+    settings.MAILERS = smtp_mailer(smtp_sink.port)
+    smtp_sink.refuse(1, code=451)
+    # Called directly, the task raises what a worker retries.
+    with pytest.raises(smtplib.SMTPDataError):
+        send_answer_digest(question.pk)
+    question.refresh_from_db()
+    assert question.digest_sent_at is None
+
+    smtp_sink.refuse(1, code=550)
+    assert send_answer_digest(question.pk) is None  # refused for good: not retried
+    question.refresh_from_db()
+    assert question.digest_sent_at is None
+    assert smtp_sink.refused == 2 and smtp_sink.messages == []

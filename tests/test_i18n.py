@@ -151,7 +151,7 @@ def english(client, leader):
 
 
 def test_the_mandate_page_is_in_english(english, project):
-    body = english.get(reverse("projects:mandate", args=[project.pk])).content.decode()
+    body = english.get(reverse("reports:mandate", args=[project.pk])).content.decode()
     assert 'lang="en"' in body
     assert "Project mandate" in body
     assert "Prosjektmandat" not in body
@@ -182,5 +182,5 @@ def test_a_form_error_is_in_english(english, project):
 
 def test_norwegian_stays_the_default(client, leader, project):
     client.force_login(leader)
-    body = client.get(reverse("projects:mandate", args=[project.pk])).content.decode()
+    body = client.get(reverse("reports:mandate", args=[project.pk])).content.decode()
     assert "Prosjektmandat" in body and "Project mandate" not in body

@@ -13,6 +13,7 @@ from projects.models import (
     SolutionOption,
     Workstream,
 )
+from reports import services as report_services
 
 from .factories import OrganisationFactory, UserFactory, make_project
 
@@ -219,7 +220,7 @@ def test_deciding_freezes_a_numbered_version_and_later_edits_make_a_draft(
     )
     client.force_login(owner)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("projects:decide_mandate", args=[project.pk]))
+        response = client.post(reverse("reports:decide_mandate", args=[project.pk]))
     assert response.status_code == 302
     version = MandateVersion.objects.get(project=project)
     assert (version.number, version.decided_by, version.snapshot["background"]) == (
@@ -232,7 +233,7 @@ def test_deciding_freezes_a_numbered_version_and_later_edits_make_a_draft(
     assert project.mandate_state == Project.MandateState.DECIDED
 
     # Deciding an unchanged mandate again makes no new version.
-    client.post(reverse("projects:decide_mandate", args=[project.pk]))
+    client.post(reverse("reports:decide_mandate", args=[project.pk]))
     assert MandateVersion.objects.filter(project=project).count() == 1
 
     client.force_login(leader)
@@ -243,19 +244,19 @@ def test_deciding_freezes_a_numbered_version_and_later_edits_make_a_draft(
     assert version.snapshot["background"] == "Første tekst"  # the decided version is frozen
 
     client.force_login(owner)
-    client.post(reverse("projects:decide_mandate", args=[project.pk]))
+    client.post(reverse("reports:decide_mandate", args=[project.pk]))
     assert list(project.mandate_versions.values_list("number", flat=True)) == [2, 1]
 
 
 def test_only_the_owner_decides(client, project, leader):
     client.force_login(leader)
-    assert client.post(reverse("projects:decide_mandate", args=[project.pk])).status_code == 403
+    assert client.post(reverse("reports:decide_mandate", args=[project.pk])).status_code == 403
     assert not MandateVersion.objects.exists()
 
 
 def test_deciding_is_a_post(client, project, owner):
     client.force_login(owner)
-    assert client.get(reverse("projects:decide_mandate", args=[project.pk])).status_code == 405
+    assert client.get(reverse("reports:decide_mandate", args=[project.pk])).status_code == 405
     assert not MandateVersion.objects.exists()
 
 
@@ -267,8 +268,8 @@ def test_the_change_log_names_who_changed_which_section(client, project, leader,
         {"effektmal-goals": "Mer delegering\nBedre arbeidskultur"},
     )
     client.force_login(owner)
-    client.post(reverse("projects:decide_mandate", args=[project.pk]))
-    response = client.get(reverse("projects:changelog", args=[project.pk]))
+    client.post(reverse("reports:decide_mandate", args=[project.pk]))
+    response = client.get(reverse("reports:changelog", args=[project.pk]))
     body = response.content.decode()
     body = body[body.index("<tbody>") :]
     assert "Bakgrunn" in body and "Effektmål" in body and "Mandatet besluttet (versjon 1)" in body
@@ -416,7 +417,7 @@ def test_another_organisations_ids_give_404_and_change_nothing(client, project, 
     other = make_project(organisation=other_org, owner=stranger, leader=stranger)
     other_phase = services.save_phase(phase=Phase(project=other, name="Deres fase"), by=stranger)
     client.force_login(leader)
-    assert client.get(reverse("projects:mandate", args=[other.pk])).status_code == 404
+    assert client.get(reverse("reports:mandate", args=[other.pk])).status_code == 404
     assert (
         client.post(section_url(other, "bakgrunn"), {"bakgrunn-background": "Hei"}).status_code
         == 404
@@ -452,13 +453,13 @@ def test_a_member_of_the_organisation_starts_a_project_and_leads_it(
         },
     )
     project = Project.objects.get(code="HO-2027")
-    assert response["Location"] == reverse("projects:mandate", args=[project.pk])
+    assert response["Location"] == reverse("reports:mandate", args=[project.pk])
     assert (project.leader, project.owner) == (leader, owner)
     assert set(project.memberships.values_list("user__username", "role")) == {
         ("leder", "leader"),
         ("eier", "owner"),
     }
-    assert client.get(reverse("projects:mandate", args=[project.pk])).status_code == 200
+    assert client.get(reverse("reports:mandate", args=[project.pk])).status_code == 200
 
 
 def test_a_project_cannot_be_started_in_another_organisation(
@@ -498,7 +499,7 @@ def test_saving_what_is_already_there_keeps_a_decided_mandate_decided(
     services.replace_goals(
         project=project, kind="result", texts=["Mål 1"], section="Resultatmål", by=leader
     )
-    services.decide_mandate(project=project, by=owner)
+    report_services.decide_mandate(project=project, by=owner)
     client.force_login(leader)
     client.post(section_url(project, "bakgrunn"), {"bakgrunn-background": "Tekst"})
     client.post(section_url(project, "resultatmal"), {"resultatmal-goals": "Mål 1\n"})
@@ -513,14 +514,14 @@ def test_saving_what_is_already_there_keeps_a_decided_mandate_decided(
 
 
 def test_changing_the_plan_makes_a_new_draft_of_a_decided_mandate(client, project, owner, leader):
-    services.decide_mandate(project=project, by=owner)
+    report_services.decide_mandate(project=project, by=owner)
     client.force_login(leader)
     client.post(
         reverse("projects:phases", args=[project.pk]), {"ny-order": "1", "ny-name": "Fase 2"}
     )
     project.refresh_from_db()
     assert project.mandate_state == Project.MandateState.DRAFT
-    services.decide_mandate(project=project, by=owner)
+    report_services.decide_mandate(project=project, by=owner)
     assert project.mandate_versions.first().snapshot["phases"][0]["name"] == "Fase 2"
 
 

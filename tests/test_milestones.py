@@ -11,6 +11,7 @@ from milestones import services
 from milestones.models import Activity, Milestone
 from projects import services as project_services
 from projects.models import Membership, Phase, Workstream
+from reports import services as report_services
 
 from .factories import UserFactory, make_project
 from .test_pdf import pdf_text
@@ -482,7 +483,7 @@ def test_the_mandate_pdf_has_the_decision_points_and_the_milestone_table(
     assert "M16" in flat and "Senest 26. august 2013" in flat and "13.05.2013" in flat
 
     # The decided version freezes the table; later changes show in the next draft only.
-    version = project_services.decide_mandate(project=project, by=owner)
+    version = report_services.decide_mandate(project=project, by=owner)
     assert [m["code"] for m in version.snapshot["milestones"]][:3] == ["M1", "M2", "M3"]
     assert [d["title"] for d in version.snapshot["decision_points"]] == [
         "Mandat besluttet",
@@ -530,6 +531,6 @@ def test_the_change_log_shows_milestone_and_activity_changes(client, project, le
         reverse("milestones:import", args=[project.pk]), {"table": SEED_TABLE, "confirm": "1"}
     )
     services.save_activity(activity=Activity(project=project, title="Skrive notat"), by=leader)
-    body = client.get(reverse("projects:changelog", args=[project.pk])).content.decode()
+    body = client.get(reverse("reports:changelog", args=[project.pk])).content.decode()
     assert "Milepæler importert fra tabell" in body
     assert "Aktiviteter" in body

@@ -8,6 +8,7 @@ from pypdf import PdfReader
 
 from projects import services
 from projects.models import MandateVersion, Phase, SolutionOption, Workstream
+from reports import services as report_services
 
 
 @pytest.fixture
@@ -124,7 +125,7 @@ def test_a_decided_version_is_rendered_once_and_kept(
     client, written_project, owner, leader, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        version = services.decide_mandate(project=written_project, by=owner)
+        version = report_services.decide_mandate(project=written_project, by=owner)
     version.refresh_from_db()
     stored = version.pdf.name
     assert stored
@@ -155,7 +156,7 @@ def test_a_decided_version_is_rendered_once_and_kept(
 
 
 def test_the_current_pdf_of_a_decided_mandate_is_the_stored_version(client, written_project, owner):
-    services.decide_mandate(project=written_project, by=owner)
+    report_services.decide_mandate(project=written_project, by=owner)
     client.force_login(owner)
     response = client.get(reverse("reports:mandate_pdf", args=[written_project.pk]))
     assert response.status_code == 302

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from projects import services
 from projects.models import Membership, Phase, SolutionOption, Workstream
+from reports import services as report_services
 
 from .factories import OrganisationFactory, UserFactory, make_project
 
@@ -36,7 +37,7 @@ def build(n_projects):
                     option=SolutionOption(workstream=ws, title=f"F{o}", is_zero_alternative=o == 0),
                     by=boss,
                 )
-        services.decide_mandate(project=project, by=boss)
+        report_services.decide_mandate(project=project, by=boss)
         projects.append(project)
     return steering, projects
 
@@ -78,7 +79,7 @@ def test_pages_make_the_same_number_of_queries_at_any_size(
     assert response.content.decode().count('href="/prosjekter/') >= min(n_projects, 50)
 
     with django_assert_num_queries(MANDATE_QUERIES):
-        response = client.get(reverse("projects:mandate", args=[project.pk]))
+        response = client.get(reverse("reports:mandate", args=[project.pk]))
     assert response.status_code == 200
 
     with django_assert_num_queries(OVERVIEW_QUERIES):
@@ -88,7 +89,7 @@ def test_pages_make_the_same_number_of_queries_at_any_size(
         assert client.get(reverse("projects:members", args=[project.pk])).status_code == 200
 
     with django_assert_num_queries(CHANGELOG_QUERIES):
-        assert client.get(reverse("projects:changelog", args=[project.pk])).status_code == 200
+        assert client.get(reverse("reports:changelog", args=[project.pk])).status_code == 200
 
     with django_assert_num_queries(WORKSTREAMS_QUERIES):
         assert client.get(reverse("projects:workstreams", args=[project.pk])).status_code == 200

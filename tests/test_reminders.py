@@ -415,12 +415,26 @@ def test_celery_retries_until_the_mail_server_accepts(
     assert reminder.sent_at is not None
 
 
-def test_the_send_task_is_retried_and_acknowledged_late():
+def test_the_send_task_is_acknowledged_late_and_retried_at_most_five_times():
     task = send_milestone_reminder
     assert task.acks_late and task.reject_on_worker_lost
-    assert task.max_retries == 5 and task.retry_backoff
-    for error in (smtplib.SMTPServerDisconnected, ConnectionRefusedError, TimeoutError):
-        assert issubclass(error, task.autoretry_for)
+    assert task.max_retries == 5
+
+
+def test_a_mailbox_refused_for_good_is_not_retried(
+    plan, kari, today, settings, smtp_sink, eager_retries
+):
+    """Through Celery: a 550 is not tried again (a 451 is, above)."""
+    settings.MAILERS = smtp_mailer(smtp_sink.port)
+    reminder = Reminder.objects.create(recipient=kari, day=today)
+    smtp_sink.refuse(code=550)
+
+    result = send_milestone_reminder.apply(args=[reminder.pk])
+
+    assert result.successful() and result.result is None
+    assert smtp_sink.refused == 1 and smtp_sink.messages == []
+    reminder.refresh_from_db()
+    assert reminder.sent_at is None
 
 
 def test_beat_runs_the_dispatch_every_morning():

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.models import User
+from consultations.documents import ensure_protocol_pdf
 from milestones.models import Activity, Milestone
 from projects.models import MandateVersion, Membership, Project
 
@@ -15,20 +16,14 @@ READERS = {"styring", "medlem", "hr", "tillitsvalgt", "verneombud"}
 NOT_MEMBERS = {"utenfor", "admin"}
 
 
-@pytest.fixture
-def demo(db):
-    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-    return Project.objects.exclude(code="NABO-SERVICE").order_by("pk")
-
-
 def read_urls(project):
     phase = project.phases.first()
     workstream = project.workstreams.first()
     urls = [
         reverse("reports:overview", args=[project.pk]),
-        reverse("projects:mandate", args=[project.pk]),
+        reverse("reports:mandate", args=[project.pk]),
         reverse("projects:mandate_section", args=[project.pk, "bakgrunn"]),
-        reverse("projects:changelog", args=[project.pk]),
+        reverse("reports:changelog", args=[project.pk]),
         reverse("projects:phases", args=[project.pk]),
         reverse("projects:workstreams", args=[project.pk]),
         reverse("projects:members", args=[project.pk]),
@@ -100,7 +95,7 @@ def test_posts_by_those_who_may_not_are_refused_and_change_nothing(client, demo,
             reverse("projects:mandate_section", args=[project.pk, "bakgrunn"]),
             {"bakgrunn-background": "Kapret"},
         ),
-        (reverse("projects:decide_mandate", args=[project.pk]), {}),
+        (reverse("reports:decide_mandate", args=[project.pk]), {}),
         (
             reverse("projects:phases", args=[project.pk]),
             {"ny-order": "9", "ny-name": "Kapret fase"},
@@ -136,14 +131,14 @@ def test_posts_by_those_who_may_not_are_refused_and_change_nothing(client, demo,
 def test_the_owner_decides_and_the_leader_manages_members(client, demo):
     project = demo.get(code="OU-VELFERD")
     client.force_login(User.objects.get(username="leder"))
-    assert client.post(reverse("projects:decide_mandate", args=[project.pk])).status_code == 403
+    assert client.post(reverse("reports:decide_mandate", args=[project.pk])).status_code == 403
     observer = User.objects.get(username="medlem")
     response = client.post(
         reverse("projects:members", args=[project.pk]), {"user": observer.pk, "role": "observer"}
     )
     assert response.status_code == 302
     client.force_login(User.objects.get(username="eier"))
-    assert client.post(reverse("projects:decide_mandate", args=[project.pk])).status_code == 302
+    assert client.post(reverse("reports:decide_mandate", args=[project.pk])).status_code == 302
     assert project.mandate_versions.count() == 1
 
 
@@ -189,7 +184,7 @@ def test_the_leader_cannot_make_anyone_owner_nor_remove_the_owner(client, demo):
     owner_membership = project.memberships.get(role="owner")
     client.post(reverse("projects:member_remove", args=[project.pk, owner_membership.pk]))
     assert project.memberships.filter(role="owner").get().user.username == "eier"
-    assert client.post(reverse("projects:decide_mandate", args=[project.pk])).status_code == 403
+    assert client.post(reverse("reports:decide_mandate", args=[project.pk])).status_code == 403
 
 
 def test_the_owner_hands_over_and_the_mandate_names_the_new_owner(client, demo):
@@ -203,7 +198,7 @@ def test_the_owner_hands_over_and_the_mandate_names_the_new_owner(client, demo):
     assert project.owner == kdg
     assert Project.history.filter(id=project.pk).first().history_user.username == "eier"
     # Without a role in the project, the old owner no longer sees it.
-    assert client.get(reverse("projects:mandate", args=[project.pk])).status_code == 404
+    assert client.get(reverse("reports:mandate", args=[project.pk])).status_code == 404
 
 
 def test_the_project_group_updates_its_workstreams_activities_in_the_demo(client, demo):
@@ -245,7 +240,7 @@ def test_the_demo_has_the_seed_plans(demo):
     assert helse.activities.filter(status="done").exists()
 
 
-# --- The demo's organization and staffing plan (reports/demo_roles.py) ---------------------------
+# --- The demo's organization and staffing plan (demo/staffing.py) ---------------------------
 
 
 def roles_models():
@@ -479,7 +474,7 @@ def test_every_role_gets_what_design_md_says_of_the_staffing_plan(client, demo, 
         assert client.get(url).status_code == wanted, url
 
 
-# --- The demo's meetings and questions (reports/demo_consultations.py) ---------------------------
+# --- The demo's meetings and questions (demo/meetings.py) ---------------------------
 
 INVITED = {"eier", "leder", "hr", "tillitsvalgt", "verneombud"}
 ALL_DEMO_USERS = sorted(EDITORS | READERS | NOT_MEMBERS | {"kdg", "kdl"})
@@ -538,7 +533,7 @@ def test_the_demo_consultation_has_seed_004s_agenda_and_an_approved_protocol(dem
     assert participants["tillitsvalgt"].union_name == "Fagforbundet"
     protocol = meeting.protocols.get()
     assert protocol.status == "approved" and protocol.approved_at
-    with protocol.pdf.open("rb") as pdf:
+    with ensure_protocol_pdf(protocol.pk).pdf.open("rb") as pdf:
         assert pdf.read(5) == b"%PDF-"
     assert sorted(protocol.confirmations.values_list("user__username", "side")) == [
         ("leder", "employer"),
@@ -635,7 +630,7 @@ def test_load_demo_twice_changes_no_consultations_data(demo):
 
 def test_a_demo_built_before_the_meetings_existed_gets_them_on_the_next_run(demo):
     from consultations.models import Meeting, Question
-    from reports.demo import build_demo
+    from demo.build import build_demo
 
     counts = [m.objects.count() for m in consultations_models()]
     Meeting.objects.all().delete()

@@ -8,11 +8,11 @@ def test_it_shows_the_leader_their_project(client, project, leader):
     assert project.name in response.content.decode()
     for name in [
         "reports:overview",
-        "projects:mandate",
+        "reports:mandate",
         "projects:phases",
         "projects:workstreams",
         "projects:members",
-        "projects:changelog",
+        "reports:changelog",
         "reports:mandate_pdf",
     ]:
         assert client.get(reverse(name, args=[project.pk])).status_code == 200, name

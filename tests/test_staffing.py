@@ -163,7 +163,7 @@ def test_without_the_personnel_right_every_personal_url_is_404_and_no_name_shows
         reverse("roles:staffing", args=[project.pk]),
         reverse("roles:role_description", args=[project.pk, staff["head"].pk]),
         reverse("reports:overview", args=[project.pk]),
-        reverse("projects:changelog", args=[project.pk]),
+        reverse("reports:changelog", args=[project.pk]),
     ]
     for url in pages:
         response = client.get(url)

@@ -460,6 +460,24 @@ def test_the_send_task_is_retried_and_acknowledged_late():
     assert send_report_delivery.max_retries == 5
 
 
+def test_a_mailbox_refused_for_good_is_noted_and_not_queued_again(
+    active, plan, board, leader, settings, smtp_sink
+):
+    report = make_draft(active)
+    services.save_report(report=report, values=ALL_GREEN, by=leader)
+    services.publish(report=report, by=leader)  # the sends run below, not after a commit
+    settings.MAILERS = smtp_sink.mailers
+    delivery = Delivery.objects.filter(recipient=board["kdg"]).get()
+    smtp_sink.refuse(1, code=550)
+
+    assert send_report_delivery(delivery.pk) is None  # not raised: not retried
+    delivery.refresh_from_db()
+    assert delivery.sent_at is None and delivery.failed_at is not None
+    assert delivery.attempts == 1 and delivery.last_error.startswith("(550")
+    Delivery.objects.update(created_at=timezone.now() - dt.timedelta(hours=1))
+    assert delivery.pk not in cycle.unsent(timezone.now())[0]
+
+
 # --- Queries --------------------------------------------------------------------------------------
 
 # + project, permissions, the reports with who published them

@@ -10,6 +10,7 @@ import pytest
 
 from projects import services
 from projects.models import MandateVersion
+from reports import services as report_services
 
 
 @pytest.fixture
@@ -21,7 +22,7 @@ def test_a_decided_mandate_is_rendered_by_the_worker(worker, project, owner, lea
     services.update_mandate_fields(
         project=project, values={"background": "Bakgrunn med æøå"}, section="Bakgrunn", by=leader
     )
-    version = services.decide_mandate(project=project, by=owner)  # commits: queues the task
+    version = report_services.decide_mandate(project=project, by=owner)  # commits: queues the task
 
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:

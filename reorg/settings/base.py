@@ -60,12 +60,14 @@ INSTALLED_APPS = [
     "simple_history",
     "django_htmx",
     "axes",
+    "core",
     "accounts",
     "projects",
     "milestones",
     "roles",
     "consultations",
     "reports",
+    "demo",
 ]
 
 MIDDLEWARE = [

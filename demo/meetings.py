@@ -264,7 +264,7 @@ AMOT_QUESTIONS = [
 
 
 def _helse_links(project) -> dict:
-    """What the items may be linked to, as far as the project has it (demo_roles builds it)."""
+    """What the items may be linked to, as far as the project has it (demo.staffing builds it)."""
     future = project.org_units.filter(structure=OrgUnit.Structure.FUTURE)
     return {
         "sector": list(future.filter(kind=OrgUnit.Kind.SECTOR, parent=None)),

@@ -1,10 +1,14 @@
-"""Rendering documents to PDF, shared by every app that makes one (the mandate, role
-descriptions, protocols): WeasyPrint with the one print stylesheet, fonts and stylesheet read from
-the source tree, and the text in Bokmål whatever the request's language. The apps keep what goes
-into their documents; this is only how a document becomes a PDF and a download."""
+"""Documents as PDF, for every app that makes one (the mandate, role descriptions, protocols,
+status reports): WeasyPrint with the one print stylesheet (templates/pdf/base.html), fonts and
+stylesheet read from the source tree, the text in Bokmål whatever the request's language. The
+apps keep what goes into their documents; this is only how a document becomes a PDF, a file and a
+download."""
+
+from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.text import slugify
@@ -34,3 +38,16 @@ def pdf_download(pdf: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def frozen_pdf_download(
+    stored: FieldFile, filename: str, render: Callable[[], bytes]
+) -> HttpResponse:
+    """A frozen document (a decided mandate, an approved protocol, a published report): its
+    stored file, or, until the task that stores it has run, the same frozen content rendered now
+    without writing anything (a GET never changes data)."""
+    if stored:
+        return FileResponse(
+            stored.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf"
+        )
+    return pdf_download(render(), filename)

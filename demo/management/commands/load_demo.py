@@ -1,10 +1,10 @@
-"""`manage.py load_demo`: demo data built from the seed documents (see reports/demo.py)."""
+"""`manage.py load_demo`: demo data built from the seed documents (see demo/build.py)."""
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
 
-from reports import demo
+from demo import build as demo
 
 DEMO_MAILERS = {"default": {"BACKEND": "django.core.mail.backends.dummy.EmailBackend"}}
 

@@ -16,7 +16,7 @@ from datetime import date
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 
-from accounts.history import acting_as
+from core.history import acting_as
 from projects import services
 from projects.models import (
     Goal,
@@ -27,9 +27,10 @@ from projects.models import (
     SolutionOption,
     Workstream,
 )
+from reports import services as report_services
+from reports.tasks import dispatch_due_reports
 
-from . import demo_consultations, demo_progress, demo_roles, demo_steering
-from .tasks import dispatch_due_reports
+from . import meetings, plans, staffing, steering
 
 Role = Membership.Role
 
@@ -916,14 +917,14 @@ def build_project(spec, organisation, users, admin) -> Project:
     for order, data in enumerate(spec.get("workstreams", []), start=1):
         build_workstream(project, order, data, users, admin)
     # Before the decision, so that the decided version holds the milestone table.
-    demo_progress.build_progress(project, users, admin)
-    demo_roles.build_roles(project, users, admin)
+    plans.build_progress(project, users, admin)
+    staffing.build_roles(project, users, admin)
     # After the roles: the agenda items are linked to the future units.
-    demo_consultations.build_consultations(project, users, admin)
-    demo_steering.build_steering(project, users, admin)
-    demo_steering.build_reports(project, users)
+    meetings.build_consultations(project, users, admin)
+    steering.build_steering(project, users, admin)
+    steering.build_reports(project, users)
     if spec.get("decided_by"):
-        services.decide_mandate(project=project, by=users[spec["decided_by"]])
+        report_services.decide_mandate(project=project, by=users[spec["decided_by"]])
         project.refresh_from_db()
     if spec.get("amendment"):
         amendment = spec["amendment"]
@@ -956,20 +957,20 @@ def build_demo() -> dict:
         existing = Project.objects.filter(organisation=organisation, code=spec["code"]).first()
         if existing:
             # Built before: only what later versions of the demo add, if it is still missing.
-            progress = demo_progress.build_progress(existing, users, admin)
-            roles = demo_roles.build_roles(existing, users, admin)
-            consultations = demo_consultations.build_consultations(existing, users, admin)
-            steering = demo_steering.build_steering(existing, users, admin)
-            steering = demo_steering.build_reports(existing, users) or steering
+            progress = plans.build_progress(existing, users, admin)
+            roles = staffing.build_roles(existing, users, admin)
+            consultations = meetings.build_consultations(existing, users, admin)
+            steered = steering.build_steering(existing, users, admin)
+            steered = steering.build_reports(existing, users) or steered
             if progress:
                 summary["progress"].append(f"{existing.code} ({organisation})")
             if roles:
                 summary["roles"].append(f"{existing.code} ({organisation})")
             if consultations:
                 summary["consultations"].append(f"{existing.code} ({organisation})")
-            if steering:
+            if steered:
                 summary["steering"].append(f"{existing.code} ({organisation})")
-            if not (progress or roles or consultations or steering):
+            if not (progress or roles or consultations or steered):
                 summary["skipped"].append(f"{spec['code']} ({organisation})")
             continue
         add_organisation_members(organisation, key, users, admin)

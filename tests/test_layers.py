@@ -1,0 +1,51 @@
+"""The apps import one way (docs/DESIGN.md): each may import only the layers below it, so that
+what composes several apps lives in the app above them, and the flow can be read in the code."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Each app and the project's apps it may import.
+ALLOWED = {
+    "core": set(),
+    "accounts": {"core"},
+    "projects": {"core", "accounts"},
+    "milestones": {"core", "accounts", "projects"},
+    "roles": {"core", "accounts", "projects"},
+    "consultations": {"core", "accounts", "projects", "milestones", "roles"},
+    "reports": {"core", "accounts", "projects", "milestones", "roles", "consultations"},
+    "demo": {"core", "accounts", "projects", "milestones", "roles", "consultations", "reports"},
+    "reorg": {"core"},  # settings, urls and Celery: no domain code
+}
+
+
+def imported_apps(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module.split(".")[0])
+    return names & set(ALLOWED)
+
+
+@pytest.mark.parametrize("app", sorted(ALLOWED))
+def test_an_app_imports_only_the_layers_below_it(app):
+    wrong = {
+        str(path.relative_to(ROOT)): sorted(imported_apps(path) - ALLOWED[app] - {app})
+        for path in (ROOT / app).rglob("*.py")
+        if "migrations" not in path.parts
+    }
+    assert {path: apps for path, apps in wrong.items() if apps} == {}
+
+
+def test_nothing_imports_the_demo_and_the_demo_imports_every_app():
+    demo_imports = set()
+    for path in (ROOT / "demo").rglob("*.py"):
+        demo_imports |= imported_apps(path)
+    assert demo_imports >= {"projects", "milestones", "roles", "consultations", "reports"}
+    assert all("demo" not in allowed for app, allowed in ALLOWED.items() if app != "demo")
