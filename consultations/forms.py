@@ -1,11 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DATETIME_WIDGET
 from projects.models import Membership
 
 from .models import AgendaItem, Meeting, Question, Side
-
-DATETIME_WIDGET = forms.DateTimeInput(format="%Y-%m-%dT%H:%M", attrs={"type": "datetime-local"})
 
 # Which side a member sits on, by their role in the project.
 SIDE_OF_ROLE = {

@@ -5,15 +5,15 @@ they are invited to (Meeting.objects.visible_to, in SQL): another meeting answer
 agenda item only what the viewer may see is shown: placements need VIEW_PERSONAL_DATA."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.forms import errors_as_message, errors_on_form
 from core.pdf import frozen_pdf_download, pdf_download
-from projects.forms import add_service_errors
 from projects.permissions import (
     ANSWER_QUESTIONS,
     RUN_MEETINGS,
@@ -62,13 +62,10 @@ def meeting_edit(request, project, pk):
 def _meeting_form(request, project, meeting):
     form = MeetingForm(request.POST or None, instance=meeting, project=project)
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_on_form(form):
             saved = services.save_meeting(
                 meeting=form.save(commit=False), participants=form.participants, by=request.user
             )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
             message = (
                 _("Møtet er lagret. Deltakerne får en oppdatert innkalling.")
                 if saved.called_at
@@ -126,11 +123,8 @@ def _placements_with_names():
 @project_view(RUN_MEETINGS)
 def meeting_call(request, project, pk):
     item = get_object_or_404(Meeting, project=project, pk=pk)
-    try:
+    with errors_as_message(request):
         services.call_meeting(meeting=item, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
         messages.success(request, _("Innkallingen med saksliste og kalenderinvitasjon er sendt."))
     return redirect("consultations:meeting", project.pk, pk)
 
@@ -140,16 +134,13 @@ def meeting_held(request, project, pk):
     item = get_object_or_404(Meeting, project=project, pk=pk)
     form = HeldForm(request.POST or None, meeting=item)
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_on_form(form):
             services.mark_held(
                 meeting=item,
                 present_user_ids=[int(pk) for pk in form.cleaned_data["present"]],
                 reach_milestones=form.cleaned_data["reach_milestones"],
                 by=request.user,
             )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
             messages.success(request, _("Møtet er registrert som holdt."))
             return redirect("consultations:meeting", project.pk, pk)
     return render(
@@ -183,11 +174,8 @@ def _item_form(request, project, meeting_pk, pk):
         sees_personal_data=VIEW_PERSONAL_DATA in project.perms,
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_on_form(form):
             services.save_item(item=form.save(commit=False), links=form.links, by=request.user)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
             messages.success(request, _("Saken er lagret."))
             return redirect("consultations:meeting", project.pk, item_meeting.pk)
     context = {"project": project, "meeting": item_meeting, "form": form, "item": item}
@@ -205,11 +193,8 @@ def entry_add(request, project, meeting_pk, pk):
     if not form.is_valid():
         messages.error(request, _("Skriv protokolltilførselen."))
     else:
-        try:
+        with errors_as_message(request):
             services.add_entry(item=item, text=form.cleaned_data["text"], by=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
             messages.success(request, _("Protokolltilførselen er lagt til."))
     return redirect("consultations:meeting", project.pk, item_meeting.pk)
 
@@ -258,11 +243,8 @@ def protocol_action(request, project, meeting_pk, action):
     service, perm, message = actions[action]
     if perm:
         require(project, perm)
-    try:
+    with errors_as_message(request):
         service(meeting=item_meeting, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
         messages.success(request, message)
     return redirect("consultations:protocol", project.pk, item_meeting.pk)
 
@@ -302,11 +284,8 @@ def questions(request, project):
         if ANSWER_QUESTIONS not in project.perms and not own_workstream_ids(request.user, project):
             raise PermissionDenied
         if form.is_valid():
-            try:
+            with errors_on_form(form):
                 services.ask(question=form.save(commit=False), by=request.user)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
                 messages.success(request, _("Spørsmålet er registrert."))
                 return redirect("consultations:questions", project.pk)
     items = project.questions.select_related("workstream", "asked_by", "answered_by")
@@ -329,10 +308,7 @@ def question_answer(request, project, pk):
     if not form.is_valid():
         messages.error(request, _("Skriv et svar."))
     else:
-        try:
+        with errors_as_message(request):
             services.answer(question=item, text=form.cleaned_data["answer"], by=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
             messages.success(request, _("Svaret er publisert til alle arbeidsstrømmene."))
     return redirect("consultations:questions", project.pk)

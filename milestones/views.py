@@ -7,7 +7,6 @@ own workstreams and add activities there. Everyone else who can see the project 
 from copy import copy
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from projects.forms import add_service_errors
+from core.forms import errors_on_form
 from projects.permissions import (
     CHANGE_PLAN,
     UPDATE_PROGRESS,
@@ -139,15 +138,12 @@ def _milestone_form(request, project, milestone):
     instance = copy(milestone) if milestone else None
     form = MilestoneForm(request.POST or None, instance=instance, project=project)
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_on_form(form):
             saved = services.save_milestone(
                 milestone=form.save(commit=False),
                 depends_on=form.cleaned_data["depends_on"],
                 by=request.user,
             )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
             message = _("%(code)s er lagret.") if milestone else _("%(code)s er lagt til.")
             messages.success(request, message % {"code": saved.code})
             _warn(request, saved)
@@ -187,7 +183,7 @@ def milestone_status(request, project, pk):
     )
     if request.method == "POST" and form.is_valid():
         note_field = form.add_prefix("reached_note")
-        try:
+        with errors_on_form(form):
             milestone = services.set_milestone_status(
                 milestone=milestone,
                 status=form.cleaned_data["status"],
@@ -195,9 +191,6 @@ def milestone_status(request, project, pk):
                 note=form.cleaned_data["reached_note"] if note_field in request.POST else None,
                 by=request.user,
             )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
             if inline and request.htmx:
                 return _render_row(request, project, milestone, saved=True)
             messages.success(
@@ -251,11 +244,8 @@ def milestone_import(request, project):
     if request.method == "POST" and form.is_valid():
         text = form.cleaned_data["table"]
         if "confirm" in request.POST:
-            try:
+            with errors_on_form(form):
                 created = services.import_milestones(project=project, text=text, by=request.user)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
                 messages.success(
                     request,
                     ngettext(
@@ -312,11 +302,8 @@ def activity_list(request, project):
         if form.is_valid():
             activity = form.save(commit=False)
             require_progress(request.user, project, activity.workstream_id)
-            try:
+            with errors_on_form(form):
                 services.save_activity(activity=activity, by=request.user)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
                 messages.success(request, _("Aktiviteten er lagt til."))
                 return redirect("milestones:activities", project.pk)
     filters = ActivityFilterForm(request.GET or None, workstreams=project.workstreams.all())
@@ -365,11 +352,8 @@ def activity_edit(request, project, pk):
     if request.method == "POST" and form.is_valid():
         changed = form.save(commit=False)
         require_progress(request.user, project, changed.workstream_id)
-        try:
+        with errors_on_form(form):
             services.save_activity(activity=changed, by=request.user)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
             messages.success(request, _("Aktiviteten er lagret."))
             return redirect("milestones:activities", project.pk)
     return render(

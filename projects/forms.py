@@ -5,21 +5,9 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DATE_WIDGET
+
 from .models import Benefit, Membership, Phase, Project, Risk, SolutionOption, Workstream
-
-DATE_WIDGET = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
-
-
-def add_service_errors(form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on its field where the form has one, and for
-    a formset above its rows."""
-    if not hasattr(form, "add_error"):
-        form._non_form_errors = form.error_class(error.messages)  # a formset has no add_error
-    elif hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def project_people(project):

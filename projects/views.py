@@ -3,13 +3,15 @@
 from copy import copy
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from core.forms import errors_as_message, errors_on_form
 
 from . import services
 from .forms import (
@@ -23,7 +25,6 @@ from .forms import (
     RiskForm,
     SolutionOptionForm,
     WorkstreamForm,
-    add_service_errors,
     text_section_form,
 )
 from .mandate import section_context
@@ -80,11 +81,8 @@ def project_create(request):
     form = ProjectCreateForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in form.Meta.fields}
-        try:
+        with errors_on_form(form):
             project = services.create_project(leader=request.user, by=request.user, **data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
             messages.success(
                 request, _("Prosjektet er opprettet. Skriv mandatet, seksjon for seksjon.")
             )
@@ -144,11 +142,8 @@ def mandate_section(request, project, slug):
     if request.method == "POST":
         form = _section_form(section, project, request.POST)
         if form.is_valid():
-            try:
+            with errors_on_form(form):
                 _save_section(section, project, form, request.user)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
                 if not request.htmx:
                     messages.success(
                         request, _("%(section)s er lagret.") % {"section": section.title}
@@ -181,11 +176,8 @@ def phases(request, project):
         if form.is_valid():
             phase = form.save(commit=False)
             phase.project = project
-            try:
+            with errors_on_form(form):
                 services.save_phase(phase=phase, by=request.user)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
                 messages.success(request, _("Fasen %(name)s er lagt til.") % {"name": phase.name})
                 return redirect("projects:phases", project.pk)
     return render(
@@ -200,11 +192,8 @@ def phase_edit(request, project, pk):
     phase = get_object_or_404(Phase, project=project, pk=pk)
     form = PhaseForm(request.POST or None, instance=phase)
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_on_form(form):
             services.save_phase(phase=form.save(commit=False), by=request.user)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
             messages.success(request, _("Fasen er lagret."))
             return redirect("projects:phases", project.pk)
     return render(
@@ -239,13 +228,10 @@ def workstreams(request, project):
         if form.is_valid():
             workstream = form.save(commit=False)
             workstream.project = project
-            try:
+            with errors_on_form(form):
                 services.save_workstream(
                     workstream=workstream, members=form.cleaned_data["members"], by=request.user
                 )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
                 messages.success(
                     request, _("Arbeidsstrømmen %(name)s er lagt til.") % {"name": workstream.name}
                 )
@@ -276,15 +262,12 @@ def workstream(request, project, pk):
     if request.method == "POST":
         require(project, CHANGE_PLAN)
         if form.is_valid():
-            try:
+            with errors_on_form(form):
                 services.save_workstream(
                     workstream=form.save(commit=False),
                     members=form.cleaned_data["members"],
                     by=request.user,
                 )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
                 messages.success(request, _("Arbeidsstrømmen er lagret."))
                 return redirect("projects:workstream", project.pk, item.pk)
     return _render_workstream(request, project, item, form, option_form)
@@ -309,11 +292,8 @@ def option_add(request, project, pk):
     if option_form.is_valid():
         option = option_form.save(commit=False)
         option.workstream = item
-        try:
+        with errors_on_form(option_form):
             services.save_option(option=option, by=request.user)
-        except ValidationError as error:
-            add_service_errors(option_form, error)
-        else:
             messages.success(request, _("Løsningsforslaget er lagt til."))
             return redirect("projects:workstream", project.pk, item.pk)
     form = WorkstreamForm(instance=item, organisation=project.organisation)
@@ -327,11 +307,8 @@ def option_edit(request, project, pk, option_pk):
     )
     form = SolutionOptionForm(request.POST or None, instance=option)
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_on_form(form):
             services.save_option(option=form.save(commit=False), by=request.user)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
             messages.success(request, _("Løsningsforslaget er lagret."))
             return redirect("projects:workstream", project.pk, pk)
     return render(
@@ -345,11 +322,8 @@ def option_delete(request, project, pk, option_pk):
     option = get_object_or_404(
         SolutionOption, workstream__project=project, workstream_id=pk, pk=option_pk
     )
-    try:
+    with errors_as_message(request):
         services.delete_option(option=option, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
         messages.success(request, _("Løsningsforslaget er slettet."))
     return redirect("projects:workstream", project.pk, pk)
 
@@ -365,7 +339,7 @@ def members(request, project):
     if request.method == "POST":
         require(project, MANAGE_MEMBERS)
         if form.is_valid():
-            try:
+            with errors_on_form(form):
                 services.add_member(
                     project=project,
                     user=form.cleaned_data["user"],
@@ -373,9 +347,6 @@ def members(request, project):
                     union_name=form.cleaned_data["union_name"],
                     by=request.user,
                 )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
                 messages.success(request, _("Medlemmet er lagt til."))
                 return redirect("projects:members", project.pk)
     memberships = list(Membership.objects.for_project(project))
@@ -412,11 +383,8 @@ def member_remove(request, project, pk):
     membership = get_object_or_404(
         Membership.objects.select_related("user"), project=project, pk=pk
     )
-    try:
+    with errors_as_message(request):
         services.remove_member(membership=membership, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
         messages.success(
             request,
             _("%(user)s er fjernet som %(role)s.")
@@ -437,11 +405,8 @@ def risks(request, project):
     if request.method == "POST":
         require(project, CHANGE_PLAN)
         if form.is_valid():
-            try:
+            with errors_on_form(form):
                 risk = services.save_risk(risk=form.save(commit=False), by=request.user)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
                 messages.success(
                     request, _("Risikoen «%(title)s» er lagt til.") % {"title": risk.title}
                 )
@@ -462,11 +427,8 @@ def risk_edit(request, project, pk):
     risk = get_object_or_404(Risk, project=project, pk=pk)
     form = RiskForm(request.POST or None, instance=copy(risk), project=project)
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_on_form(form):
             services.save_risk(risk=form.save(commit=False), by=request.user)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
             messages.success(request, _("Risikoen er lagret."))
             return redirect("projects:risks", project.pk)
     return render(

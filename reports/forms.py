@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from projects.forms import DATE_WIDGET
+from core.forms import DATE_WIDGET
 from projects.models import Benefit, BenefitMeasurement
 
 from .models import DIMENSIONS, DecisionRequest, Light, StatusReport

@@ -2,7 +2,6 @@ from collections import Counter
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
@@ -14,11 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
+from core.forms import errors_as_message, errors_on_form, form_errors
 from core.pdf import frozen_pdf_download, pdf_download
 from milestones.mandate import mandate_milestones
 from milestones.models import Milestone, overdue_condition, today
 from projects import services as project_services
-from projects.forms import SECTIONS, add_service_errors
+from projects.forms import SECTIONS
 from projects.mandate import section_context
 from projects.models import MandateVersion, Membership, Project, Workstream
 from projects.permissions import CHANGE_PLAN, DECIDE_MANDATE, project_view, require
@@ -96,11 +96,8 @@ def mandate(request, project):
 @require_POST
 @project_view(DECIDE_MANDATE)
 def decide_mandate(request, project):
-    try:
+    with errors_as_message(request):
         version = services.decide_mandate(project=project, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
         messages.success(
             request, _("Mandatet er besluttet som versjon %(n)s.") % {"n": version.number}
         )
@@ -134,11 +131,6 @@ def mandate_version_pdf(request, project, number):
         mandate_pdf_filename(version.snapshot, version),
         lambda: render_mandate_pdf(version.snapshot, version=version),
     )
-
-
-def _form_errors(form) -> str:
-    """A form posted from a page that shows another one, as the message on that page."""
-    return " ".join(error for errors in form.errors.values() for error in errors)
 
 
 # --- Status reports ------------------------------------------------------------------------------
@@ -210,11 +202,8 @@ def report(request, project, number):
             messages.error(request, _("Rapporten er publisert og kan ikke endres."))
             return redirect("reports:report", project.pk, number)
         if form.is_valid():
-            try:
+            with errors_on_form(form):
                 services.save_report(report=item, values=form.cleaned_data, by=request.user)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
                 messages.success(request, _("Rapporten er lagret."))
                 return redirect("reports:report", project.pk, number)
     context = {
@@ -236,11 +225,8 @@ def report(request, project, number):
 @require_POST
 @project_view(CHANGE_PLAN)
 def report_refresh(request, project, number):
-    try:
+    with errors_as_message(request):
         services.refresh_draft(report=_report(project, number), by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
         messages.success(request, _("Tallene er hentet på nytt fra prosjektets data."))
     return redirect("reports:report", project.pk, number)
 
@@ -248,11 +234,8 @@ def report_refresh(request, project, number):
 @require_POST
 @project_view(CHANGE_PLAN)
 def report_publish(request, project, number):
-    try:
+    with errors_as_message(request):
         report = services.publish(report=_report(project, number), by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
         if report.deliveries.exists():
             messages.success(
                 request, _("Rapporten er publisert og sendes til styringsgruppen med PDF.")
@@ -283,16 +266,13 @@ def report_decision_request(request, project, number):
     if form.is_valid():
         decision = form.save(commit=False)
         decision.project, decision.report = project, item
-        try:
+        with errors_on_form(form):
             with transaction.atomic():  # the request and the draft's figures, or neither
                 services.save_decision_request(request=decision, by=request.user)
                 services.refresh_draft(report=item, by=request.user)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
             messages.success(request, _("Saken er lagt fram for styringsgruppen i rapporten."))
             return redirect("reports:report", project.pk, number)
-    messages.error(request, _form_errors(form))
+    messages.error(request, form_errors(form))
     return redirect("reports:report", project.pk, number)
 
 
@@ -302,18 +282,15 @@ def report_benefit_measurement(request, project, number):
     item = _report(project, number)
     form = BenefitMeasurementForm(request.POST, project=project, prefix="maling")
     if form.is_valid():
-        try:
+        with errors_on_form(form):
             with transaction.atomic():  # the measurement and the draft's figures, or neither
                 project_services.record_benefit_measurement(
                     measurement=form.save(commit=False), by=request.user
                 )
                 services.refresh_draft(report=item, by=request.user)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
             messages.success(request, _("Målingen er registrert."))
             return redirect("reports:report", project.pk, number)
-    messages.error(request, _form_errors(form))
+    messages.error(request, form_errors(form))
     return redirect("reports:report", project.pk, number)
 
 
@@ -332,11 +309,8 @@ def decisions(request, project):
         if form.is_valid():
             item = form.save(commit=False)
             item.project = project
-            try:
+            with errors_on_form(form):
                 services.save_decision_request(request=item, by=request.user)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
                 messages.success(request, _("Saken er lagt fram for styringsgruppen."))
                 return redirect("reports:decisions", project.pk)
     items = list(project.decision_requests.select_related("created_by"))
@@ -357,9 +331,9 @@ def decision_record(request, project, pk):
     item = get_object_or_404(DecisionRequest, project=project, pk=pk)
     form = DecisionForm(request.POST, prefix=f"d{pk}")
     if not form.is_valid():
-        messages.error(request, _form_errors(form))
+        messages.error(request, form_errors(form))
     else:
-        try:
+        with errors_as_message(request):
             services.record_decision(
                 request=item,
                 outcome=form.cleaned_data["outcome"],
@@ -367,9 +341,6 @@ def decision_record(request, project, pk):
                 on=form.cleaned_data["decided_on"],
                 by=request.user,
             )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
             messages.success(request, _("Vedtaket er registrert."))
     return redirect("reports:decisions", project.pk)
 

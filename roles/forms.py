@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from projects.forms import DATE_WIDGET, OrganisationUserChoiceField, project_people
+from core.forms import DATE_WIDGET
+from projects.forms import OrganisationUserChoiceField, project_people
 
 from .models import (
     Competence,

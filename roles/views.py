@@ -11,7 +11,7 @@ from copy import copy
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import DecimalField, Prefetch, Q, Sum, Value
 from django.db.models.functions import Coalesce
@@ -23,8 +23,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from core.forms import errors_as_message, errors_on_form
 from core.pdf import pdf_download
-from projects.forms import add_service_errors
 from projects.permissions import (
     CHANGE_ORGANISATION,
     MANAGE_PERSONNEL,
@@ -112,15 +112,12 @@ def _unit_form(request, project, structure, unit):
         structure=structure,
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_on_form(form):
             saved = services.save_unit(
                 unit=form.save(commit=False),
                 successors=form.cleaned_data.get("successors"),
                 by=request.user,
             )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
             messages.success(request, _("%(name)s er lagret.") % {"name": saved.name})
             return redirect("roles:organisation", project.pk)
     context = {"project": project, "form": form, "unit": unit, "structure": structure}
@@ -131,13 +128,11 @@ def _unit_form(request, project, structure, unit):
 @project_view(CHANGE_ORGANISATION)
 def unit_delete(request, project, pk):
     unit = get_object_or_404(OrgUnit, project=project, pk=pk)
-    try:
+    with errors_as_message(request):
         services.delete_unit(unit=unit, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("roles:unit_edit", project.pk, unit.pk)
-    messages.success(request, _("%(name)s er slettet.") % {"name": unit.name})
-    return redirect("roles:organisation", project.pk)
+        messages.success(request, _("%(name)s er slettet.") % {"name": unit.name})
+        return redirect("roles:organisation", project.pk)
+    return redirect("roles:unit_edit", project.pk, unit.pk)
 
 
 @project_view(CHANGE_ORGANISATION)
@@ -159,11 +154,8 @@ def _csv_import(request, project, *, importer, done, back, title, columns, examp
     """Upload a CSV file from the HR system: all rows imported, or none and every bad line named."""
     form = CsvUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_on_form(form):
             created = importer(project=project, file=form.cleaned_data["file"], by=request.user)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
             messages.success(request, done(len(created)) % {"n": len(created)})
             return redirect(back, project.pk)
     context = {
@@ -189,11 +181,8 @@ def positions(request, project):
         if form is None:
             raise PermissionDenied
         if form.is_valid():
-            try:
+            with errors_on_form(form):
                 position = services.save_position(position=form.save(commit=False), by=request.user)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
                 messages.success(request, _("%(title)s er lagt til.") % {"title": position.title})
                 return redirect("roles:positions", project.pk)
     items = (
@@ -234,11 +223,8 @@ def position_edit(request, project, pk):
     position = get_object_or_404(Position, project=project, pk=pk)
     form = PositionForm(request.POST or None, instance=copy(position), project=project)
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_on_form(form):
             services.save_position(position=form.save(commit=False), by=request.user)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
             messages.success(request, _("Stillingen er lagret."))
             return redirect("roles:positions", project.pk)
     return render(
@@ -252,13 +238,11 @@ def position_edit(request, project, pk):
 @project_view(CHANGE_ORGANISATION)
 def position_delete(request, project, pk):
     position = get_object_or_404(Position, project=project, pk=pk)
-    try:
+    with errors_as_message(request):
         services.delete_position(position=position, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("roles:position_edit", project.pk, position.pk)
-    messages.success(request, _("Stillingen er slettet."))
-    return redirect("roles:positions", project.pk)
+        messages.success(request, _("Stillingen er slettet."))
+        return redirect("roles:positions", project.pk)
+    return redirect("roles:position_edit", project.pk, position.pk)
 
 
 def _description_of(project, position_pk):
@@ -301,13 +285,10 @@ def role_description_edit(request, project, position_pk):
             for f in competences.forms
             if f.cleaned_data and not f.cleaned_data.get("DELETE")
         ]
-        try:
+        with errors_on_form(form):
             saved = services.save_role_description(
                 description=form.save(commit=False), competences=rows, by=request.user
             )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
             messages.success(
                 request,
                 _("Rollebeskrivelsen er lagret som versjon %(n)s.") % {"n": saved.version},
@@ -479,11 +460,8 @@ def employees(request, project):
         if form is None:
             raise PermissionDenied
         if form.is_valid():
-            try:
+            with errors_on_form(form):
                 employee = services.save_employee(employee=form.save(commit=False), by=request.user)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
                 messages.success(request, _("%(name)s er lagt til.") % {"name": employee})
                 return redirect("roles:employee", project.pk, employee.pk)
     query = request.GET.get("sok", "").strip()
@@ -549,11 +527,8 @@ def employee_edit(request, project, pk):
     item = get_object_or_404(Employee, project=project, pk=pk)
     form = EmployeeForm(request.POST or None, instance=copy(item), project=project)
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_on_form(form):
             services.save_employee(employee=form.save(commit=False), by=request.user)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
             messages.success(request, _("Opplysningene er lagret."))
             return redirect("roles:employee", project.pk, item.pk)
     return render(
@@ -579,13 +554,10 @@ def _interview_form(request, project, employee_pk, interview):
     instance = copy(interview) if interview else MappingInterview(employee=item)
     form = InterviewForm(request.POST or None, instance=instance, project=project)
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_on_form(form):
             services.save_interview(
                 interview=form.save(commit=False), wishes=form.wishes, by=request.user
             )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
             messages.success(request, _("Kartleggingssamtalen er lagret."))
             return redirect("roles:employee", project.pk, item.pk)
     context = {"project": project, "form": form, "employee": item, "interview": interview}
@@ -620,11 +592,8 @@ def placement_create(request, project, employee_pk):
     item = get_object_or_404(Employee, project=project, pk=employee_pk)
     form = PlacementForm(request.POST or None, project=project, employee=item)
     if request.method == "POST" and form.is_valid():
-        try:
+        with errors_on_form(form):
             placement = services.save_placement(placement=form.save(commit=False), by=request.user)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
             messages.success(
                 request,
                 _("%(employee)s er foreslått til %(position)s.")
@@ -675,13 +644,10 @@ def placement_status(request, project, pk):
     if not form.is_valid():
         messages.error(request, _("Velg en gyldig status."))
     else:
-        try:
+        with errors_as_message(request):
             placement = services.set_placement_status(
                 placement=placement, status=form.cleaned_data["status"], by=request.user
             )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
             messages.success(
                 request,
                 _("Innplasseringen av %(employee)s er nå «%(status)s».")
