@@ -25,6 +25,10 @@ run: install
 	@echo "reorg kjører på http://$(HOST)/  (Ctrl+C stopper)"
 	$(BIN)/python manage.py runserver $(HOST)
 
+# Locally the test database is kept between runs (--reuse-db; migrations still apply); CI passes
+# its own PYTEST_ARGS and starts from a fresh one.
+PYTEST_ARGS ?= --reuse-db
+
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
 
