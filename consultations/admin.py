@@ -3,7 +3,7 @@ services that keep their rules (an approved protocol is never edited in place)."
 
 from django.contrib import admin
 
-from projects.admin import ReadOnlyHistoryAdmin
+from core.admin import ReadOnlyHistoryAdmin
 
 from .models import Meeting, Protocol, Question
 

@@ -4,7 +4,7 @@ history. The admin shows them, with their history, for support."""
 
 from django.contrib import admin
 
-from projects.admin import ReadOnlyHistoryAdmin
+from core.admin import ReadOnlyAdmin, ReadOnlyHistoryAdmin
 
 from .models import Activity, Milestone, Reminder
 
@@ -26,13 +26,7 @@ class ActivityAdmin(ReadOnlyHistoryAdmin):
 
 
 @admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
+class ReminderAdmin(ReadOnlyAdmin):
     list_display = ("recipient", "day", "milestone_count", "sent_at")
     list_filter = ("day",)
     list_select_related = ("recipient",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

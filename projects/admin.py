@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import ReadOnlyHistoryAdmin, ReadOnlyInline
+
 from .models import (
     Benefit,
     Goal,
@@ -19,31 +21,6 @@ class OrganisationAdmin(SimpleHistoryAdmin):
     list_display = ("name", "org_number")
     search_fields = ("name", "org_number")
     filter_horizontal = ("members",)
-
-
-class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
-    """For what the app writes through its services (rules, history with the user): the admin
-    shows it, with its history, and cannot change it."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class GoalInline(ReadOnlyInline):
@@ -79,22 +56,13 @@ class ProjectAdmin(SimpleHistoryAdmin):
     )
 
 
+# Memberships change only through projects.services, which keeps the guardian permissions in
+# step: never here.
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
+class MembershipAdmin(ReadOnlyHistoryAdmin):
     list_display = ("project", "user", "role", "union_name")
     list_filter = ("role",)
     list_select_related = ("project", "user")
-
-    # Memberships change only through projects.services, which keeps the guardian permissions
-    # in step: never here.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class SolutionOptionInline(ReadOnlyInline):

@@ -5,7 +5,7 @@ lists the organization for support and the personal-data access log for audit.""
 
 from django.contrib import admin
 
-from projects.admin import ReadOnlyHistoryAdmin
+from core.admin import ReadOnlyAdmin, ReadOnlyHistoryAdmin
 
 from .models import OrgUnit, PersonalDataAccess, Position, RoleDescription
 
@@ -32,7 +32,7 @@ class RoleDescriptionAdmin(ReadOnlyHistoryAdmin):
 
 
 @admin.register(PersonalDataAccess)
-class PersonalDataAccessAdmin(admin.ModelAdmin):
+class PersonalDataAccessAdmin(ReadOnlyAdmin):
     """Who saw or exported personal data. The employee is shown by number only here."""
 
     list_display = ("at", "user", "action", "project", "employee_number")
@@ -42,12 +42,3 @@ class PersonalDataAccessAdmin(admin.ModelAdmin):
     @admin.display(description="ansattnummer")
     def employee_number(self, obj):
         return obj.employee.employee_number if obj.employee else "–"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
