@@ -2,6 +2,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from .models import User
+
 
 class LoginForm(AuthenticationForm):
     username = forms.CharField(
@@ -19,3 +21,9 @@ class LoginForm(AuthenticationForm):
         ),
         "inactive": _("Denne kontoen er deaktivert."),
     }
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["job_title", "daily_digest"]

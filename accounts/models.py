@@ -8,6 +8,14 @@ class User(AbstractUser):
     project, is kept in `projects` (Organisation.members, Membership)."""
 
     job_title = models.CharField(_("stillingstittel"), max_length=150, blank=True)
+    daily_digest = models.BooleanField(
+        _("samle varslene i én e-post hver morgen"),
+        default=False,
+        help_text=_(
+            "Ellers får du hvert varsel med en gang. Innkallinger med kalenderinvitasjon og "
+            "dokumenter (protokoller, statusrapporter) kommer alltid med en gang."
+        ),
+    )
 
     class Meta:
         verbose_name = _("bruker")

@@ -10,6 +10,7 @@ import logging
 import smtplib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from email.headerregistry import Address
 from email.message import MIMEPart
 from functools import wraps
 
@@ -27,6 +28,13 @@ AUTO_HEADERS = {"Auto-Submitted": "auto-generated"}
 # RFC 5322's empty group: a message with only Bcc recipients has no visible addressees.
 UNDISCLOSED = "undisclosed-recipients:;"
 ICS_FILENAME = "invitation.ics"
+
+
+def mailbox(user) -> str:
+    """A user's address with their name, quoted where needed (Django encodes the header)."""
+    return str(
+        Address(display_name=user.get_full_name() or user.get_username(), addr_spec=user.email)
+    )
 
 
 @dataclass(frozen=True)

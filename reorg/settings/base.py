@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "projects",
+    "notifications",
     "milestones",
     "roles",
     "consultations",
@@ -224,7 +225,21 @@ CELERY_TASK_TIME_LIMIT = 180
 CELERY_TIMEZONE = TIME_ZONE
 # Status-report mails the server refuses are tried again after up to 1, 2, 4, 8, 16 × this.
 REPORT_RETRY_BACKOFF = env.int("REPORT_RETRY_BACKOFF", default=60)
+# The outbox (notifications): beat sends what is due this often, and a mail the server cannot
+# take now is tried again after up to 1, 2, 4, … × OUTBOX_RETRY_SECONDS (at most an hour apart),
+# for a day.
+OUTBOX_SWEEP_SECONDS = env.int("OUTBOX_SWEEP_SECONDS", default=60)
+OUTBOX_RETRY_SECONDS = env.float("OUTBOX_RETRY_SECONDS", default=60)
 CELERY_BEAT_SCHEDULE: dict = {
+    "outbox": {
+        "task": "notifications.tasks.sweep_outbox",
+        "schedule": OUTBOX_SWEEP_SECONDS,
+    },
+    # 07:00, before the milestone reminders are queued: the digests of the day before.
+    "daily-digests": {
+        "task": "notifications.tasks.send_daily_digests",
+        "schedule": crontab(hour=7, minute=0),
+    },
     # Every morning, Oslo time (CELERY_TIMEZONE): milestones overdue or due within a week.
     "milestone-reminders": {
         "task": "milestones.tasks.dispatch_milestone_reminders",

@@ -1,0 +1,144 @@
+"""Writing to the outbox: what every app calls, inside the transaction of its change, to send an
+e-mail. Nothing is sent here; notifications.outbox sends after the commit."""
+
+from collections.abc import Iterable, Sequence
+from email.utils import make_msgid
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from core.mail import CalendarMessage, automated_message, mailbox
+from core.tasks import after_commit
+from projects.models import Project
+from projects.permissions import VIEW
+
+from .models import OutgoingMail
+
+
+def message_id() -> str:
+    """A Message-ID of the product's own domain; kept on the row, so a resend has the same."""
+    return make_msgid(domain=urlsplit(settings.SITE_URL).hostname or "reorg")
+
+
+def queue(
+    message: EmailMessage,
+    *,
+    kind: str,
+    project: Project | None = None,
+    recipient: User | None = None,
+    sender: User | None = None,
+    key: str | None = None,
+    url: str = "",
+    documents: Sequence[models.Model] = (),
+    digest: bool = False,
+) -> OutgoingMail:
+    """Put a composed message in the outbox, in the caller's transaction. `documents` are frozen
+    documents (with a `stored_pdf()`) whose PDFs go with it; `key` makes it once per occasion:
+    queued again under the same key, the first is kept. `digest` holds it for the recipient's
+    daily digest."""
+    headers = dict(message.extra_headers)
+    mail = OutgoingMail(
+        kind=kind,
+        project=project,
+        recipient=recipient,
+        sender=sender,
+        key=key,
+        to=list(message.to),
+        bcc=list(message.bcc),
+        subject=message.subject,
+        body=message.body,
+        message_id=headers.pop("Message-ID", None) or message_id(),
+        headers=headers,
+        url=url,
+        digest=digest,
+        attachments=[{"model": d._meta.label_lower, "pk": d.pk} for d in documents],
+    )
+    if isinstance(message, CalendarMessage):
+        mail.invitation = message.invitation.ics.decode()
+        mail.invitation_method = message.invitation.method
+    if key is not None:
+        try:
+            with transaction.atomic():
+                mail.save()
+        except IntegrityError:
+            return OutgoingMail.objects.get(key=key)
+    else:
+        mail.save()
+    if not digest:
+        from .outbox import send  # outbox reads the rows this module writes
+
+        after_commit(send, mail.pk)
+    return mail
+
+
+def recipients(users: Iterable[User], project: Project):
+    """Of `users`, those a notice about the project may go to: active, with an address, and
+    still able to see the project (a member of its organisation with the view right). One
+    query."""
+    return (
+        User.objects.filter(pk__in=[u.pk for u in users], is_active=True)
+        .exclude(email="")
+        .filter(
+            organisations=project.organisation_id,
+            projectuserobjectpermission__content_object=project,
+            projectuserobjectpermission__permission__codename=VIEW,
+        )
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def notify(
+    users: Iterable[User],
+    template: str,
+    context: dict,
+    *,
+    kind: str,
+    project: Project,
+    sender: User | None = None,
+    url: str = "",
+    key: str | None = None,
+) -> list[OutgoingMail]:
+    """A notice to each of `users` who may get one (see `recipients`), composed for them (the
+    context gets `recipient` and `name`), sent at once or held for their daily digest as each
+    has chosen. `key` makes it once per occasion and person."""
+    queued = []
+    for user in recipients(users, project):
+        message = automated_message(
+            template,
+            {**context, "recipient": user, "name": user.first_name or str(user), "url": url},
+            to=[mailbox(user)],
+        )
+        queued.append(
+            queue(
+                message,
+                kind=kind,
+                project=project,
+                recipient=user,
+                sender=sender,
+                key=f"{key}:{user.pk}" if key else None,
+                url=url,
+                digest=user.daily_digest,
+            )
+        )
+    return queued
+
+
+@transaction.atomic
+def resend(*, mail: OutgoingMail, by: User) -> OutgoingMail:
+    """Try a mail that did not arrive again, as it was (same Message-ID), from now."""
+    mail = OutgoingMail.objects.select_for_update().get(pk=mail.pk)
+    if mail.state != OutgoingMail.State.FAILED:
+        return mail
+    mail.state = OutgoingMail.State.QUEUED
+    mail.attempts, mail.last_error, mail.failed_at = 0, "", None
+    mail.next_attempt_at = mail.queued_at = timezone.now()  # a day of tries from now
+    mail.save()
+    from .outbox import send
+
+    after_commit(send, mail.pk)
+    return mail
