@@ -26,7 +26,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event, vCalAddress
+from icalendar import STATUS, Calendar, Event, vCalAddress
 
 from core.mail import Invitation, automated_message
 from projects.models import Workstream
@@ -36,7 +36,8 @@ from .models import Meeting, Participant, Protocol, Question
 logger = logging.getLogger(__name__)
 
 PRODID = "-//reorg//NO"
-ICS_METHODS = {"REQUEST": "CONFIRMED", "CANCEL": "CANCELLED"}  # METHOD: the event's STATUS
+# METHOD: the event's STATUS
+ICS_METHODS = {"REQUEST": STATUS.CONFIRMED, "CANCEL": STATUS.CANCELLED}
 
 
 # --- Helpers ------------------------------------------------------------------------------------
