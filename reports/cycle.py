@@ -154,6 +154,7 @@ def deliver(delivery_id: int) -> bool:
             delivery.save(update_fields=["last_error"])
             return False
         with report.pdf.open("rb") as pdf:
+            assert report.pdf.name is not None  # the file just opened
             attachment = (report.pdf.name.rsplit("/", 1)[-1], pdf.read(), "application/pdf")
         context = {
             "report": report,
