@@ -1,14 +1,17 @@
 """Who to record in django-simple-history when there is no request: Celery tasks and management
 commands wrap their writes in `acting_as(user)`."""
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from types import SimpleNamespace
 
 from simple_history.models import HistoricalRecords
 
+from accounts.models import User
+
 
 @contextmanager
-def acting_as(user):
+def acting_as(user: User) -> Iterator[None]:
     context = HistoricalRecords.context
     previous = getattr(context, "request", None)
     context.request = SimpleNamespace(user=user)
