@@ -5,13 +5,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from types import SimpleNamespace
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from simple_history.models import HistoricalRecords
-
-from accounts.models import User
 
 
 @contextmanager
-def acting_as(user: User) -> Iterator[None]:
+def acting_as(user: AbstractBaseUser) -> Iterator[None]:
     context = HistoricalRecords.context
     previous = getattr(context, "request", None)
     context.request = SimpleNamespace(user=user)
