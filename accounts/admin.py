@@ -6,5 +6,5 @@ from .models import User
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    fieldsets = (*BaseUserAdmin.fieldsets, (None, {"fields": ("job_title",)}))
+    fieldsets = (*(BaseUserAdmin.fieldsets or ()), (None, {"fields": ("job_title",)}))
     list_display = ("username", "first_name", "last_name", "job_title", "email", "is_staff")

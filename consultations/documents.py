@@ -110,7 +110,7 @@ def _role_description_title(description: RoleDescription) -> str:
 
 
 def _item(item: AgendaItem) -> dict:
-    count = item.placement_count
+    count = item.placement_count  # type: ignore[attr-defined]  # annotated by _meeting_with_protocol_data
     return {
         "number": item.order,
         "title": item.title,
@@ -269,11 +269,13 @@ def stored_filename(protocol: Protocol) -> str:
     """The name an approved protocol's PDF is downloaded and mailed under."""
     if protocol.snapshot:
         return protocol_filename(protocol.snapshot, protocol)
+    assert protocol.pdf.name is not None  # called for a stored PDF
     return os.path.basename(protocol.pdf.name)
 
 
 def approved_protocol_pdf(protocol: Protocol) -> bytes:
     """An approved version as its PDF, from what was frozen when it was sent for approval."""
+    assert protocol.snapshot is not None  # frozen when the version was sent for approval
     confirmations = list(protocol.confirmations.select_related("user"))
     return render_protocol_pdf(protocol.snapshot, protocol=protocol, confirmations=confirmations)
 
@@ -288,6 +290,7 @@ def ensure_protocol_pdf(protocol_id: int) -> Protocol:
             .get(pk=protocol_id)
         )
         if protocol.status == Protocol.Status.APPROVED and not protocol.pdf:
+            assert protocol.snapshot is not None  # frozen when the version was sent for approval
             filename = protocol_filename(protocol.snapshot, protocol)
             protocol.pdf.save(filename, ContentFile(approved_protocol_pdf(protocol)), save=False)
             protocol.save_without_historical_record(update_fields=["pdf"])

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DATETIME_WIDGET
+from core.forms import DATETIME_WIDGET, choice_field, model_choice_field
 from projects.models import Membership
 
 from .models import AgendaItem, Meeting, Question, Side
@@ -39,15 +39,15 @@ class MeetingForm(forms.ModelForm):
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.project = project
-        self.fields["invited"].queryset = Membership.objects.for_project(project)
+        invited = Membership.objects.for_project(project)
+        model_choice_field(self, "invited").queryset = invited
         if self.instance.pk:
             users = set(self.instance.participants.values_list("user_id", flat=True))
-            self.initial["invited"] = [
-                m.pk for m in self.fields["invited"].queryset if m.user_id in users
-            ]
+            self.initial["invited"] = [m.pk for m in invited if m.user_id in users]
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
         if starts and ends and ends <= starts:
             self.add_error("ends_at", _("Møtet må slutte etter at det starter."))
@@ -56,7 +56,7 @@ class MeetingForm(forms.ModelForm):
     @property
     def participants(self) -> list[dict]:
         """One participant per user: their first role decides the side."""
-        seen = {}
+        seen: dict[int, dict] = {}
         for membership in self.cleaned_data["invited"]:
             side = SIDE_OF_ROLE.get(membership.role, Side.EMPLOYER)
             current = seen.get(membership.user_id)
@@ -131,7 +131,7 @@ class HeldForm(forms.Form):
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
         participants = list(meeting.participants.select_related("user"))
-        self.fields["present"].choices = [
+        choice_field(self, "present").choices = [
             (str(p.user_id), f"{p.user} ({p.get_side_display()})") for p in participants
         ]
         self.initial.setdefault(
@@ -154,7 +154,7 @@ class QuestionForm(forms.ModelForm):
     def __init__(self, *args, project, workstreams, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.project = project
-        self.fields["workstream"].queryset = workstreams
+        model_choice_field(self, "workstream").queryset = workstreams
         self.fields["workstream"].required = True
 
 

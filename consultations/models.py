@@ -8,6 +8,7 @@ descriptions and placements; placements are personal data and are shown only to 
 see it."""
 
 import uuid
+from collections.abc import Callable
 
 from django.conf import settings
 from django.db import models
@@ -179,6 +180,8 @@ class Protocol(models.Model):
     approved_at = models.DateTimeField(_("godkjent"), null=True, blank=True)
     pdf = models.FileField(_("PDF"), upload_to="protocols/", blank=True)
     history = HistoricalRecords()
+    # Added by simple-history: save() without a historical record.
+    save_without_historical_record: Callable[..., None]
 
     class Meta:
         verbose_name = _("protokoll")

@@ -12,6 +12,7 @@ goes Bcc, so that a reply-all does not reach the whole project."""
 
 import datetime as dt
 import logging
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from email.headerregistry import Address
 from email.utils import parseaddr
@@ -21,13 +22,14 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event, vCalAddress
+from icalendar import STATUS, Calendar, Event, vCalAddress
 
+from accounts.models import User
 from core.mail import Invitation, automated_message
 from projects.models import Workstream
 
@@ -36,14 +38,15 @@ from .models import Meeting, Participant, Protocol, Question
 logger = logging.getLogger(__name__)
 
 PRODID = "-//reorg//NO"
-ICS_METHODS = {"REQUEST": "CONFIRMED", "CANCEL": "CANCELLED"}  # METHOD: the event's STATUS
+# METHOD: the event's STATUS
+ICS_METHODS = {"REQUEST": STATUS.CONFIRMED, "CANCEL": STATUS.CANCELLED}
 
 
 # --- Helpers ------------------------------------------------------------------------------------
 
 
 @contextmanager
-def _bokmal_in_oslo():
+def _bokmal_in_oslo() -> Iterator[None]:
     with translation.override(settings.LANGUAGE_CODE), timezone.override(settings.TIME_ZONE):
         yield
 
@@ -61,7 +64,7 @@ def _when(value: dt.datetime) -> str:
     }
 
 
-def _time_span(meeting) -> str:
+def _time_span(meeting: Meeting) -> str:
     """01.03.2026 kl. 09:00–11:00, or both ends in full over midnight."""
     start, end = _local(meeting.starts_at), _local(meeting.ends_at)
     if start.date() == end.date():
@@ -69,11 +72,11 @@ def _time_span(meeting) -> str:
     return f"{_when(start)} – {_when(end)}"
 
 
-def _name(user) -> str:
+def _name(user: User) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def _addressees(recipients) -> list[tuple[str, str]]:
+def _addressees(recipients: Iterable[User]) -> list[tuple[str, str]]:
     """(name, address) of the recipients who have an e-mail address, each address once, in the
     order given."""
     seen: dict[str, tuple[str, str]] = {}
@@ -90,7 +93,7 @@ def _mailbox(addressee: tuple[str, str]) -> str:
     return str(Address(display_name=name, addr_spec=address))
 
 
-def meeting_url(meeting) -> str:
+def meeting_url(meeting: Meeting) -> str:
     return settings.SITE_URL + reverse(
         "consultations:meeting", args=[meeting.project_id, meeting.pk]
     )
@@ -104,14 +107,14 @@ def _organizer_address() -> str:
     return parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or settings.DEFAULT_FROM_EMAIL
 
 
-def _participants(meeting) -> list[Participant]:
+def _participants(meeting: Meeting) -> list[Participant]:
     return list(meeting.participants.all())
 
 
 # --- The meeting notice -------------------------------------------------------------------------
 
 
-def meeting_ics(meeting, *, recipients, method: str = "REQUEST") -> bytes:
+def meeting_ics(meeting: Meeting, *, recipients: Iterable[User], method: str = "REQUEST") -> bytes:
     """The meeting as an iCalendar object with one VEVENT: REQUEST to invite (or update an
     invitation: the same UID with a higher SEQUENCE), CANCEL to call it off. Times in UTC; the
     library escapes and folds the lines (at 75 octets, never inside a UTF-8 character)."""
@@ -156,7 +159,9 @@ def meeting_ics(meeting, *, recipients, method: str = "REQUEST") -> bytes:
     return calendar.to_ical()
 
 
-def compose_notice(meeting, *, recipients, update: bool = False) -> EmailMessage:
+def compose_notice(
+    meeting: Meeting, *, recipients: Collection[User], update: bool = False
+) -> EmailMessage:
     """The notice of a meeting (or of its change) to the recipients with an e-mail address, one
     message To all of them: the time and place, who is invited, the agenda, a link, and the
     calendar invitation both as an alternative part and as invitation.ics."""
@@ -203,7 +208,7 @@ def _meeting_with_participants(meeting_id: int) -> Meeting | None:
     )
 
 
-def _mailed(participants) -> list:
+def _mailed(participants: Iterable[Participant]) -> list[User]:
     return [p.user for p in participants if p.user.email and p.user.is_active]
 
 
@@ -233,7 +238,9 @@ def send_notice(meeting_id: int, *, update: bool = False) -> int:
 # --- The approved protocol ----------------------------------------------------------------------
 
 
-def compose_protocol_mail(protocol, *, recipients, pdf: bytes, filename: str) -> EmailMessage:
+def compose_protocol_mail(
+    protocol: Protocol, *, recipients: Iterable[User], pdf: bytes, filename: str
+) -> EmailMessage:
     """The approved protocol as a PDF attachment, To all the recipients with an address."""
     meeting = protocol.meeting
     with _bokmal_in_oslo():
@@ -287,7 +294,7 @@ def send_protocol(protocol_id: int) -> int:
 # --- The answer to a question -------------------------------------------------------------------
 
 
-def compose_answer_digest(question, *, recipients) -> EmailMessage:
+def compose_answer_digest(question: Question, *, recipients: Iterable[User]) -> EmailMessage:
     """The answer to a workstream's question, for every workstream: the question, who asked,
     the answer and a link to the project's questions. Bcc to the recipients with an address."""
     with _bokmal_in_oslo():
@@ -309,7 +316,7 @@ def compose_answer_digest(question, *, recipients) -> EmailMessage:
     )
 
 
-def workstream_people(project_id: int):
+def workstream_people(project_id: int) -> QuerySet[User]:
     """Every lead and member of the project's workstreams, each once, active and with an e-mail
     address."""
     User = get_user_model()

@@ -6,6 +6,8 @@ makes the next version); only someone present adds a protocol entry, for their o
 side present confirms a protocol sent for approval, and it is approved when every side has; a
 question is answered once."""
 
+import datetime as dt
+from collections.abc import Iterable
 from functools import partial
 
 from django.core.exceptions import ValidationError
@@ -13,10 +15,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from core.history import acting_as
 from milestones import services as milestone_services
 from milestones.models import Milestone
 from projects.models import Project
+from roles.models import OrgUnit, Placement, RoleDescription
 
 from .models import (
     AgendaItem,
@@ -29,12 +33,12 @@ from .models import (
 )
 
 
-def _lock(meeting) -> Meeting:
+def _lock(meeting: Meeting) -> Meeting:
     Project.objects.select_for_update().get(pk=meeting.project_id)
     return Meeting.objects.select_for_update().get(pk=meeting.pk)
 
 
-def _not_approved(meeting) -> None:
+def _not_approved(meeting: Meeting) -> None:
     if meeting.status == Meeting.Status.PROTOCOL_APPROVED:
         raise ValidationError(
             _(
@@ -44,14 +48,14 @@ def _not_approved(meeting) -> None:
         )
 
 
-def _not_out_for_approval(meeting) -> None:
+def _not_out_for_approval(meeting: Meeting) -> None:
     if meeting.protocols.filter(status=Protocol.Status.SENT).exists():
         raise ValidationError(
             _("Protokollen er sendt til godkjenning. Den må åpnes igjen før endringer.")
         )
 
 
-def _queue(task, *args) -> None:
+def _queue(task: str, *args: object) -> None:
     from . import tasks  # the Celery tasks import this module's neighbours, not the other way
 
     transaction.on_commit(partial(getattr(tasks, task).delay, *args))
@@ -62,7 +66,11 @@ def _queue(task, *args) -> None:
 
 @transaction.atomic
 def save_meeting(
-    *, meeting: Meeting, participants: list[dict] | None = None, by, held_before=False
+    *,
+    meeting: Meeting,
+    participants: list[dict] | None = None,
+    by: User,
+    held_before: bool = False,
 ) -> Meeting:
     """Create or change a meeting. `participants` (dicts of user, side, union_name), when given,
     are the invited. A meeting already called gets an updated invitation. A new meeting lies in
@@ -100,7 +108,7 @@ def save_meeting(
     return meeting
 
 
-def _set_participants(meeting, participants) -> None:
+def _set_participants(meeting: Meeting, participants: list[dict]) -> None:
     wanted = {p["user"].pk: p for p in participants}
     for existing in meeting.participants.all():
         if existing.user_id not in wanted:
@@ -120,7 +128,7 @@ def _set_participants(meeting, participants) -> None:
 
 
 @transaction.atomic
-def call_meeting(*, meeting: Meeting, by) -> Meeting:
+def call_meeting(*, meeting: Meeting, by: User) -> Meeting:
     """Send the notice with the agenda and a calendar invitation to everyone invited."""
     meeting = _lock(meeting)
     if meeting.starts_at <= timezone.now():
@@ -138,7 +146,9 @@ def call_meeting(*, meeting: Meeting, by) -> Meeting:
 
 
 @transaction.atomic
-def mark_held(*, meeting: Meeting, present_user_ids, reach_milestones: bool, by) -> Meeting:
+def mark_held(
+    *, meeting: Meeting, present_user_ids: Iterable[int], reach_milestones: bool, by: User
+) -> Meeting:
     """Record who came. With `reach_milestones`, the milestones on the agenda are reached (as
     "M11 Drøftet ny organisasjons- og bemanningsplan" is reached by a meeting)."""
     meeting = _lock(meeting)
@@ -177,7 +187,12 @@ def mark_held(*, meeting: Meeting, present_user_ids, reach_milestones: bool, by)
 
 
 @transaction.atomic
-def save_item(*, item: AgendaItem, links: dict | None = None, by) -> AgendaItem:
+def save_item(
+    *,
+    item: AgendaItem,
+    links: dict[str, Iterable[Milestone | OrgUnit | RoleDescription | Placement]] | None = None,
+    by: User,
+) -> AgendaItem:
     """An agenda item. `links` maps milestones/units/role_descriptions/placements to objects of
     the meeting's project."""
     meeting = _lock(item.meeting)
@@ -197,16 +212,15 @@ def save_item(*, item: AgendaItem, links: dict | None = None, by) -> AgendaItem:
     return item
 
 
-def _project_of(obj):
-    if hasattr(obj, "project_id"):
+def _project_of(obj: Milestone | OrgUnit | RoleDescription | Placement) -> int:
+    if isinstance(obj, Milestone | OrgUnit):
         return obj.project_id
-    if hasattr(obj, "position"):  # a role description
-        return obj.position.project_id
-    return obj.employee.project_id  # a placement
+    # A role description, or a placement (which has a position too, of the same project).
+    return obj.position.project_id
 
 
 @transaction.atomic
-def delete_item(*, item: AgendaItem, by) -> None:
+def delete_item(*, item: AgendaItem, by: User) -> None:
     meeting = _lock(item.meeting)
     _not_approved(meeting)
     _not_out_for_approval(meeting)
@@ -215,7 +229,7 @@ def delete_item(*, item: AgendaItem, by) -> None:
 
 
 @transaction.atomic
-def add_entry(*, item: AgendaItem, text: str, by) -> ProtocolEntry:
+def add_entry(*, item: AgendaItem, text: str, by: User) -> ProtocolEntry:
     """A party's own entry in the protocol, by someone present at the meeting, for their side."""
     meeting = _lock(item.meeting)
     _not_approved(meeting)
@@ -235,12 +249,12 @@ def add_entry(*, item: AgendaItem, text: str, by) -> ProtocolEntry:
 # --- The protocol -------------------------------------------------------------------------------
 
 
-def current_protocol(meeting) -> Protocol | None:
+def current_protocol(meeting: Meeting) -> Protocol | None:
     return meeting.protocols.order_by("-version").first()
 
 
 @transaction.atomic
-def send_for_approval(*, meeting: Meeting, by) -> Protocol:
+def send_for_approval(*, meeting: Meeting, by: User) -> Protocol:
     """Freeze the protocol as it stands and ask each side present to confirm it."""
     from .documents import protocol_snapshot
 
@@ -262,13 +276,13 @@ def send_for_approval(*, meeting: Meeting, by) -> Protocol:
     return protocol
 
 
-def _next_version(meeting) -> int:
+def _next_version(meeting: Meeting) -> int:
     latest = meeting.protocols.order_by("-version").first()
     return latest.version + 1 if latest else 1
 
 
 @transaction.atomic
-def reopen(*, meeting: Meeting, by) -> Protocol:
+def reopen(*, meeting: Meeting, by: User) -> Protocol:
     """Take a protocol back from approval (its confirmations go), or start the next version of
     an approved one: never an edit in place."""
     meeting = _lock(meeting)
@@ -288,12 +302,12 @@ def reopen(*, meeting: Meeting, by) -> Protocol:
         return Protocol.objects.create(meeting=meeting, version=_next_version(meeting))
 
 
-def sides_present(meeting) -> set[str]:
+def sides_present(meeting: Meeting) -> set[str]:
     return set(meeting.participants.filter(present=True).values_list("side", flat=True))
 
 
 @transaction.atomic
-def confirm(*, meeting: Meeting, by) -> Protocol:
+def confirm(*, meeting: Meeting, by: User) -> Protocol:
     """A representative present confirms the protocol for their side. When every side present
     has confirmed, it is approved: its PDF is stored and e-mailed to the participants."""
     meeting = _lock(meeting)
@@ -313,7 +327,7 @@ def confirm(*, meeting: Meeting, by) -> Protocol:
     return protocol
 
 
-def _approve(meeting, protocol) -> None:
+def _approve(meeting: Meeting, protocol: Protocol) -> None:
     protocol.status = Protocol.Status.APPROVED
     protocol.approved_at = timezone.now()
     protocol.save()
@@ -328,7 +342,7 @@ def _approve(meeting, protocol) -> None:
 
 
 @transaction.atomic
-def ask(*, question: Question, by) -> Question:
+def ask(*, question: Question, by: User) -> Question:
     Project.objects.select_for_update().get(pk=question.project_id)
     if question.workstream and question.workstream.project_id != question.project_id:
         raise ValidationError({"workstream": _("Velg en arbeidsstrøm i dette prosjektet.")})
@@ -341,7 +355,9 @@ def ask(*, question: Question, by) -> Question:
 
 
 @transaction.atomic
-def answer(*, question: Question, text: str, by, answered_at=None) -> Question:
+def answer(
+    *, question: Question, text: str, by: User, answered_at: dt.datetime | None = None
+) -> Question:
     """Answer once; the answer is published to every workstream (list and e-mail digest).
     `answered_at`: when it was answered, for an answer given before it was recorded here."""
     question = Question.objects.select_for_update().get(pk=question.pk)

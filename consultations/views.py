@@ -81,7 +81,7 @@ def _meeting_form(request, project, meeting):
 def meeting(request, project, pk):
     item = _meeting_for(request, project, pk)
     sees_personal_data = VIEW_PERSONAL_DATA in project.perms
-    links = ["milestones", "units", "role_descriptions__position"]
+    links: list[str | Prefetch] = ["milestones", "units", "role_descriptions__position"]
     if sees_personal_data:
         links.append(
             Prefetch(

@@ -13,6 +13,21 @@ DATE_WIDGET = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 DATETIME_WIDGET = forms.DateTimeInput(format="%Y-%m-%dT%H:%M", attrs={"type": "datetime-local"})
 
 
+def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    """`form.fields[name]`, a model choice field whose queryset the form's __init__ narrows to the
+    project (django-stubs types `form.fields` as plain Fields, without a queryset)."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField), name
+    return field
+
+
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """`form.fields[name]`, a choice field whose choices the form's __init__ sets."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField), name
+    return field
+
+
 def add_service_errors(form, error: ValidationError) -> None:
     """Show a service's ValidationError on the form: on its field where the form has one, and for
     a formset above its rows."""

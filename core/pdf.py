@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, HttpResponse, HttpResponseBase
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.text import slugify
@@ -42,7 +42,7 @@ def pdf_download(pdf: bytes, filename: str) -> HttpResponse:
 
 def frozen_pdf_download(
     stored: FieldFile, filename: str, render: Callable[[], bytes]
-) -> HttpResponse:
+) -> HttpResponseBase:
     """A frozen document (a decided mandate, an approved protocol, a published report): its
     stored file, or, until the task that stores it has run, the same frozen content rendered now
     without writing anything (a GET never changes data)."""

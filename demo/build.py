@@ -12,6 +12,7 @@ numbers begin with 8 or 9, these begin with 1.
 """
 
 from datetime import date
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
@@ -128,7 +129,7 @@ TEAM = [
 
 # --- Organisations ---------------------------------------------------------------------------
 
-ORGANISATIONS = {
+ORGANISATIONS: dict[str, dict[str, Any]] = {
     "amot": {"name": "Åmot kommune", "org_number": "100000001", "members": STAFF},
     # Fictitious: seed 000 does not name its municipality.
     "fjordvik": {
@@ -788,7 +789,7 @@ NABO = {
     },
 }
 
-PROJECTS = [AMOT, VELFERD, HELSE, NABO]
+PROJECTS: list[dict[str, Any]] = [AMOT, VELFERD, HELSE, NABO]
 
 
 # --- Builders ----------------------------------------------------------------------------------
@@ -939,7 +940,7 @@ def build_project(spec, organisation, users, admin) -> Project:
 
 def build_demo() -> dict:
     """Build whatever of the demo is missing. Returns what was created and what was skipped."""
-    summary = {
+    summary: dict[str, Any] = {
         "users": [],
         "organisations": [],
         "projects": [],

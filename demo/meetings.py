@@ -20,6 +20,7 @@ rerun leaves edits made in the app alone.
 """
 
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from consultations import services
@@ -111,7 +112,7 @@ fokus på utvikling osv.).
 
 # The links each item gets: "sector" is the future sector unit, "units" its eight units,
 # "heads" the unit heads' role descriptions; milestones by code.
-HELSE_ITEMS = [
+HELSE_ITEMS: list[dict[str, Any]] = [
     {
         "title": "Videre forankring av beslutning om overordnet organisasjonskart for sektoren",
         "done": ITEM_1_DONE,
@@ -185,7 +186,7 @@ HELSE_PLANNED_MEETING = {
     "place": "Rådhuset, møterom 2",
 }
 
-HELSE_PLANNED_ITEMS = [
+HELSE_PLANNED_ITEMS: list[dict[str, Any]] = [
     {
         "title": "Kompetansekrav for enhetslederstillingene",
         "done": "- Kompetansekrav er satt opp i rollebeskrivelsen for hver av de åtte "

@@ -346,7 +346,7 @@ AMOT_COMPETENCES = [
 
 
 def _future_units(project, rows, by) -> dict:
-    made = {}
+    made: dict[str, OrgUnit] = {}
     for order, (code, name, kind, parent, leader_title) in enumerate(rows, start=1):
         made[code] = services.save_unit(
             unit=OrgUnit(
@@ -365,7 +365,7 @@ def _future_units(project, rows, by) -> dict:
 
 
 def _current_units(project, rows, future, by) -> dict:
-    made = {}
+    made: dict[str, OrgUnit] = {}
     for order, (code, name, kind, parent, leader_title, successors) in enumerate(rows, start=1):
         made[code] = services.save_unit(
             unit=OrgUnit(
@@ -385,7 +385,7 @@ def _current_units(project, rows, future, by) -> dict:
 
 
 def _positions(project, rows, units, by) -> dict:
-    made = {}
+    made: dict[str, Position] = {}
     for order, (key, unit, title, code, fte, reports_to) in enumerate(rows, start=1):
         made[key] = services.save_position(
             position=Position(

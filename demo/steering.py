@@ -28,7 +28,7 @@ RISKS = {
 }
 
 # title, question, basis, deadline, outcome, decision, decided on
-DECISIONS = {
+DECISIONS: dict[str, list[tuple[str, str, str, date, str, str, date | None]]] = {
     "OU-VELFERD": [
         ("Fremdriftsplan med arbeidsstrømmer", "godkjenne fremdriftsplanen med beskrivelse av arbeidsstrømmene", "Fremdriftsplanen skal etableres før 1. juli (mandatet).", date(2021, 6, 30), DecisionRequest.Outcome.DECIDED, "Fremdriftsplanen er godkjent.", date(2021, 6, 24)),
         ("Antall kommunalsjefer", "ta stilling til om utredningen skal omfatte færre kommunalsjefområder", "Grensesnittet mellom kommunalsjefområdene er beskrevet av prosjektgruppen.", date(2021, 11, 15), DecisionRequest.Outcome.PENDING, "", None),

@@ -1,8 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DATE_WIDGET
+from core.forms import DATE_WIDGET, model_choice_field
 from projects.forms import OrganisationUserChoiceField, project_people
+from projects.models import Phase, Workstream
 
 from .importing import normalise_code
 from .models import Activity, Milestone
@@ -54,13 +55,13 @@ class MilestoneForm(forms.ModelForm):
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.project = project
-        self.fields["phase"].queryset = project.phases.all()
-        self.fields["workstream"].queryset = project.workstreams.all()
-        self.fields["responsible"].queryset = project_people(project)
+        model_choice_field(self, "phase").queryset = project.phases.all()
+        model_choice_field(self, "workstream").queryset = project.workstreams.all()
+        model_choice_field(self, "responsible").queryset = project_people(project)
         others = project.milestones.order_by("due_date", "pk")
         if self.instance.pk:
             others = others.exclude(pk=self.instance.pk)
-        self.fields["depends_on"].queryset = others
+        model_choice_field(self, "depends_on").queryset = others
 
     def clean_code(self):
         return normalise_code(self.cleaned_data["code"])
@@ -97,13 +98,17 @@ class ActivityForm(forms.ModelForm):
         none at all allowed, for owner and leader)."""
         super().__init__(*args, **kwargs)
         self.instance.project = project
-        self.fields["owner"].queryset = project_people(project)
-        self.fields["milestone"].queryset = project.milestones.order_by("due_date", "pk")
-        self.fields["milestone"].label_from_instance = lambda m: f"{m.code} {m.title}"
+        model_choice_field(self, "owner").queryset = project_people(project)
+        milestone = model_choice_field(self, "milestone")
+        milestone.queryset = project.milestones.order_by("due_date", "pk")
+        # Replacing the method on this one field: mypy allows only a subclass to override it.
+        milestone.label_from_instance = lambda m: f"{m.code} {m.title}"  # type: ignore[method-assign, assignment]
         if workstreams is None:
-            self.fields["workstream"].queryset = project.workstreams.all()
+            model_choice_field(self, "workstream").queryset = project.workstreams.all()
         else:
-            self.fields["workstream"].queryset = project.workstreams.filter(pk__in=workstreams)
+            model_choice_field(self, "workstream").queryset = project.workstreams.filter(
+                pk__in=workstreams
+            )
             self.fields["workstream"].required = True
 
 
@@ -127,10 +132,10 @@ class PlanFilterForm(forms.Form):
     """Filters of the progress plan and the milestone list (GET). An unknown value, such as
     another project's phase, is an invalid choice and filters nothing."""
 
-    fase = forms.ModelChoiceField(
+    fase: "forms.ModelChoiceField[Phase]" = forms.ModelChoiceField(
         queryset=None, required=False, label=_("Fase"), empty_label=_("Alle faser")
     )
-    arbeidsstrom = forms.ModelChoiceField(
+    arbeidsstrom: "forms.ModelChoiceField[Workstream]" = forms.ModelChoiceField(
         queryset=None,
         required=False,
         label=_("Arbeidsstrøm"),
@@ -139,8 +144,8 @@ class PlanFilterForm(forms.Form):
 
     def __init__(self, data, *, phases, workstreams):
         super().__init__(data)
-        self.fields["fase"].queryset = phases
-        self.fields["arbeidsstrom"].queryset = workstreams
+        model_choice_field(self, "fase").queryset = phases
+        model_choice_field(self, "arbeidsstrom").queryset = workstreams
 
     def apply(self, milestones):
         if not self.is_valid():
@@ -164,7 +169,7 @@ class ActivityFilterForm(forms.Form):
         required=False,
         widget=forms.HiddenInput,
     )
-    arbeidsstrom = forms.ModelChoiceField(
+    arbeidsstrom: "forms.ModelChoiceField[Workstream]" = forms.ModelChoiceField(
         queryset=None,
         required=False,
         label=_("Vis arbeidsstrøm"),
@@ -173,7 +178,7 @@ class ActivityFilterForm(forms.Form):
 
     def __init__(self, data, *, workstreams):
         super().__init__(data)
-        self.fields["arbeidsstrom"].queryset = workstreams
+        model_choice_field(self, "arbeidsstrom").queryset = workstreams
 
     @property
     def show_done(self) -> bool:

@@ -187,8 +187,8 @@ def parse_date(text: str) -> tuple[datetime.date, str]:
 def _single_date(text: str) -> tuple[int, int, int | None] | None:
     """(day, month, year or None) of one date, or None when the text is not one."""
     if match := ISO_RE.fullmatch(text):
-        year, month, day = map(int, match.groups())
-        return day, month, year
+        year, month, day = match.groups()
+        return int(day), int(month), int(year)
     if match := NUMERIC_RE.fullmatch(text):
         day, month, year = match.groups()
     elif (match := TEXT_RE.fullmatch(text)) and match[2].lower() in MONTHS:
@@ -303,9 +303,10 @@ def _delimiter(text: str) -> str:
 def _header_layout(cells: list[str]) -> tuple[str, ...] | None:
     """The fields of a header row's columns, or None when the row is not a header."""
     cells = _drop_trailing_empty(cells, 0)
-    names = [HEADER_NAMES.get(cell.casefold()) for cell in cells]
-    if len(names) < 2 or None in names:
+    found = [HEADER_NAMES.get(cell.casefold()) for cell in cells]
+    if len(found) < 2 or None in found:
         return None
+    names = [name for name in found if name is not None]
     for name in set(names):
         if names.count(name) > 1:
             raise ValueError(

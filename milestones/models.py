@@ -5,6 +5,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -108,6 +109,7 @@ class Milestone(models.Model):
         verbose_name=_("avhenger av"),
     )
     history = HistoricalRecords(m2m_fields=[depends_on])
+    _change_reason: str  # read by simple-history when set before save() or delete()
 
     objects = MilestoneQuerySet.as_manager()
 
@@ -215,7 +217,7 @@ class Activity(models.Model):
     def is_overdue(self, on: dt.date | None = None) -> bool:
         return (
             self.status != self.Status.DONE
-            and bool(self.due_date)
+            and self.due_date is not None
             and self.due_date < (on or today())
         )
 
@@ -242,7 +244,7 @@ class Reminder(models.Model):
         return f"{self.recipient} {self.day:%d.%m.%Y}"
 
 
-def history_sources(project: Project) -> list[tuple[models.QuerySet, str]]:
+def history_sources(project: Project) -> list[tuple[models.QuerySet, Promise]]:
     """Milestones and activities in the project's change log (reports.mandate.changelog)."""
     return [
         (Milestone.history.filter(project_id=project.pk), _("Milepæler")),

@@ -8,14 +8,16 @@ the lock and then finds it sent. The Celery tasks in milestones.tasks only call 
 
 import datetime as dt
 import logging
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from core.mail import automated_message
 from projects.models import Project
 from projects.permissions import VIEW
@@ -28,7 +30,7 @@ DAYS_AHEAD = 7
 CLOSED_PROJECT_STATUSES = (Project.Status.COMPLETED, Project.Status.CANCELLED)
 
 
-def milestones_to_remind(day: dt.date, recipient=None):
+def milestones_to_remind(day: dt.date, recipient: User | None = None) -> QuerySet[Milestone]:
     """The milestones someone is reminded of on `day`: not reached, with a responsible person who
     can still see the project (a member of its organisation with the view right on it, as in
     Project.objects.visible_to) and has an e-mail address, due within DAYS_AHEAD days or overdue
@@ -56,11 +58,13 @@ def milestones_to_remind(day: dt.date, recipient=None):
     ).order_by("responsible_id", "project__name", "project_id", "due_date", "kind", "pk")
 
 
-def milestone_list_url(project) -> str:
+def milestone_list_url(project: Project) -> str:
     return settings.SITE_URL + reverse("milestones:list", args=[project.pk])
 
 
-def compose_reminder(recipient, milestones, day: dt.date) -> EmailMessage:
+def compose_reminder(
+    recipient: User, milestones: Iterable[Milestone], day: dt.date
+) -> EmailMessage:
     """The reminder e-mail, in Bokmål whatever the active language: overdue milestones first,
     then those due within the week, each list in project and date order, and a link to each
     project's milestones."""

@@ -3,14 +3,16 @@ leaves history with the user who made it (simple-history records the request's u
 given to core.history.acting_as)."""
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from accounts.models import User
 from core.history import acting_as
-from projects.models import Project
+from projects.models import Phase, Project, Workstream
 
 from .importing import normalise_code, parse_milestone_table
 from .models import Activity, Milestone, today
@@ -19,14 +21,20 @@ from .models import Activity, Milestone, today
 IMPORTED = gettext_noop("Milepæler importert fra tabell")
 
 
-def _lock(project) -> Project:
+def _lock(project: Project) -> Project:
     """One write to a project's milestones at a time, so that two saves cannot both pass the
     unique-number check, and a dependency loop cannot be made by two edits at once."""
     return Project.objects.select_for_update().get(pk=project.pk)
 
 
-def _check_belongs(project, *, phase=None, workstream=None, milestone=None) -> None:
-    errors = {}
+def _check_belongs(
+    project: Project,
+    *,
+    phase: Phase | None = None,
+    workstream: Workstream | None = None,
+    milestone: Milestone | None = None,
+) -> None:
+    errors: dict[str, str] = {}
     if phase is not None and phase.project_id != project.pk:
         errors["phase"] = _("Fasen hører ikke til dette prosjektet.")
     if workstream is not None and workstream.project_id != project.pk:
@@ -41,7 +49,9 @@ def _check_belongs(project, *, phase=None, workstream=None, milestone=None) -> N
 
 
 @transaction.atomic
-def save_milestone(*, milestone: Milestone, by, depends_on=None) -> Milestone:
+def save_milestone(
+    *, milestone: Milestone, by: User, depends_on: Iterable[Milestone] | None = None
+) -> Milestone:
     """Create or change a milestone. `depends_on` (milestones of the same project) replaces its
     dependencies when given. A number used twice, another project's phase or milestone, or a
     dependency loop is refused with a message; nothing is saved."""
@@ -63,7 +73,9 @@ def save_milestone(*, milestone: Milestone, by, depends_on=None) -> Milestone:
     return milestone
 
 
-def _check_dependencies(project, milestone, depends_on) -> None:
+def _check_dependencies(
+    project: Project, milestone: Milestone, depends_on: list[Milestone]
+) -> None:
     if any(other.project_id != project.pk for other in depends_on):
         raise ValidationError(
             {"depends_on": _("En milepæl kan bare avhenge av milepæler i samme prosjekt.")}
@@ -115,7 +127,12 @@ def dependency_warnings(milestone: Milestone) -> list[str]:
 
 @transaction.atomic
 def set_milestone_status(
-    *, milestone: Milestone, status: str, by, reached_on: dt.date | None = None, note=None
+    *,
+    milestone: Milestone,
+    status: str,
+    by: User,
+    reached_on: dt.date | None = None,
+    note: str | None = None,
 ) -> Milestone:
     """Status changes by those who follow up the plan. Reached gets a date (today unless given);
     any other status clears it."""
@@ -138,13 +155,13 @@ def set_milestone_status(
 
 
 @transaction.atomic
-def delete_milestone(*, milestone: Milestone, by) -> None:
+def delete_milestone(*, milestone: Milestone, by: User) -> None:
     with acting_as(by):
         milestone.delete()
 
 
 @transaction.atomic
-def import_milestones(*, project, text: str, by) -> list[Milestone]:
+def import_milestones(*, project: Project, text: str, by: User) -> list[Milestone]:
     """Create the milestones of a pasted table. All or nothing: one invalid row, and none is
     saved (the preview shows why)."""
     project = _lock(project)
@@ -164,6 +181,7 @@ def import_milestones(*, project, text: str, by) -> list[Milestone]:
     created = []
     with acting_as(by):
         for row in rows:
+            assert row.due_date is not None  # a valid row has its date
             milestone = Milestone(
                 project=project,
                 code=row.code,
@@ -183,7 +201,7 @@ def import_milestones(*, project, text: str, by) -> list[Milestone]:
 
 
 @transaction.atomic
-def save_activity(*, activity: Activity, by) -> Activity:
+def save_activity(*, activity: Activity, by: User) -> Activity:
     project = _lock(activity.project)
     _check_belongs(project, workstream=activity.workstream, milestone=activity.milestone)
     if activity.milestone and activity.workstream is None:
@@ -196,7 +214,7 @@ def save_activity(*, activity: Activity, by) -> Activity:
     return activity
 
 
-def _sync_done_on(activity) -> None:
+def _sync_done_on(activity: Activity) -> None:
     if activity.status != Activity.Status.DONE:
         activity.done_on = None
     elif activity.done_on is None:
@@ -204,7 +222,7 @@ def _sync_done_on(activity) -> None:
 
 
 @transaction.atomic
-def set_activity_status(*, activity: Activity, status: str, by) -> Activity:
+def set_activity_status(*, activity: Activity, status: str, by: User) -> Activity:
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
     if status not in Activity.Status.values:
         raise ValidationError({"status": _("Ukjent status.")})
@@ -216,6 +234,6 @@ def set_activity_status(*, activity: Activity, status: str, by) -> Activity:
 
 
 @transaction.atomic
-def delete_activity(*, activity: Activity, by) -> None:
+def delete_activity(*, activity: Activity, by: User) -> None:
     with acting_as(by):
         activity.delete()

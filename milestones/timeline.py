@@ -244,7 +244,7 @@ def build_timeline(
         timeline.year_baseline = MONTH_BASELINE
         timeline.year_line_top = timeline.tick_line_top
 
-    y = PLOT_TOP
+    y: float = PLOT_TOP
     if bars:
         timeline.phases, height = _phase_bars(bars, x_of, y)
         timeline.phase_band_y, timeline.phase_band_h = y, height

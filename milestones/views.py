@@ -264,7 +264,7 @@ def milestone_import(request, project):
         "project": project,
         "form": form,
         "rows": rows,
-        "all_valid": bool(rows) and all(row.is_valid for row in rows),
+        "all_valid": bool(rows and all(row.is_valid for row in rows)),
         "error_count": sum(1 for row in rows or () if not row.is_valid),
     }
     return render(request, "milestones/milestone_import.html", context)
@@ -299,6 +299,7 @@ def activity_list(request, project):
     if request.method == "POST":
         if form is None:
             require_progress(request.user, project, None)
+        assert form is not None  # require_progress refused a user who may not add one
         if form.is_valid():
             activity = form.save(commit=False)
             require_progress(request.user, project, activity.workstream_id)

@@ -3,9 +3,10 @@ from dataclasses import dataclass
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DATE_WIDGET
+from core.forms import DATE_WIDGET, model_choice_field
 
 from .models import Benefit, Membership, Phase, Project, Risk, SolutionOption, Workstream
 
@@ -35,7 +36,8 @@ class ProjectBasicsForm(forms.ModelForm):
         widgets = {"start_date": DATE_WIDGET, "last_delivery_date": DATE_WIDGET}
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("start_date"), cleaned.get("last_delivery_date")
         if start and end and end < start:
             self.add_error(
@@ -80,7 +82,8 @@ class BenefitForm(forms.ModelForm):
         self.fields["title"].required = False
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if not cleaned.get("title") and any(cleaned.get(f) for f in self.Meta.fields[1:]):
             self.add_error("title", _("Gi gevinsten et navn, eller tøm raden."))
         return cleaned
@@ -99,7 +102,7 @@ class Section:
     """One section of the mandate page, edited on its own."""
 
     slug: str
-    title: str
+    title: str | Promise
     kind: str  # "basics", "text", "goals", "benefits"
     field: str = ""
 
@@ -160,8 +163,8 @@ class WorkstreamForm(forms.ModelForm):
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
         users = organisation.members.order_by("first_name", "last_name")
-        self.fields["lead"].queryset = users
-        self.fields["members"].queryset = users
+        model_choice_field(self, "lead").queryset = users
+        model_choice_field(self, "members").queryset = users
 
 
 class SolutionOptionForm(forms.ModelForm):
@@ -180,10 +183,13 @@ class MembershipForm(forms.ModelForm):
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = organisation.members.order_by("first_name", "last_name")
+        model_choice_field(self, "user").queryset = organisation.members.order_by(
+            "first_name", "last_name"
+        )
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("role") == Membership.Role.UNION_REP and not cleaned.get("union_name"):
             self.add_error("union_name", _("Oppgi fagforeningen til den tillitsvalgte."))
         return cleaned
@@ -213,9 +219,9 @@ class ProjectCreateForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         organisations = user.organisations.order_by("name")
-        self.fields["organisation"].queryset = organisations
-        self.fields["organisation"].empty_label = None
-        self.fields["owner"].queryset = (
+        model_choice_field(self, "organisation").queryset = organisations
+        model_choice_field(self, "organisation").empty_label = None
+        model_choice_field(self, "owner").queryset = (
             get_user_model()
             .objects.filter(organisations__in=organisations)
             .distinct()
@@ -223,7 +229,8 @@ class ProjectCreateForm(forms.ModelForm):
         )
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         organisation, owner = cleaned.get("organisation"), cleaned.get("owner")
         if organisation and owner and not organisation.members.filter(pk=owner.pk).exists():
             self.add_error(
@@ -259,4 +266,4 @@ class RiskForm(forms.ModelForm):
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.project = project
-        self.fields["owner"].queryset = project_people(project)
+        model_choice_field(self, "owner").queryset = project_people(project)

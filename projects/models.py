@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
@@ -21,7 +22,10 @@ class Organisation(models.Model):
         validators=[RegexValidator(r"^\d{9}$", _("Organisasjonsnummeret har ni sifre."))],
     )
     members = models.ManyToManyField(
-        User, related_name="organisations", blank=True, verbose_name=_("brukere")
+        settings.AUTH_USER_MODEL,
+        related_name="organisations",
+        blank=True,
+        verbose_name=_("brukere"),
     )
     history = HistoricalRecords(m2m_fields=[members])
 
@@ -107,8 +111,15 @@ class Project(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
+    _change_reason: str  # read by simple-history when set before save() or delete()
 
     objects = ProjectQuerySet.as_manager()
+
+    # Not stored. The user's permission codenames, set on a project fetched for a user by
+    # projects.permissions.get_project_for (and reports.calendar); own_workstream_ids' answer,
+    # kept for the rest of the request.
+    perms: frozenset[str]
+    _own_workstream_ids: frozenset[int]
 
     class Meta:
         verbose_name = _("prosjekt")
@@ -175,6 +186,7 @@ class Goal(models.Model):
     order = models.PositiveIntegerField(_("rekkefølge"))
     text = models.TextField(_("mål"), max_length=2000)
     history = HistoricalRecords()
+    _change_reason: str  # read by simple-history when set before save() or delete()
 
     class Meta:
         verbose_name = _("mål")
@@ -202,6 +214,7 @@ class Benefit(models.Model):
     unit = models.CharField(_("enhet"), max_length=50, blank=True)
     owner = models.CharField(_("gevinsteier"), max_length=150, blank=True)
     history = HistoricalRecords()
+    _change_reason: str  # read by simple-history when set before save() or delete()
 
     class Meta:
         verbose_name = _("gevinst")
@@ -241,6 +254,7 @@ class Phase(models.Model):
     start_date = models.DateField(_("start"), null=True, blank=True)
     end_date = models.DateField(_("slutt"), null=True, blank=True)
     history = HistoricalRecords()
+    _change_reason: str  # read by simple-history when set before save() or delete()
 
     class Meta:
         verbose_name = _("fase")
@@ -282,10 +296,14 @@ class Workstream(models.Model):
         verbose_name=_("leder for arbeidsstrømmen"),
     )
     members = models.ManyToManyField(
-        User, blank=True, related_name="workstreams", verbose_name=_("medlemmer")
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="workstreams",
+        verbose_name=_("medlemmer"),
     )
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
     history = HistoricalRecords(m2m_fields=[members])
+    _change_reason: str  # read by simple-history when set before save() or delete()
 
     class Meta:
         verbose_name = _("arbeidsstrøm")
@@ -305,6 +323,7 @@ class SolutionOption(models.Model):
         _("0-alternativet"), default=False, help_text=_("Å beholde dagens løsning.")
     )
     history = HistoricalRecords()
+    _change_reason: str  # read by simple-history when set before save() or delete()
 
     class Meta:
         verbose_name = _("løsningsforslag")
@@ -480,7 +499,7 @@ class Risk(models.Model):
         return str(self.Level(self.level).label)
 
 
-def history_sources(project: Project) -> list[tuple[models.QuerySet, str]]:
+def history_sources(project: Project) -> list[tuple[models.QuerySet, Promise]]:
     """The project's own history in its change log ("endringslogg"), as (historical records,
     section) pairs; reports.mandate.changelog composes it with the other apps'."""
     workstream_ids = Workstream.history.filter(project_id=project.pk).values("id")

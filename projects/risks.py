@@ -4,7 +4,11 @@ from dataclasses import dataclass, field
 
 from .models import Risk
 
-LEVEL_COLORS = {Risk.Level.LOW: "success", Risk.Level.MEDIUM: "warning", Risk.Level.HIGH: "danger"}
+LEVEL_COLORS: dict[str, str] = {
+    Risk.Level.LOW: "success",
+    Risk.Level.MEDIUM: "warning",
+    Risk.Level.HIGH: "danger",
+}
 
 
 @dataclass

@@ -2,11 +2,16 @@
 checks its rules and leaves history (simple-history records the request's user, or the user
 given to core.history.acting_as)."""
 
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -16,12 +21,15 @@ from core.history import acting_as
 from .models import (
     BENEFIT_FIELDS,
     Benefit,
+    BenefitMeasurement,
     Goal,
     MandateVersion,
     Membership,
+    Organisation,
     Phase,
     Project,
     ProjectUserObjectPermission,
+    Risk,
     SolutionOption,
     Workstream,
 )
@@ -30,7 +38,7 @@ from .permissions import permissions_for_roles
 MIN_OPTIONS, MAX_OPTIONS = 2, 4
 
 
-def _reason(message, **params) -> str:
+def _reason(message: str | Promise, **params: object) -> str:
     """A change-log entry is stored in the product's own language (Bokmål), whatever the editor's
     language, and translated when it is shown."""
     with translation.override(settings.LANGUAGE_CODE):
@@ -42,7 +50,17 @@ def _reason(message, **params) -> str:
 
 
 @transaction.atomic
-def create_project(*, organisation, name, code, owner, leader, start_date, by, **fields) -> Project:
+def create_project(
+    *,
+    organisation: Organisation,
+    name: str,
+    code: str,
+    owner: User,
+    leader: User,
+    start_date: dt.date,
+    by: User,
+    **fields: Any,
+) -> Project:
     with acting_as(by):
         project = Project(
             organisation=organisation,
@@ -61,7 +79,7 @@ def create_project(*, organisation, name, code, owner, leader, start_date, by, *
     return project
 
 
-def _check_may_change_role(project, role, by) -> None:
+def _check_may_change_role(project: Project, role: str, by: User) -> None:
     """Who is project owner is the owner's decision: a leader may manage members, but may not make
     anyone (themselves included) owner, nor remove an owner."""
     if role != Membership.Role.OWNER:
@@ -73,7 +91,7 @@ def _check_may_change_role(project, role, by) -> None:
         )
 
 
-def _sync_owner_and_leader(project) -> None:
+def _sync_owner_and_leader(project: Project) -> None:
     """Project.owner and Project.leader name the first member holding each role, so that the
     mandate always names someone who has the role."""
     changed = []
@@ -91,7 +109,9 @@ def _sync_owner_and_leader(project) -> None:
 
 
 @transaction.atomic
-def add_member(*, project, user, role, by, union_name="") -> Membership:
+def add_member(
+    *, project: Project, user: User, role: str, by: User, union_name: str = ""
+) -> Membership:
     # One change to a project's members at a time: a double submit gets a clear message, not an
     # IntegrityError.
     project = Project.objects.select_for_update().select_related("organisation").get(pk=project.pk)
@@ -115,7 +135,7 @@ def add_member(*, project, user, role, by, union_name="") -> Membership:
 
 
 @transaction.atomic
-def remove_member(*, membership, by) -> None:
+def remove_member(*, membership: Membership, by: User) -> None:
     project = Project.objects.select_for_update().get(pk=membership.project_id)
     if membership.role in (Membership.Role.OWNER, Membership.Role.LEADER):
         others = Membership.objects.filter(project=project, role=membership.role).exclude(
@@ -137,7 +157,7 @@ def remove_member(*, membership, by) -> None:
 
 
 @transaction.atomic
-def set_personal_data_access(*, membership, grant: bool, by) -> Membership:
+def set_personal_data_access(*, membership: Membership, grant: bool, by: User) -> Membership:
     """The project grants (or withdraws) a member's insight into personal data, e.g. a union
     representative who is to consult on the placements. Their roles' own rights are unchanged."""
     Project.objects.select_for_update().get(pk=membership.project_id)
@@ -151,7 +171,7 @@ def set_personal_data_access(*, membership, grant: bool, by) -> Membership:
     return membership
 
 
-def sync_permissions(*, project, user) -> None:
+def sync_permissions(*, project: Project, user: User) -> None:
     """Make the user's guardian permissions on the project exactly those their roles give."""
     from django.contrib.auth.models import Permission
 
@@ -195,7 +215,9 @@ def sync_permissions(*, project, user) -> None:
 NOT_MANDATE_FIELDS = {"status"}
 
 
-def _mark_mandate_changed(project, reason, fields=()):
+def _mark_mandate_changed(
+    project: Project, reason: str | Promise, fields: Iterable[str] = ()
+) -> None:
     project.mandate_state = Project.MandateState.DRAFT
     project._change_reason = _reason(reason)
     project.full_clean()
@@ -203,7 +225,9 @@ def _mark_mandate_changed(project, reason, fields=()):
 
 
 @transaction.atomic
-def update_mandate_fields(*, project, values: dict, section: str, by) -> Project:
+def update_mandate_fields(
+    *, project: Project, values: dict[str, Any], section: str | Promise, by: User
+) -> Project:
     """Save some of the project's own mandate fields as one change in the change log. Saving what
     is already there changes nothing, and a decided mandate stays decided."""
     changed = [name for name, value in values.items() if getattr(project, name) != value]
@@ -222,7 +246,9 @@ def update_mandate_fields(*, project, values: dict, section: str, by) -> Project
 
 
 @transaction.atomic
-def replace_goals(*, project, kind, texts: list[str], section: str, by) -> None:
+def replace_goals(
+    *, project: Project, kind: str, texts: list[str], section: str | Promise, by: User
+) -> None:
     """Make the project's goals of this kind exactly `texts`, in order. Goals are updated in place
     so that history shows what changed, not a delete and a new list."""
     texts = [t.strip() for t in texts if t.strip()]
@@ -250,7 +276,9 @@ def replace_goals(*, project, kind, texts: list[str], section: str, by) -> None:
 
 
 @transaction.atomic
-def replace_benefits(*, project, rows: list[dict], section: str, by) -> None:
+def replace_benefits(
+    *, project: Project, rows: list[dict[str, str]], section: str | Promise, by: User
+) -> None:
     """Make the project's benefits exactly `rows` (dicts of BENEFIT_FIELDS), in order."""
     rows = [r for r in rows if r.get("title", "").strip()]
     with acting_as(by):
@@ -313,14 +341,14 @@ def decide_mandate(*, project: Project, snapshot: dict, by: User) -> MandateVers
 # --- Phases, workstreams and solution options ---------------------------------------------------
 
 
-def _plan_changed(project_id, reason) -> None:
+def _plan_changed(project_id: int, reason: str) -> None:
     """Phases and workstreams are part of the mandate: changing them makes a new draft."""
     project = Project.objects.select_for_update().get(pk=project_id)
     _mark_mandate_changed(project, reason)
 
 
 @transaction.atomic
-def save_phase(*, phase: Phase, by) -> Phase:
+def save_phase(*, phase: Phase, by: User) -> Phase:
     with acting_as(by):
         phase.full_clean()
         phase._change_reason = _reason(gettext_noop("Faser"))
@@ -330,14 +358,14 @@ def save_phase(*, phase: Phase, by) -> Phase:
 
 
 @transaction.atomic
-def delete_phase(*, phase: Phase, by) -> None:
+def delete_phase(*, phase: Phase, by: User) -> None:
     with acting_as(by):
         phase._change_reason = _reason(gettext_noop("Faser"))
         phase.delete()
         _plan_changed(phase.project_id, gettext_noop("Faser"))
 
 
-def check_ready_for_decision(options) -> None:
+def check_ready_for_decision(options: Sequence[SolutionOption]) -> None:
     """The rule of seed 001 section 5.1: 2 to 4 solution options, exactly one the 0-alternative."""
     count = len(options)
     zero = sum(1 for o in options if o.is_zero_alternative)
@@ -363,7 +391,9 @@ def check_ready_for_decision(options) -> None:
 
 
 @transaction.atomic
-def save_workstream(*, workstream: Workstream, members=None, by) -> Workstream:
+def save_workstream(
+    *, workstream: Workstream, members: Iterable[User] | None = None, by: User
+) -> Workstream:
     with acting_as(by):
         if workstream.pk:
             locked = Workstream.objects.select_for_update().get(pk=workstream.pk)
@@ -381,7 +411,7 @@ def save_workstream(*, workstream: Workstream, members=None, by) -> Workstream:
 
 
 @transaction.atomic
-def save_option(*, option: SolutionOption, by) -> SolutionOption:
+def save_option(*, option: SolutionOption, by: User) -> SolutionOption:
     workstream = Workstream.objects.select_for_update().get(pk=option.workstream_id)
     with acting_as(by):
         option.full_clean()
@@ -393,7 +423,7 @@ def save_option(*, option: SolutionOption, by) -> SolutionOption:
 
 
 @transaction.atomic
-def delete_option(*, option: SolutionOption, by) -> None:
+def delete_option(*, option: SolutionOption, by: User) -> None:
     workstream = Workstream.objects.select_for_update().get(pk=option.workstream_id)
     with acting_as(by):
         option._change_reason = _reason(gettext_noop("Løsningsforslag"))
@@ -402,7 +432,7 @@ def delete_option(*, option: SolutionOption, by) -> None:
         _plan_changed(workstream.project_id, gettext_noop("Løsningsforslag"))
 
 
-def _recheck_ready(workstream):
+def _recheck_ready(workstream: Workstream) -> None:
     # A workstream marked ready must stay valid: a change that breaks the rule is refused, and
     # the transaction rolls it back.
     if workstream.status == Workstream.Status.READY:
@@ -413,7 +443,7 @@ def _recheck_ready(workstream):
 
 
 @transaction.atomic
-def save_risk(*, risk, by):
+def save_risk(*, risk: Risk, by: User) -> Risk:
     """A risk of the project's register; its owner must be a member of the project."""
     Project.objects.select_for_update().get(pk=risk.project_id)
     if (
@@ -430,7 +460,7 @@ def save_risk(*, risk, by):
 
 
 @transaction.atomic
-def delete_risk(*, risk, by) -> None:
+def delete_risk(*, risk: Risk, by: User) -> None:
     with acting_as(by):
         risk.delete()
 
@@ -439,7 +469,7 @@ def delete_risk(*, risk, by) -> None:
 
 
 @transaction.atomic
-def record_benefit_measurement(*, measurement, by):
+def record_benefit_measurement(*, measurement: BenefitMeasurement, by: User) -> BenefitMeasurement:
     """A measured value of one of the project's benefits; not in the future."""
     if measurement.measured_on and measurement.measured_on > timezone.localdate():
         raise ValidationError({"measured_on": _("Datoen kan ikke være fram i tid.")})

@@ -173,6 +173,7 @@ def phases(request, project):
         form = PhaseForm(request.POST or None, initial={"order": next_order}, prefix="ny")
     if request.method == "POST":
         require(project, CHANGE_PLAN)
+        assert form is not None  # made above for a user with the right
         if form.is_valid():
             phase = form.save(commit=False)
             phase.project = project
@@ -225,6 +226,7 @@ def workstreams(request, project):
         )
     if request.method == "POST":
         require(project, CHANGE_PLAN)
+        assert form is not None  # made above for a user with the right
         if form.is_valid():
             workstream = form.save(commit=False)
             workstream.project = project
@@ -261,6 +263,7 @@ def workstream(request, project, pk):
         )
     if request.method == "POST":
         require(project, CHANGE_PLAN)
+        assert form is not None  # made above for a user with the right
         if form.is_valid():
             with errors_on_form(form):
                 services.save_workstream(
@@ -338,6 +341,7 @@ def members(request, project):
         form = MembershipForm(request.POST or None, organisation=project.organisation)
     if request.method == "POST":
         require(project, MANAGE_MEMBERS)
+        assert form is not None  # made above for a user with the right
         if form.is_valid():
             with errors_on_form(form):
                 services.add_member(
@@ -404,6 +408,7 @@ def risks(request, project):
         form = RiskForm(request.POST or None, project=project, prefix="ny")
     if request.method == "POST":
         require(project, CHANGE_PLAN)
+        assert form is not None  # made above for a user with the right
         if form.is_valid():
             with errors_on_form(form):
                 risk = services.save_risk(risk=form.save(commit=False), by=request.user)

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event, vDuration
+from icalendar import STATUS, TRANSP, Calendar, Event, vDuration
 
 from consultations.models import Meeting
 from consultations.notices import PRODID, meeting_url
@@ -50,7 +50,7 @@ def _milestone_event(milestone: Milestone, *, url: str, host: str, stamp: dt.dat
         description="\n".join(lines),
         url=url,
         # A date to keep in mind, not time taken: it does not make the day busy.
-        transparency="TRANSPARENT",
+        transparency=TRANSP.TRANSPARENT,
     )
 
 
@@ -67,7 +67,7 @@ def _meeting_event(meeting: Meeting, *, stamp: dt.datetime) -> Event:
         location=meeting.place or None,
         description=f"{meeting.get_kind_display()}\n{url}",
         url=url,
-        status="CONFIRMED",
+        status=STATUS.CONFIRMED,
     )
 
 

@@ -8,10 +8,12 @@ it sent, and a failed send leaves it unsent for the retry."""
 
 import datetime as dt
 import logging
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F, Max
 from django.urls import reverse
@@ -43,13 +45,13 @@ def due_periods(on: dt.date) -> list[tuple[Project, periods.Period]]:
         .values_list("project_id", "end")
     )
     return [
-        (p, latest[p.pk])
+        (p, period)
         for p in projects
-        if latest[p.pk] and (p.pk not in covered or latest[p.pk].start > covered[p.pk])
+        if (period := latest[p.pk]) and (p.pk not in covered or period.start > covered[p.pk])
     ]
 
 
-def unsent(on: dt.datetime):
+def unsent(on: dt.datetime) -> tuple[list[int], list[int]]:
     """What a lost task left behind: deliveries not sent and drafts whose leader was not told,
     queued more than half an hour ago and less than a week ago (a mail server down longer than
     the task's retries, a broker down at the commit). Queued again by the hourly dispatch; the
@@ -76,7 +78,7 @@ def report_url(report: StatusReport) -> str:
     return settings.SITE_URL + reverse("reports:report", args=[report.project_id, report.number])
 
 
-def _message(template: str, context: dict, to: str, message_id: str, **parts):
+def _message(template: str, context: dict, to: str, message_id: str, **parts: Any) -> EmailMessage:
     # The same Message-ID on a resend (a worker lost after the server took the mail, before the
     # row was marked sent), so that mail clients show it once.
     return automated_message(
@@ -154,6 +156,7 @@ def deliver(delivery_id: int) -> bool:
             delivery.save(update_fields=["last_error"])
             return False
         with report.pdf.open("rb") as pdf:
+            assert report.pdf.name is not None  # the file just opened
             attachment = (report.pdf.name.rsplit("/", 1)[-1], pdf.read(), "application/pdf")
         context = {
             "report": report,

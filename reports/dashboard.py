@@ -10,6 +10,7 @@ projects would be megabytes that no one reads."""
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import (
     Count,
@@ -30,6 +31,22 @@ from projects.permissions import RUN_MEETINGS
 from . import periods
 from .models import DIMENSIONS, DecisionRequest, Light, StatusReport
 from .status_chart import StatusChart, build_status_chart, format_date
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class _Fetched(TypedDict):
+    """What dashboard_projects annotates and prefetches on each project."""
+
+    milestones_total: int
+    milestones_reached: int
+    milestones_overdue: int
+    latest_meeting_id: int | None
+    dashboard_reports: list[StatusReport]
+    dashboard_decision_points: list[Milestone]
+    dashboard_decision_requests: list[DecisionRequest]
+
 
 # "Decision points and decision requests of the next three weeks" (issue 6).
 LOOKAHEAD_DAYS = 21
@@ -185,7 +202,9 @@ def dashboard_rows(user, on: dt.date, projects=None) -> list[DashboardRow]:
     return [_row(project, on, meetings.get(project.latest_meeting_id)) for project in projects]
 
 
-def _row(project: Project, on: dt.date, meeting: Meeting | None) -> DashboardRow:
+def _row(
+    project: "WithAnnotations[Project, _Fetched]", on: dt.date, meeting: Meeting | None
+) -> DashboardRow:
     reports = project.dashboard_reports
     published = [r for r in reports if r.state == StatusReport.State.PUBLISHED]
     latest = published[-1] if published else None

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DATE_WIDGET
+from core.forms import DATE_WIDGET, choice_field, model_choice_field
 from projects.models import Benefit, BenefitMeasurement
 
 from .models import DIMENSIONS, DecisionRequest, Light, StatusReport
@@ -55,7 +55,7 @@ class StatusReportForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for key, _label in DIMENSIONS:
-            self.fields[f"{key}_status"].choices = [("", _("Ikke satt")), *Light.choices]
+            choice_field(self, f"{key}_status").choices = [("", _("Ikke satt")), *Light.choices]
 
     def sections(self):
         """Each section's light and comment fields, for the template's fieldsets."""
@@ -70,5 +70,5 @@ class BenefitMeasurementForm(forms.ModelForm):
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["benefit"].queryset = Benefit.objects.filter(project=project)
+        model_choice_field(self, "benefit").queryset = Benefit.objects.filter(project=project)
         self.fields["benefit"].label = _("Gevinst")

@@ -1,9 +1,12 @@
 """What reports/ keeps of its own: the status reports of the three-week cycle and their
 deliveries, the decision requests to the steering group, and the calendar links."""
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -143,6 +146,9 @@ class StatusReport(models.Model):
     pdf = models.FileField(upload_to="statusrapporter/%Y/", blank=True)
     leader_reminded_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords(excluded_fields=["data", "leader_reminded_at"])
+    _change_reason: str  # read by simple-history when set before save() or delete()
+    # Added by simple-history: save() without a historical record.
+    save_without_historical_record: Callable[..., None]
 
     objects = StatusReportQuerySet.as_manager()
 
@@ -246,7 +252,7 @@ class CalendarFeed(models.Model):
         return f"{self.project.code} – {self.user}"
 
 
-def history_sources(project: Project) -> list[tuple[models.QuerySet, str]]:
+def history_sources(project: Project) -> list[tuple[models.QuerySet, Promise]]:
     """The decision requests and status reports in the project's change log."""
     return [
         (DecisionRequest.history.filter(project_id=project.pk), _("Beslutningssaker")),

@@ -5,10 +5,12 @@ user (for a draft made by beat: the project's leader, whose report it is)."""
 import datetime as dt
 import secrets
 from functools import partial
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -37,7 +39,7 @@ EDITABLE_FIELDS = [
 ]
 
 
-def _reason(message) -> str:
+def _reason(message: str) -> str:
     with translation.override(settings.LANGUAGE_CODE):
         return _(message)
 
@@ -69,7 +71,7 @@ def decide_mandate(*, project: Project, by: User) -> MandateVersion:
 
 
 @transaction.atomic
-def save_decision_request(*, request: DecisionRequest, by) -> DecisionRequest:
+def save_decision_request(*, request: DecisionRequest, by: User) -> DecisionRequest:
     """Create or change what the steering group is asked to decide. A request already decided
     is not rewritten: its question and basis are what was decided on."""
     Project.objects.select_for_update().get(pk=request.project_id)
@@ -95,7 +97,7 @@ def save_decision_request(*, request: DecisionRequest, by) -> DecisionRequest:
 
 @transaction.atomic
 def record_decision(
-    *, request: DecisionRequest, outcome: str, decision: str, on: dt.date | None, by
+    *, request: DecisionRequest, outcome: str, decision: str, on: dt.date | None, by: User
 ) -> DecisionRequest:
     """The steering group's decision: decided, deferred or rejected, with its date. A deferred
     request may be decided later; a decided or rejected one is final."""
@@ -118,7 +120,9 @@ def record_decision(
 
 
 @transaction.atomic
-def create_draft(*, project: Project, period: periods.Period, by=None) -> tuple[StatusReport, bool]:
+def create_draft(
+    *, project: Project, period: periods.Period, by: User | None = None
+) -> tuple[StatusReport, bool]:
     """The draft report of `period`, compiled from the data, unless the period has its report
     already; returns it and whether it was made. The unique constraint settles a race with
     another dispatcher: the project row is locked first, so the second one waits and finds it."""
@@ -150,7 +154,7 @@ def _draft_for_update(report: StatusReport) -> StatusReport:
 
 
 @transaction.atomic
-def refresh_draft(*, report: StatusReport, by) -> StatusReport:
+def refresh_draft(*, report: StatusReport, by: User) -> StatusReport:
     """Compile the draft's figures again from today's data (the leader's text is kept)."""
     report = _draft_for_update(report)
     report.data = compile_report(report.project, report.period, report=report)
@@ -162,7 +166,7 @@ def refresh_draft(*, report: StatusReport, by) -> StatusReport:
 
 
 @transaction.atomic
-def save_report(*, report: StatusReport, values: dict, by) -> StatusReport:
+def save_report(*, report: StatusReport, values: dict[str, Any], by: User) -> StatusReport:
     """The leader's statuses, comments and text on a draft."""
     current = _draft_for_update(report)
     for field in EDITABLE_FIELDS:
@@ -175,7 +179,7 @@ def save_report(*, report: StatusReport, values: dict, by) -> StatusReport:
 
 
 @transaction.atomic
-def publish(*, report: StatusReport, by) -> StatusReport:
+def publish(*, report: StatusReport, by: User) -> StatusReport:
     """Freeze the report with today's figures and queue one delivery to each member of the
     steering group; the first delivery to run stores the PDF (reports.cycle.ensure_pdf), so that
     publishing answers at once. A report without a status for every section is refused."""
@@ -214,7 +218,7 @@ def publish(*, report: StatusReport, by) -> StatusReport:
     return report
 
 
-def report_recipients(project: Project):
+def report_recipients(project: Project) -> QuerySet[User]:
     """The owner and the steering group: members in these roles who can still see the project
     (a member of its organisation with the view right) and have an e-mail address."""
     return (
@@ -238,7 +242,7 @@ def report_recipients(project: Project):
 
 
 @transaction.atomic
-def create_calendar_feed(*, project: Project, user) -> CalendarFeed:
+def create_calendar_feed(*, project: Project, user: User) -> CalendarFeed:
     """A new secret calendar link for the user; an earlier one stops working."""
     revoke_calendar_feed(project=project, user=user)
     with acting_as(user):
@@ -248,7 +252,7 @@ def create_calendar_feed(*, project: Project, user) -> CalendarFeed:
 
 
 @transaction.atomic
-def revoke_calendar_feed(*, project: Project, user) -> None:
+def revoke_calendar_feed(*, project: Project, user: User) -> None:
     with acting_as(user):
         for feed in CalendarFeed.objects.select_for_update().filter(
             project=project, user=user, revoked_at__isnull=True

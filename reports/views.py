@@ -306,6 +306,7 @@ def decisions(request, project):
         form = DecisionRequestForm(request.POST or None, prefix="ny")
     if request.method == "POST":
         require(project, CHANGE_PLAN)
+        assert form is not None  # made above for a user with the right
         if form.is_valid():
             item = form.save(commit=False)
             item.project = project
@@ -399,9 +400,11 @@ def calendar_feed(request, token):
     ):
         raise Http404
     response = HttpResponse(project_calendar(feed), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(
+    disposition = content_disposition_header(
         as_attachment=False, filename=f"{feed.project.code}.ics"
     )
+    assert disposition is not None  # None only without a filename
+    response["Content-Disposition"] = disposition
     response["Cache-Control"] = "private, max-age=300"
     return response
 

@@ -38,7 +38,7 @@ def _lines(text: str) -> list[str]:
 def _competence_groups(description: RoleDescription) -> list[dict]:
     """The competence profile grouped under the categories of Appendix 1, every category present
     (empty or not). Uses prefetched competences when there are some."""
-    by_category = {category: [] for category in CATEGORY_ORDER}
+    by_category: dict[str, list[dict]] = {category: [] for category in CATEGORY_ORDER}
     for competence in description.competences.all():
         by_category.setdefault(competence.category, []).append(
             {

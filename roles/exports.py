@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from core.pdf import norwegian_slug
 
@@ -178,6 +179,7 @@ def staffing_plan_workbook(
 
     workbook = Workbook()
     plan = workbook.active
+    assert isinstance(plan, Worksheet)  # a new workbook's one sheet
     plan.title = "Bemanningsplan"
     _header(plan, STAFFING_COLUMNS)
 
@@ -233,21 +235,21 @@ def staffing_plan_workbook(
     _header(staff, EMPLOYEE_COLUMNS)
     for employee in employees:
         own = placements_by_employee.get(employee.pk, [])
-        placement = current_placement(own)
-        position = placement.position if placement is not None else None
+        placed = current_placement(own)
+        new_position = placed.position if placed is not None else None
         _write_row(
             staff,
             [
                 _name(employee),
                 employee.employee_number,
-                employee.current_unit.name if employee.current_unit_id else "",
+                employee.current_unit.name if employee.current_unit is not None else "",
                 employee.current_position,
                 employee.fte,
                 employee.start_date,
                 employee_status(employee, own),
-                position.title if position is not None else "",
-                position.unit.name if position is not None else "",
-                placement.decided_on if placement is not None else None,
+                new_position.title if new_position is not None else "",
+                new_position.unit.name if new_position is not None else "",
+                placed.decided_on if placed is not None else None,
                 employee.restructuring_conversation_on,
                 "Ja" if employee.redundant else "Nei",
             ],

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DATE_WIDGET
+from core.forms import DATE_WIDGET, model_choice_field
 from projects.forms import OrganisationUserChoiceField, project_people
 
 from .models import (
@@ -31,10 +31,10 @@ class UnitForm(forms.ModelForm):
         same = project.org_units.filter(structure=structure)
         if self.instance.pk:
             same = same.exclude(pk=self.instance.pk)
-        self.fields["parent"].queryset = same
-        self.fields["parent"].empty_label = _("– Øverst –")
+        model_choice_field(self, "parent").queryset = same
+        model_choice_field(self, "parent").empty_label = _("– Øverst –")
         if structure == OrgUnit.Structure.CURRENT:
-            self.fields["successors"].queryset = project.org_units.filter(
+            model_choice_field(self, "successors").queryset = project.org_units.filter(
                 structure=OrgUnit.Structure.FUTURE
             )
         else:
@@ -56,11 +56,13 @@ class PositionForm(forms.ModelForm):
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.project = project
-        self.fields["unit"].queryset = project.org_units.filter(structure=OrgUnit.Structure.FUTURE)
+        model_choice_field(self, "unit").queryset = project.org_units.filter(
+            structure=OrgUnit.Structure.FUTURE
+        )
         others = project.positions.select_related("unit")
         if self.instance.pk:
             others = others.exclude(pk=self.instance.pk)
-        self.fields["reports_to"].queryset = others
+        model_choice_field(self, "reports_to").queryset = others
 
 
 class RoleDescriptionForm(forms.ModelForm):
@@ -131,7 +133,7 @@ class EmployeeForm(forms.ModelForm):
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.project = project
-        self.fields["current_unit"].queryset = project.org_units.filter(
+        model_choice_field(self, "current_unit").queryset = project.org_units.filter(
             structure=OrgUnit.Structure.CURRENT
         )
 
@@ -154,10 +156,10 @@ class InterviewForm(forms.ModelForm):
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["held_by"].queryset = project_people(project)
+        model_choice_field(self, "held_by").queryset = project_people(project)
         positions = project.positions.select_related("unit")
         for n in (1, 2, 3):
-            self.fields[f"wish_{n}"].queryset = positions
+            model_choice_field(self, f"wish_{n}").queryset = positions
         if self.instance.pk:
             for wish in self.instance.wishes.all()[:3]:
                 self.initial[f"wish_{wish.priority}"] = wish.position_id
@@ -180,7 +182,7 @@ class PlacementForm(forms.ModelForm):
     def __init__(self, *args, project, employee, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.employee = employee
-        self.fields["position"].queryset = project.positions.select_related("unit")
+        model_choice_field(self, "position").queryset = project.positions.select_related("unit")
         self.fields["fte"].required = False
         self.fields["fte"].help_text = _("Står den tom, brukes den ansattes stillingsprosent.")
 

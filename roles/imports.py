@@ -19,16 +19,19 @@ import io
 import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import IO, Any, NoReturn
 
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import formats
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop, ngettext
 from simple_history.utils import bulk_create_with_history
 
+from accounts.models import User
 from core.history import acting_as
 from projects.models import Project
 
@@ -40,6 +43,8 @@ MAX_ERRORS = 50
 BATCH_SIZE = 500
 # Stored untranslated in the history, like every change reason; translated when shown.
 CHANGE_REASON = gettext_noop("Importert fra CSV")
+# An upload, or any file object opened in binary or text mode.
+CsvFile = File | IO[Any]
 
 # --- Columns ------------------------------------------------------------------------------------
 
@@ -164,7 +169,7 @@ CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 # --- Public functions ---------------------------------------------------------------------------
 
 
-def import_current_units(*, project, file, by) -> list[OrgUnit]:
+def import_current_units(*, project: Project, file: CsvFile, by: User) -> list[OrgUnit]:
     """Create the units of a CSV file in the project's current organization, and return them in
     the order of the file. Columns: Kode and Navn (required), Type (Sektor, Enhet or Avdeling;
     Enhet when empty), Overordnet (the parent's code, in the file or already in the current
@@ -220,7 +225,7 @@ def import_current_units(*, project, file, by) -> list[OrgUnit]:
     return [row.unit for row in rows]
 
 
-def import_employees(*, project, file, by) -> list[Employee]:
+def import_employees(*, project: Project, file: CsvFile, by: User) -> list[Employee]:
     """Create the employees of a CSV file in the project, and return them in the order of the
     file. Columns: Ansattnummer, Fornavn and Etternavn (required), Enhet (the code of a unit of
     the current organization), Stilling, Stillingsprosent (100 when empty), Startdato
@@ -308,7 +313,7 @@ def import_employees(*, project, file, by) -> list[Employee]:
 class _Problems:
     """The problems found so far, each with its line (0 for the file as a whole)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.items: list[tuple[int, str]] = []
         self.lines: set[int] = set()
 
@@ -339,7 +344,7 @@ class _Problems:
         raise ValidationError(messages)
 
 
-def _fail(message: str):
+def _fail(message: str) -> NoReturn:
     raise ValidationError([message])
 
 
@@ -359,7 +364,11 @@ class _Row:
 
 
 def _read_table(
-    file, headers: dict[str, str], labels: dict, required: tuple[str, ...], rest: str = ""
+    file: CsvFile,
+    headers: dict[str, str],
+    labels: dict,
+    required: tuple[str, ...],
+    rest: str = "",
 ) -> _Table:
     """The data rows of a CSV file, by field. Problems with the file as a whole raise
     ValidationError; a row with more cells than the header gets a problem of its own, unless the
@@ -435,7 +444,7 @@ def _read_table(
     return _Table(rows=rows, problems=problems)
 
 
-def _read_bytes(file) -> bytes:
+def _read_bytes(file: CsvFile) -> bytes:
     size = getattr(file, "size", None)
     if size is not None and size > MAX_BYTES:
         _too_big()
@@ -451,7 +460,7 @@ def _read_bytes(file) -> bytes:
     return data
 
 
-def _too_big():
+def _too_big() -> NoReturn:
     _fail(_("Filen er større enn %(max)s MB. Del den opp.") % {"max": MAX_BYTES // (1024 * 1024)})
 
 
@@ -486,7 +495,7 @@ def _delimiter(text: str) -> str:
     (Excel's with Norwegian settings), then tab."""
     header = next((line for line in text.splitlines() if line.strip()), "")
     counts = {delimiter: header.count(delimiter) for delimiter in (";", "\t", ",")}
-    best = max(counts, key=counts.get)  # the first of the most common
+    best = max(counts, key=counts.__getitem__)  # the first of the most common
     return best if counts[best] else ";"
 
 
@@ -515,7 +524,9 @@ def _header_key(cell: str) -> str:
     return key.removesuffix(":").removesuffix("*").strip()
 
 
-def _header(cells: list[str], headers: dict[str, str], labels: dict, required) -> dict[str, int]:
+def _header(
+    cells: list[str], headers: dict[str, str], labels: dict, required: tuple[str, ...]
+) -> dict[str, int]:
     columns: dict[str, int] = {}
     messages = []
     for index, cell in enumerate(cells):
@@ -557,7 +568,7 @@ class _UnitRow:
     kind: str
     parent_code: str
     leader_title: str
-    unit: OrgUnit | None = field(default=None, repr=False)
+    unit: OrgUnit = field(init=False, repr=False, compare=False)  # made once the file is checked
 
 
 def _parse_unit(row: _Row, problems: _Problems) -> _UnitRow:
@@ -596,7 +607,7 @@ def _parse_unit(row: _Row, problems: _Problems) -> _UnitRow:
     return parsed
 
 
-def _check_units(rows: list[_UnitRow], existing: dict, problems: _Problems) -> None:
+def _check_units(rows: list[_UnitRow], existing: dict[str, OrgUnit], problems: _Problems) -> None:
     """Codes unique in the file and new to the organization; parents that exist; no cycles."""
     first_line: dict[str, int] = {}
     for row in rows:
@@ -643,7 +654,7 @@ def _check_units(rows: list[_UnitRow], existing: dict, problems: _Problems) -> N
     state: dict[str, str] = {}  # code -> "visiting" or "done"
     for row in rows:
         path: list[_UnitRow] = []
-        current = row
+        current: _UnitRow | None = row
         while current is not None and current.code and state.get(current.code.casefold()) is None:
             state[current.code.casefold()] = "visiting"
             path.append(current)
@@ -680,7 +691,9 @@ def _levels(rows: list[_UnitRow], in_file: dict[str, _UnitRow]) -> list[list[_Un
             current = parent
         depth.setdefault(current.line, 0)
         for item in reversed(chain):
-            depth[item.line] = depth[parent_of(item).line] + 1
+            parent = parent_of(item)
+            assert parent is not None  # the chain is made of rows with a parent in the file
+            depth[item.line] = depth[parent.line] + 1
         level = depth[row.line]
         while len(levels) <= level:
             levels.append([])
@@ -699,7 +712,7 @@ class _EmployeeRow:
     last_name: str
     unit_code: str
     position: str
-    fte: Decimal | None
+    fte: Decimal
     start_date: dt.date | None
     competences: str
 
@@ -800,11 +813,11 @@ def parse_date(text: str) -> dt.date:
 # --- Helpers ------------------------------------------------------------------------------------
 
 
-def _lock(project) -> Project:
+def _lock(project: Project) -> Project:
     return Project.objects.select_for_update().get(pk=project.pk)
 
 
-def _by_code(units) -> dict[str, OrgUnit]:
+def _by_code(units: QuerySet[OrgUnit]) -> dict[str, OrgUnit]:
     """Units by code, exact and casefolded (the exact code wins when two differ in case)."""
     found: dict[str, OrgUnit] = {}
     for unit in units.exclude(code=""):

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -65,6 +66,7 @@ class OrgUnit(models.Model):
         help_text=_("De fremtidige enhetene arbeidet i denne enheten går til."),
     )
     history = HistoricalRecords(m2m_fields=[successors])
+    _change_reason: str  # read by simple-history when set before save() or delete()
 
     class Meta:
         verbose_name = _("organisasjonsenhet")
@@ -267,6 +269,7 @@ class Employee(models.Model):
         help_text=_("Kommunens retningslinjer for nedbemanning gjelder."),
     )
     history = HistoricalRecords()
+    _change_reason: str  # read by simple-history when set before save() or delete()
 
     objects = EmployeeQuerySet.as_manager()
 
@@ -427,7 +430,7 @@ class PersonalDataAccess(models.Model):
         return f"{self.user} {self.get_action_display()} {self.at:%d.%m.%Y %H:%M}"
 
 
-def history_sources(project: Project) -> list[tuple[models.QuerySet, str]]:
+def history_sources(project: Project) -> list[tuple[models.QuerySet, Promise]]:
     """The organization, positions and role descriptions in the project's change log
     (reports.mandate.changelog). Employees, interviews and placements are personal data and stay
     out of it: every member reads the log."""

@@ -20,6 +20,7 @@ goes with the chart).
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils.translation import gettext, ngettext, pgettext
 
@@ -102,7 +103,7 @@ def _kind_label(unit) -> str:
 class Node:
     """A unit in the tree, with its children in the order they are drawn and listed."""
 
-    unit: object
+    unit: Any  # an OrgUnit, or anything with its attributes
     depth: int
     children: list["Node"] = field(default_factory=list)
 
@@ -403,7 +404,7 @@ class _Layout:
                 used = 0.0
             used += (ROOT_GAP if bands[-1] else 0) + root_width
             bands[-1].append(root)
-        top = MARGIN
+        top: float = MARGIN
         for band in bands:
             band_width = sum(self.width(root) for root in band) + ROOT_GAP * (len(band) - 1)
             left = MARGIN + (self.available - band_width) / 2

@@ -7,6 +7,7 @@ employee has at most one decided placement; a declined offer records its date; t
 proposed → consulted → decided → accepted or declined."""
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -15,6 +16,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from core.history import acting_as
 from projects.models import Project
 
@@ -34,7 +36,7 @@ Status = Placement.Status
 
 # Where a placement may go from each status. A decision can be taken back to "consulted" (a
 # mistake, or a new consultation), an answer cannot: a new offer is a new placement.
-NEXT_STATUSES = {
+NEXT_STATUSES: dict[str, set[str]] = {
     Status.PROPOSED: {Status.CONSULTED, Status.DECIDED},
     Status.CONSULTED: {Status.PROPOSED, Status.DECIDED},
     Status.DECIDED: {Status.CONSULTED, Status.ACCEPTED, Status.DECLINED},
@@ -43,11 +45,11 @@ NEXT_STATUSES = {
 }
 
 
-def _lock(project) -> Project:
+def _lock(project: Project) -> Project:
     return Project.objects.select_for_update().get(pk=project.pk)
 
 
-def _belongs(project, **objects) -> None:
+def _belongs(project: Project, **objects: OrgUnit | Position | None) -> None:
     errors = {
         name: _("Dette hører ikke til prosjektet.")
         for name, obj in objects.items()
@@ -61,7 +63,7 @@ def _belongs(project, **objects) -> None:
 
 
 @transaction.atomic
-def save_unit(*, unit: OrgUnit, by, successors=None) -> OrgUnit:
+def save_unit(*, unit: OrgUnit, by: User, successors: Iterable[OrgUnit] | None = None) -> OrgUnit:
     """A unit of the current or the future organization. Its parent must be in the same
     organization of the same project and not below it; `successors` (future units) only for a
     current unit."""
@@ -69,7 +71,7 @@ def save_unit(*, unit: OrgUnit, by, successors=None) -> OrgUnit:
     if unit.parent is not None:
         if unit.parent.project_id != project.pk or unit.parent.structure != unit.structure:
             raise ValidationError({"parent": _("Velg en enhet i samme organisasjon.")})
-        ancestor = unit.parent
+        ancestor: OrgUnit | None = unit.parent
         while ancestor is not None:
             if unit.pk and ancestor.pk == unit.pk:
                 raise ValidationError({"parent": _("En enhet kan ikke ligge under seg selv.")})
@@ -94,7 +96,7 @@ def save_unit(*, unit: OrgUnit, by, successors=None) -> OrgUnit:
 
 
 @transaction.atomic
-def delete_unit(*, unit: OrgUnit, by) -> None:
+def delete_unit(*, unit: OrgUnit, by: User) -> None:
     _lock(unit.project)
     if unit.children.exists():
         raise ValidationError(_("Enheten har underenheter. Flytt eller slett dem først."))
@@ -108,7 +110,7 @@ def delete_unit(*, unit: OrgUnit, by) -> None:
 
 
 @transaction.atomic
-def save_position(*, position: Position, by) -> Position:
+def save_position(*, position: Position, by: User) -> Position:
     project = _lock(position.project)
     _belongs(project, unit=position.unit, reports_to=position.reports_to)
     if position.unit.structure != OrgUnit.Structure.FUTURE:
@@ -134,7 +136,7 @@ def save_position(*, position: Position, by) -> Position:
 
 
 @transaction.atomic
-def delete_position(*, position: Position, by) -> None:
+def delete_position(*, position: Position, by: User) -> None:
     _lock(position.project)
     if position.placements.exists():
         raise ValidationError(_("Stillingen har innplasseringer og kan ikke slettes."))
@@ -144,7 +146,7 @@ def delete_position(*, position: Position, by) -> None:
 
 @transaction.atomic
 def save_role_description(
-    *, description: RoleDescription, competences: list[dict] | None = None, by
+    *, description: RoleDescription, competences: list[dict] | None = None, by: User
 ) -> RoleDescription:
     """Save a role description as its next version. `competences` (dicts of category, text,
     level), when given, replace its competence profile."""
@@ -168,7 +170,7 @@ def save_role_description(
 
 
 @transaction.atomic
-def save_employee(*, employee: Employee, by) -> Employee:
+def save_employee(*, employee: Employee, by: User) -> Employee:
     project = _lock(employee.project)
     _belongs(project, current_unit=employee.current_unit)
     if employee.current_unit and employee.current_unit.structure != OrgUnit.Structure.CURRENT:
@@ -180,7 +182,9 @@ def save_employee(*, employee: Employee, by) -> Employee:
 
 
 @transaction.atomic
-def save_interview(*, interview: MappingInterview, wishes: list[Position], by) -> MappingInterview:
+def save_interview(
+    *, interview: MappingInterview, wishes: list[Position], by: User
+) -> MappingInterview:
     """A mapping interview and the employee's wishes, in order of priority."""
     project = _lock(interview.employee.project)
     if len(set(wishes)) != len(wishes):
@@ -196,7 +200,7 @@ def save_interview(*, interview: MappingInterview, wishes: list[Position], by) -
     return interview
 
 
-def _filled_fte(position, *, excluding=None) -> Decimal:
+def _filled_fte(position: Position, *, excluding: Placement | None = None) -> Decimal:
     filled = Placement.objects.filter(position=position, status__in=Placement.FILLING)
     if excluding is not None and excluding.pk:
         filled = filled.exclude(pk=excluding.pk)
@@ -207,7 +211,7 @@ def _number(value: Decimal) -> str:
     return f"{value.normalize():f}".replace(".", ",")
 
 
-def _check_fills(placement) -> None:
+def _check_fills(placement: Placement) -> None:
     """A decided (or accepted) placement must fit in what is left of the position, and be the
     employee's only one."""
     position = Position.objects.select_for_update().get(pk=placement.position_id)
@@ -237,7 +241,7 @@ def _check_fills(placement) -> None:
 
 
 @transaction.atomic
-def save_placement(*, placement: Placement, by) -> Placement:
+def save_placement(*, placement: Placement, by: User) -> Placement:
     """Propose (or change) a placement. Its status is changed by set_placement_status."""
     project = _lock(placement.employee.project)
     _belongs(project, position=placement.position)
@@ -253,7 +257,7 @@ def save_placement(*, placement: Placement, by) -> Placement:
 
 @transaction.atomic
 def set_placement_status(
-    *, placement: Placement, status: str, by, on: dt.date | None = None
+    *, placement: Placement, status: str, by: User, on: dt.date | None = None
 ) -> Placement:
     _lock(placement.employee.project)
     placement = (
@@ -301,6 +305,8 @@ def missing_competences(employee: Employee, position: Position) -> list[str]:
     ]
 
 
-def log_access(*, project, user, action, employee=None) -> None:
+def log_access(
+    *, project: Project, user: User, action: str, employee: Employee | None = None
+) -> None:
     """Record that someone saw or exported personal data (the audit trail the issue asks for)."""
     PersonalDataAccess.objects.create(project=project, user=user, employee=employee, action=action)

@@ -508,7 +508,8 @@ def employee(request, project, pk):
         .order_by("-created_at")
     )
     for placement in placements:
-        placement.missing = services.missing_competences(item, placement.position)
+        # For the template only: not a field of Placement.
+        placement.missing = services.missing_competences(item, placement.position)  # type: ignore[attr-defined]
     context = {
         "project": project,
         "employee": item,

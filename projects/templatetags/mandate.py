@@ -20,8 +20,8 @@ def rich_text(value: str):
     html = []
     for block in (value or "").replace("\r\n", "\n").split("\n\n"):
         lines = [line.strip() for line in block.split("\n") if line.strip()]
-        for bullet, run in groupby(lines, key=_is_bullet):
-            run = list(run)
+        for bullet, group in groupby(lines, key=_is_bullet):
+            run = list(group)
             if bullet:
                 items = format_html_join("", "<li>{}</li>", ((line[2:].strip(),) for line in run))
                 html.append(format_html("<ul>{}</ul>", items))
