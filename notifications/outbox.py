@@ -57,7 +57,7 @@ def as_message(mail: OutgoingMail) -> EmailMessage:
 
 def _still_recipient(mail: OutgoingMail) -> bool:
     """A person's notice about a project goes only to someone who can still see it."""
-    if mail.recipient_id is None or mail.project_id is None:
+    if mail.recipient is None or mail.project is None:
         return True
     from .services import recipients
 
@@ -131,6 +131,7 @@ def send_digests(day: dt.date) -> int:
             if not items:
                 continue
             user = items[0].recipient
+            assert user is not None  # held for a digest: a person's own notice
             message = automated_message(
                 "notifications/email/digest",
                 {"name": user.first_name or str(user), "items": items, "day": day},

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, models, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -49,8 +50,8 @@ def queue(
         key=key,
         to=list(message.to),
         bcc=list(message.bcc),
-        subject=message.subject,
-        body=message.body,
+        subject=str(message.subject),
+        body=str(message.body),
         message_id=headers.pop("Message-ID", None) or message_id(),
         headers=headers,
         url=url,
@@ -75,7 +76,7 @@ def queue(
     return mail
 
 
-def recipients(users: Iterable[User], project: Project):
+def recipients(users: Iterable[User], project: Project) -> QuerySet[User]:
     """Of `users`, those a notice about the project may go to: active, with an address, and
     still able to see the project (a member of its organisation with the view right). One
     query."""
