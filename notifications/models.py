@@ -10,8 +10,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import Project
-
 
 class OutgoingMailQuerySet(models.QuerySet):
     def due(self, now=None):
@@ -37,16 +35,13 @@ class OutgoingMail(models.Model):
         CANCELLED = "cancelled", _("Ikke lenger mottaker")
 
     kind = models.CharField(_("type"), max_length=40)
-    project = models.ForeignKey(
-        Project,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="outgoing_mails",
-        verbose_name=_("prosjekt"),
-    )
-    # A person's own notice: sent only while they can still see the project, and held for their
-    # daily digest if they have chosen one.
+    # The project it is about. Not a foreign key: the outbox sits below the apps that use it
+    # (docs/DESIGN.md); projects.services cancels a person's notices when they leave a project.
+    project_id = models.PositiveIntegerField(_("prosjekt"), null=True, blank=True, db_index=True)
+    # What it is about, for the page that lists its sends, e.g. "statusreport:12".
+    ref = models.CharField(max_length=60, blank=True, db_index=True)
+    # A person's own notice: held for their daily digest if they have chosen one, and never sent
+    # once they have left the project or been deactivated.
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,

@@ -56,12 +56,9 @@ def as_message(mail: OutgoingMail) -> EmailMessage:
 
 
 def _still_recipient(mail: OutgoingMail) -> bool:
-    """A person's notice about a project goes only to someone who can still see it."""
-    if mail.recipient is None or mail.project is None:
-        return True
-    from .services import recipients
-
-    return recipients([mail.recipient], mail.project).exists()
+    """A person's notice goes only to someone still active (one who has left the project has
+    had theirs cancelled: notifications.services.cancel_notices)."""
+    return mail.recipient is None or mail.recipient.is_active
 
 
 def send(mail_id: int) -> bool:
@@ -69,7 +66,7 @@ def send(mail_id: int) -> bool:
     with transaction.atomic():
         mail = (
             OutgoingMail.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("recipient", "project")
+            .select_related("recipient")
             .filter(pk=mail_id, state=OutgoingMail.State.QUEUED)
             .first()
         )
@@ -124,7 +121,7 @@ def send_digests(day: dt.date) -> int:
             items = list(
                 held.filter(recipient_id=user_id)
                 .select_for_update(skip_locked=True, of=("self",))
-                .select_related("recipient", "project")
+                .select_related("recipient")
                 .order_by("created_at", "pk")
             )
             items = [item for item in items if _still_recipient(item)]

@@ -14,8 +14,6 @@ from django.utils import timezone
 from accounts.models import User
 from core.mail import CalendarMessage, automated_message, mailbox
 from core.tasks import after_commit
-from projects.models import Project
-from projects.permissions import VIEW
 
 from .models import OutgoingMail
 
@@ -29,7 +27,8 @@ def queue(
     message: EmailMessage,
     *,
     kind: str,
-    project: Project | None = None,
+    project_id: int | None = None,
+    ref: str = "",
     recipient: User | None = None,
     sender: User | None = None,
     key: str | None = None,
@@ -44,7 +43,8 @@ def queue(
     headers = dict(message.extra_headers)
     mail = OutgoingMail(
         kind=kind,
-        project=project,
+        project_id=project_id,
+        ref=ref,
         recipient=recipient,
         sender=sender,
         key=key,
@@ -76,19 +76,12 @@ def queue(
     return mail
 
 
-def recipients(users: Iterable[User], project: Project) -> QuerySet[User]:
-    """Of `users`, those a notice about the project may go to: active, with an address, and
-    still able to see the project (a member of its organisation with the view right). One
-    query."""
+def recipients(users: Iterable[User]) -> QuerySet[User]:
+    """Of `users`, those a notice may go to: active and with an address. One query. (Whether
+    they may see what it is about is the caller's to decide: projects.notices for a project.)"""
     return (
         User.objects.filter(pk__in=[u.pk for u in users], is_active=True)
         .exclude(email="")
-        .filter(
-            organisations=project.organisation_id,
-            projectuserobjectpermission__content_object=project,
-            projectuserobjectpermission__permission__codename=VIEW,
-        )
-        .distinct()
         .order_by("pk")
     )
 
@@ -99,16 +92,17 @@ def notify(
     context: dict,
     *,
     kind: str,
-    project: Project,
+    project_id: int | None = None,
+    ref: str = "",
     sender: User | None = None,
     url: str = "",
     key: str | None = None,
 ) -> list[OutgoingMail]:
-    """A notice to each of `users` who may get one (see `recipients`), composed for them (the
-    context gets `recipient` and `name`), sent at once or held for their daily digest as each
-    has chosen. `key` makes it once per occasion and person."""
+    """A notice to each of `users` who is active and has an address, composed for them (the
+    context gets `recipient`, `name` and `url`), sent at once or held for their daily digest as
+    each has chosen. `key` makes it once per occasion and person."""
     queued = []
-    for user in recipients(users, project):
+    for user in recipients(users):
         message = automated_message(
             template,
             {**context, "recipient": user, "name": user.first_name or str(user), "url": url},
@@ -118,7 +112,8 @@ def notify(
             queue(
                 message,
                 kind=kind,
-                project=project,
+                project_id=project_id,
+                ref=ref,
                 recipient=user,
                 sender=sender,
                 key=f"{key}:{user.pk}" if key else None,
@@ -143,3 +138,11 @@ def resend(*, mail: OutgoingMail, by: User) -> OutgoingMail:
 
     after_commit(send, mail.pk)
     return mail
+
+
+def cancel_notices(*, user: User, project_id: int) -> int:
+    """Someone who can no longer see a project gets none of the notices about it still waiting
+    (projects.services, when their rights change)."""
+    return OutgoingMail.objects.filter(
+        recipient=user, project_id=project_id, state=OutgoingMail.State.QUEUED
+    ).update(state=OutgoingMail.State.CANCELLED)

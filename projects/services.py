@@ -17,6 +17,7 @@ from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from core.history import acting_as
+from notifications.services import cancel_notices
 
 from .models import (
     BENEFIT_FIELDS,
@@ -33,7 +34,7 @@ from .models import (
     SolutionOption,
     Workstream,
 )
-from .permissions import permissions_for_roles
+from .permissions import VIEW, permissions_for_roles
 
 MIN_OPTIONS, MAX_OPTIONS = 2, 4
 
@@ -192,6 +193,8 @@ def sync_permissions(*, project: Project, user: User) -> None:
     stale = [pk for codename, pk in existing.items() if codename not in wanted]
     if stale:
         ProjectUserObjectPermission.objects.filter(pk__in=stale).delete()
+    if VIEW in existing and VIEW not in wanted:
+        cancel_notices(user=user, project_id=project.pk)
     missing = wanted - existing.keys()
     if missing:
         permissions = Permission.objects.filter(

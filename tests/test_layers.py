@@ -12,12 +12,30 @@ ROOT = Path(__file__).resolve().parent.parent
 ALLOWED = {
     "core": set(),
     "accounts": {"core"},
-    "projects": {"core", "accounts"},
-    "milestones": {"core", "accounts", "projects"},
-    "roles": {"core", "accounts", "projects"},
-    "consultations": {"core", "accounts", "projects", "milestones", "roles"},
-    "reports": {"core", "accounts", "projects", "milestones", "roles", "consultations"},
-    "demo": {"core", "accounts", "projects", "milestones", "roles", "consultations", "reports"},
+    "notifications": {"core", "accounts"},
+    "projects": {"core", "accounts", "notifications"},
+    "milestones": {"core", "accounts", "notifications", "projects"},
+    "roles": {"core", "accounts", "notifications", "projects"},
+    "consultations": {"core", "accounts", "notifications", "projects", "milestones", "roles"},
+    "reports": {
+        "core",
+        "accounts",
+        "notifications",
+        "projects",
+        "milestones",
+        "roles",
+        "consultations",
+    },
+    "demo": {
+        "core",
+        "accounts",
+        "notifications",
+        "projects",
+        "milestones",
+        "roles",
+        "consultations",
+        "reports",
+    },
     "reorg": {"core"},  # settings, urls and Celery: no domain code
 }
 

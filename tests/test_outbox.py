@@ -16,6 +16,7 @@ from notifications import outbox, services
 from notifications.models import OutgoingMail
 from projects import services as project_services
 from projects.models import Membership
+from projects.notices import notify_members
 from reorg.celery import app as celery_app
 
 from .factories import UserFactory
@@ -27,10 +28,10 @@ def member(member_with_role):
 
 
 def notice(project, users, **kwargs):
-    return services.notify(
+    return notify_members(
         users,
         "notifications/email/test",
-        {"project": project},
+        {},
         kind="test",
         project=project,
         url="https://reorg.example.no/x",
@@ -91,6 +92,7 @@ def test_no_notice_to_someone_without_address_inactive_or_outside(project, membe
 
 
 def test_someone_removed_before_the_send_gets_nothing(project, member, leader):
+    """Removed from the project: their notices about it still waiting are cancelled."""
     (row,) = notice(project, [member])
     membership = Membership.objects.get(project=project, user=member)
     project_services.remove_member(membership=membership, by=leader)
@@ -218,6 +220,6 @@ def test_a_composed_message_keeps_its_parts(project, member):
     message = automated_message(
         "notifications/email/test", {"name": "Kari", "project": project, "url": ""}, bcc=["a@x.no"]
     )
-    row = services.queue(message, kind="broadcast", project=project)
+    row = services.queue(message, kind="broadcast", project_id=project.pk)
     sent = outbox.as_message(row)
     assert sent.bcc == ["a@x.no"] and sent.extra_headers["To"] == "undisclosed-recipients:;"
