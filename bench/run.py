@@ -42,14 +42,6 @@ MUNICIPALITIES = [
     "Åmot", "Ås", "Bø", "Hå", "Sør-Fron", "Ørland", "Værøy", "Lærdal", "Røros", "Målselv",
     "Sømna", "Nærøysund", "Tønsberg", "Kåfjord", "Bærum",
 ]  # fmt: skip
-FIRST_NAMES = [
-    "Åse", "Øystein", "Bjørn", "Solveig", "Håkon", "Ingrid", "Jørgen", "Kåre", "Mette", "Sigrid",
-    "Tor", "Ragnhild", "Pål", "Gro", "Ånund", "Tøril",
-]  # fmt: skip
-LAST_NAMES = [
-    "Ødegård", "Åsheim", "Bråten", "Sæther", "Løvås", "Hæreid", "Strøm", "Kvåle", "Nærø",
-    "Fjær", "Bøe", "Grønnå", "Sørli",
-]  # fmt: skip
 AREAS = [
     "helse og omsorg", "oppvekst og utdanning", "teknisk drift", "kultur og fritid",
     "økonomi og lønn", "plan, bygg og oppmåling", "NAV-kontoret", "barnevernet",
@@ -161,6 +153,8 @@ PHASE_GOALS = [
 
 
 def _person(n: int) -> tuple[str, str]:
+    from tests.factories import FIRST_NAMES, LAST_NAMES  # (imported once Django is set up)
+
     return FIRST_NAMES[n % len(FIRST_NAMES)], LAST_NAMES[(n // len(FIRST_NAMES)) % len(LAST_NAMES)]
 
 
@@ -253,31 +247,27 @@ def _bulk(model, objs, *, user_of, reason):
 
 def build_users(n_orgs: int, n_projects: int):
     """The steering user, and per organisation 3 owners and up to 10 project leaders."""
-    from django.contrib.auth.hashers import make_password
-
     from accounts.models import User
+    from tests.factories import UserFactory
 
-    password = make_password("bench")  # one hash for everyone: hashing is not what we measure
-    steering = User(
+    steering = UserFactory.build(
         username="styring",
         first_name="Sigrid",
         last_name="Styringsgruppe-Ødegård",
-        email="styring@example.no",
         job_title="Kommunedirektør",
-        password=password,
+        password="bench",
     )
     users, per_org = [steering], []
 
     def user(username, job_title):
         first, last = _person(len(users))
         users.append(
-            User(
+            UserFactory.build(
                 username=username,
                 first_name=first,
                 last_name=last,
-                email=f"{username}@example.no",
                 job_title=job_title,
-                password=password,
+                password="bench",
             )
         )
         return users[-1]
@@ -294,8 +284,8 @@ def build_projects(org, owners, leaders, n_projects, steering):
     """Projects, memberships and permissions through the services, so that they are exactly what
     the product makes: the owner's and the leader's memberships (create_project) and the steering
     user's (add_member), each with its guardian permissions (sync_permissions)."""
-    from projects import services
     from projects.models import Membership, Project
+    from tests.factories import MembershipFactory, ProjectFactory
 
     projects = []
     for j in range(n_projects):
@@ -305,7 +295,7 @@ def build_projects(org, owners, leaders, n_projects, steering):
         start = dt.date(2026, 1, 5) + dt.timedelta(weeks=j % 20)
         owner, leader = owners[j % len(owners)], leaders[j % len(leaders)]
         text = {"org": org.name, "area": area, "n": j + 1}
-        project = services.create_project(
+        project = ProjectFactory(
             organisation=org,
             name=name,
             code=f"OU-{j + 1:03d}",
@@ -322,7 +312,7 @@ def build_projects(org, owners, leaders, n_projects, steering):
             obligations=OBLIGATIONS,
             quality_requirements=QUALITY,
         )
-        services.add_member(project=project, user=steering, role=Membership.Role.STEERING, by=owner)
+        MembershipFactory(project=project, user=steering, role=Membership.Role.STEERING, by=owner)
         project._area = area
         projects.append(project)
     return projects
@@ -332,6 +322,13 @@ def build_mandates(projects) -> dict:
     """The mandate's lists, phases, workstreams and options, bulk-created with history. History
     users and change reasons are those the services record (the leader; the section's title)."""
     from projects.models import Benefit, Goal, Phase, SolutionOption, Workstream
+    from tests.factories import (
+        BenefitFactory,
+        GoalFactory,
+        PhaseFactory,
+        SolutionOptionFactory,
+        WorkstreamFactory,
+    )
 
     by_pk = {p.pk: p for p in projects}
 
@@ -342,15 +339,19 @@ def build_mandates(projects) -> dict:
     for p in projects:
         for order, text in enumerate(RESULT_GOALS, start=1):
             goals_result.append(
-                Goal(project=p, kind=Goal.Kind.RESULT, order=order, text=text.format(area=p._area))
+                GoalFactory.build(
+                    project=p, kind=Goal.Kind.RESULT, order=order, text=text.format(area=p._area)
+                )
             )
         for order, text in enumerate(EFFECT_GOALS, start=1):
             goals_effect.append(
-                Goal(project=p, kind=Goal.Kind.EFFECT, order=order, text=text.format(area=p._area))
+                GoalFactory.build(
+                    project=p, kind=Goal.Kind.EFFECT, order=order, text=text.format(area=p._area)
+                )
             )
         for order, (title, indicator, baseline, target, unit, owner) in enumerate(BENEFITS, 1):
             benefits.append(
-                Benefit(
+                BenefitFactory.build(
                     project=p,
                     order=order,
                     title=title,
@@ -363,7 +364,7 @@ def build_mandates(projects) -> dict:
             )
         middle = p.start_date + dt.timedelta(days=120)
         phases.append(
-            Phase(
+            PhaseFactory.build(
                 project=p,
                 order=1,
                 name="Utredning",
@@ -373,7 +374,7 @@ def build_mandates(projects) -> dict:
             )
         )
         phases.append(
-            Phase(
+            PhaseFactory.build(
                 project=p,
                 order=2,
                 name="Gjennomføring",
@@ -386,7 +387,7 @@ def build_mandates(projects) -> dict:
             # The first two are ready for decision: valid, as they have 3 options, one the 0-alt.
             status = Workstream.Status.READY if order <= 2 else Workstream.Status.DRAFT
             workstreams.append(
-                Workstream(
+                WorkstreamFactory.build(
                     project=p, order=order, name=name, units=units, lead=p.leader, status=status
                 )
             )
@@ -400,7 +401,7 @@ def build_mandates(projects) -> dict:
     options = []
     for ws in workstreams:
         options += [
-            SolutionOption(
+            SolutionOptionFactory.build(
                 workstream=ws,
                 order=1,
                 title="0-alternativet: dagens organisering",
@@ -408,14 +409,14 @@ def build_mandates(projects) -> dict:
                 "budsjettansvar. Ingen omstillingskostnader, men gapet består.",
                 is_zero_alternative=True,
             ),
-            SolutionOption(
+            SolutionOptionFactory.build(
                 workstream=ws,
                 order=2,
                 title="Samlet enhet med felles ledelse",
                 description="Enhetene slås sammen til én enhet med én leder og "
                 "avdelingsledere for hvert fagområde. Gir fleksibel bemanning.",
             ),
-            SolutionOption(
+            SolutionOptionFactory.build(
                 workstream=ws,
                 order=3,
                 title="To soner, nord og sør",
@@ -451,6 +452,7 @@ def build_milestones(projects) -> dict:
     depending on the one before."""
     from milestones.models import Activity, Milestone
     from projects.models import Phase, Workstream
+    from tests.factories import ActivityFactory, MilestoneFactory
 
     phases, streams = defaultdict(list), defaultdict(list)
     for phase in Phase.objects.filter(project__in=projects).order_by("order"):
@@ -465,7 +467,7 @@ def build_milestones(projects) -> dict:
             due = today + dt.timedelta(days=(i * 365) // n - 120)
             reached = due < today and i % 4 != 0  # every fourth past one is overdue
             milestones.append(
-                Milestone(
+                MilestoneFactory.build(
                     project=p,
                     code=f"M{i + 1}",
                     title=MILESTONE_TITLES[i % len(MILESTONE_TITLES)],
@@ -493,8 +495,8 @@ def build_milestones(projects) -> dict:
         batch_size=BATCH,
     )
     activities = [
-        Activity(
-            project_id=m.project_id,
+        ActivityFactory.build(
+            project=by_pk[m.project_id],
             title=f"Forberede {m.title.lower()} ({a + 1})",
             owner=by_pk[m.project_id].leader,
             due_date=m.due_date,
@@ -575,12 +577,13 @@ def build_status_reports(projects) -> dict:
 
     from reports import periods
     from reports.models import DIMENSIONS, DecisionRequest, StatusReport
+    from tests.factories import DecisionRequestFactory, StatusReportFactory
 
     today = timezone.localdate()
     reports, requests = [], []
     for j, p in enumerate(projects):
         requests.append(
-            DecisionRequest(
+            DecisionRequestFactory.build(
                 project=p,
                 title="Valg av ny organisasjonsmodell for " + p._area,
                 question="Vedta alternativ 2 som grunnlag for drøftinger med tillitsvalgte.",
@@ -599,11 +602,9 @@ def build_status_reports(projects) -> dict:
                 dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time(10))
             )
             reports.append(
-                StatusReport(
+                StatusReportFactory.build(
                     project=p,
                     number=number,
-                    period_start=period.start,
-                    period_end=period.end,
                     state=StatusReport.State.DRAFT if draft else StatusReport.State.PUBLISHED,
                     published_at=None if draft else published_at,
                     published_by=None if draft else p.leader,
@@ -611,7 +612,7 @@ def build_status_reports(projects) -> dict:
                     planned="Drøfte organisasjonskartet med tillitsvalgte og verneombud.",
                     challenges="Høyt sykefravær i hjemmetjenesten forsinker arbeidet.",
                     **{
-                        f"{key}_status": LIGHT_CYCLE[(j + number + k) % len(LIGHT_CYCLE)]
+                        key: LIGHT_CYCLE[(j + number + k) % len(LIGHT_CYCLE)]
                         for k, (key, _label) in enumerate(DIMENSIONS)
                     },
                 )
@@ -661,33 +662,31 @@ def build_employees(focus) -> dict:
 
     from django.db.models import F, Q, Sum
 
-    from roles import services
-    from roles.models import (
-        Employee,
-        MappingInterview,
-        OrgUnit,
-        Placement,
-        Position,
-        RoleDescription,
-        Wish,
+    from roles.models import Employee, MappingInterview, OrgUnit, Placement, Position, Wish
+    from tests.factories import (
+        EmployeeFactory,
+        MappingInterviewFactory,
+        OrgUnitFactory,
+        PlacementFactory,
+        PositionFactory,
+        RoleDescriptionFactory,
+        WishFactory,
     )
 
     by = focus.leader
     Kind, Structure = OrgUnit.Kind, OrgUnit.Structure
 
     def unit(structure, kind, name, code, parent=None, order=1, successors=None):
-        return services.save_unit(
-            unit=OrgUnit(
-                project=focus,
-                structure=structure,
-                kind=kind,
-                name=name,
-                code=code,
-                parent=parent,
-                order=order,
-                leader_title={Kind.SECTOR: "Kommunalsjef", Kind.UNIT: "Enhetsleder"}.get(
-                    kind, "Avdelingsleder"
-                ),
+        return OrgUnitFactory(
+            project=focus,
+            structure=structure,
+            kind=kind,
+            name=name,
+            code=code,
+            parent=parent,
+            order=order,
+            leader_title={Kind.SECTOR: "Kommunalsjef", Kind.UNIT: "Enhetsleder"}.get(
+                kind, "Avdelingsleder"
             ),
             successors=successors,
             by=by,
@@ -725,29 +724,24 @@ def build_employees(focus) -> dict:
     for u, future_unit in enumerate(future):
         head = None
         for order, (title, code, fte, required) in enumerate(UNIT_POSITIONS, start=1):
-            position = services.save_position(
-                position=Position(
-                    project=focus,
-                    unit=future_unit,
-                    title=title,
-                    code=code,
-                    fte=Decimal(fte),
-                    reports_to=head,
-                    order=order,
-                ),
+            position = PositionFactory(
+                unit=future_unit,
+                title=title,
+                code=code,
+                fte=Decimal(fte),
+                reports_to=head,
+                order=order,
                 by=by,
             )
             head = head or position
             positions[u, title] = position
-            services.save_role_description(
-                description=RoleDescription(
-                    position=position,
-                    position_name=f"{title}, {future_unit.name}",
-                    main_goal=f"gi innbyggerne gode tjenester i {future_unit.name.lower()}",
-                    main_tasks="- Yte tjenester etter vedtak\n- Dokumentere i journal\n"
-                    "- Delta i fagutvikling og internopplæring",
-                    education="Relevant utdanning for stillingen",
-                ),
+            RoleDescriptionFactory(
+                position=position,
+                position_name=f"{title}, {future_unit.name}",
+                main_goal=f"gi innbyggerne gode tjenester i {future_unit.name.lower()}",
+                main_tasks="- Yte tjenester etter vedtak\n- Dokumentere i journal\n"
+                "- Delta i fagutvikling og internopplæring",
+                education="Relevant utdanning for stillingen",
                 competences=[
                     {"category": "professional", "text": text, "level": "required"}
                     for text in required
@@ -768,7 +762,7 @@ def build_employees(focus) -> dict:
             has.pop()  # lacks a required competence: the placement shows a warning
         extra = EXTRA_COMPETENCES[n % len(EXTRA_COMPETENCES)]
         employees.append(
-            Employee(
+            EmployeeFactory.build(
                 project=focus,
                 first_name=first,
                 last_name=last,
@@ -791,7 +785,7 @@ def build_employees(focus) -> dict:
     interviews = _bulk(
         MappingInterview,
         [
-            MappingInterview(
+            MappingInterviewFactory.build(
                 employee=employees[n],
                 held_on=dt.date(2026, 8, 17) + dt.timedelta(days=n % 42),
                 held_by=by,
@@ -811,7 +805,7 @@ def build_employees(focus) -> dict:
             if position not in wanted:
                 wanted.append(position)
         wishes += [
-            Wish(interview=interview, position=position, priority=priority)
+            WishFactory.build(interview=interview, position=position, priority=priority)
             for priority, position in enumerate(wanted, start=1)
         ]
     _bulk(Wish, wishes, user_of=lambda w: by, reason=None)
@@ -829,7 +823,7 @@ def build_employees(focus) -> dict:
             else:
                 left[key] -= employee.fte
         placements.append(
-            Placement(
+            PlacementFactory.build(
                 employee=employee,
                 position=positions[key],
                 basis=Placement.Basis.SAME_WORK if n % 4 else Placement.Basis.AFTER_CONVERSATION,
@@ -842,7 +836,7 @@ def build_employees(focus) -> dict:
         )
         if status == "declined" and n < 1000:
             placements.append(  # a new offer is a new placement
-                Placement(
+                PlacementFactory.build(
                     employee=employee,
                     position=positions[target(n, 1)],
                     basis=Placement.Basis.AFTER_CONVERSATION,
@@ -906,7 +900,7 @@ def build(n_orgs: int, n_projects: int, *, progress=print) -> Dataset:
     from django.db import connection, transaction
 
     from core.history import acting_as
-    from projects.models import Organisation
+    from tests.factories import OrganisationFactory
 
     with connection.cursor() as cursor:
         # A throw-away database: no need to wait for each commit to reach the disk.
@@ -919,7 +913,7 @@ def build(n_orgs: int, n_projects: int, *, progress=print) -> Dataset:
         if o >= len(MUNICIPALITIES):
             name += f" {o // len(MUNICIPALITIES) + 1}"
         with transaction.atomic(), acting_as(steering):
-            org = Organisation.objects.create(name=name, org_number=f"{940000000 + o}")
+            org = OrganisationFactory(name=name, org_number=f"{940000000 + o}")
             org.members.add(steering, *owners, *leaders)  # through the m2m: history records it
         with transaction.atomic():
             projects += build_projects(org, owners, leaders, n_projects, steering)

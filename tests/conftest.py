@@ -5,13 +5,18 @@ from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.db import transaction
 
-from projects import services
 from projects.models import Membership, Project
 
 # Fixtures defined in their own modules, registered once here: browser, page, smtp_sink,
 # start_worker, worker_redis_url.
 from .browser import browser_fixture, page_fixture  # noqa: F401
-from .factories import OrganisationFactory, UserFactory, make_project
+from .factories import (
+    MembershipFactory,
+    OrganisationFactory,
+    ProjectFactory,
+    UserFactory,
+    build_staff,
+)
 from .smtp_sink import smtp_sink_fixture  # noqa: F401
 from .worker import start_worker_fixture, worker_redis_url_fixture  # noqa: F401
 
@@ -42,17 +47,15 @@ def leader(organisation):
 
 @pytest.fixture
 def project(organisation, owner, leader):
-    return make_project(organisation=organisation, owner=owner, leader=leader)
+    return ProjectFactory(organisation=organisation, owner=owner, leader=leader)
 
 
 @pytest.fixture
-def member_with_role(project, organisation, leader):
+def member_with_role(project, leader):
     """member_with_role("union_rep") is a user of the organisation holding that role."""
 
     def make(role, **kwargs):
-        user = UserFactory(organisations=[organisation])
-        services.add_member(project=project, user=user, role=role, by=leader, **kwargs)
-        return user
+        return MembershipFactory(project=project, role=role, by=leader, **kwargs).user
 
     return make
 
@@ -60,6 +63,12 @@ def member_with_role(project, organisation, leader):
 @pytest.fixture
 def steering(member_with_role):
     return member_with_role(Role.STEERING)
+
+
+@pytest.fixture
+def staff(project, leader):
+    """The organization and three fictitious employees of factories.build_staff."""
+    return build_staff(project, leader)
 
 
 @pytest.fixture

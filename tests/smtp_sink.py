@@ -43,6 +43,23 @@ class ReceivedMail:
         return self.message.get_body(preferencelist=("plain",)).get_content().replace("\r\n", "\n")
 
 
+def smtp_mailers(port: int, host: str = HOST) -> dict:
+    """Django's MAILERS setting that sends by SMTP to host:port (SMTPSink.mailers for a sink)."""
+    return {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": host, "port": port, "timeout": 5},
+        }
+    }
+
+
+def closed_port() -> int:
+    """A local port nothing listens on: a mail server that is down."""
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
 class _Handler:
     def __init__(self, sink: "SMTPSink"):
         self.sink = sink
@@ -96,12 +113,7 @@ class SMTPSink:
     @property
     def mailers(self) -> dict:
         """Django's MAILERS setting that sends to this sink."""
-        return {
-            "default": {
-                "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-                "OPTIONS": {"host": self.host, "port": self.port, "timeout": 5},
-            }
-        }
+        return smtp_mailers(self.port, self.host)
 
     def start(self) -> None:
         self._controller.start()

@@ -7,10 +7,8 @@ import pytest
 from icalendar import Calendar
 from playwright.sync_api import Page, expect
 
-from milestones import services
-from milestones.models import Milestone
-
 from .browser import assert_accessible, log_in
+from .factories import MilestoneFactory
 
 pytestmark = pytest.mark.browser
 
@@ -27,11 +25,8 @@ def fetch_without_login(browser, url: str):
 def test_a_member_makes_renews_and_deletes_the_calendar_link(
     page: Page, browser, live_server, project, leader
 ):
-    services.save_milestone(
-        milestone=Milestone(
-            project=project, code="M1", title="Mandat vedtatt", due_date=dt.date(2026, 3, 2)
-        ),
-        by=leader,
+    MilestoneFactory(
+        project=project, code="M1", title="Mandat vedtatt", due_date=dt.date(2026, 3, 2), by=leader
     )
     log_in(page, "leder")
     page.goto(f"/prosjekter/{project.pk}/")

@@ -9,26 +9,22 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from consultations.models import Meeting
-from projects import services as project_services
-from projects.models import Membership, Workstream
+from projects.models import Membership
 
 from .browser import assert_accessible, log_in
-from .factories import UserFactory
+from .factories import MembershipFactory, WorkstreamFactory
 
 pytestmark = pytest.mark.browser
 
 
-def test_the_leader_calls_a_meeting_and_the_union_rep_reads_it(
-    page: Page, project, leader, organisation
-):
-    rep = UserFactory(username="tillitsvalgt", organisations=[organisation])
-    project_services.add_member(
+def test_the_leader_calls_a_meeting_and_the_union_rep_reads_it(page: Page, project, leader):
+    rep = MembershipFactory(
         project=project,
-        user=rep,
+        user__username="tillitsvalgt",
         role=Membership.Role.UNION_REP,
         union_name="Fagforbundet",
         by=leader,
-    )
+    ).user
     log_in(page, "leder")
     page.goto(f"/prosjekter/{project.pk}/")
     page.get_by_role("navigation", name="Prosjektmeny").get_by_role(
@@ -86,16 +82,11 @@ def test_the_leader_calls_a_meeting_and_the_union_rep_reads_it(
     assert_accessible(page)
 
 
-def test_a_workstream_asks_and_the_leader_answers(page: Page, project, leader, organisation):
-    member = UserFactory(username="medlem", organisations=[organisation])
-    project_services.add_member(
-        project=project, user=member, role=Membership.Role.PROJECT_GROUP, by=leader
-    )
-    project_services.save_workstream(
-        workstream=Workstream(project=project, name="Skoler og barnehager"),
-        members=[member],
-        by=leader,
-    )
+def test_a_workstream_asks_and_the_leader_answers(page: Page, project, leader):
+    member = MembershipFactory(
+        project=project, user__username="medlem", role=Membership.Role.PROJECT_GROUP, by=leader
+    ).user
+    WorkstreamFactory(project=project, name="Skoler og barnehager", members=[member], by=leader)
     log_in(page, "medlem")
     page.goto(f"/prosjekter/{project.pk}/sporsmal/")
     assert_accessible(page)

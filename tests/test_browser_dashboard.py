@@ -9,9 +9,10 @@ from playwright.sync_api import Page, expect
 
 from milestones.models import Milestone, today
 from projects.models import Project
-from reports.models import DecisionRequest, StatusReport
+from reports.models import StatusReport
 
 from .browser import assert_accessible, log_in
+from .factories import DecisionRequestFactory, MilestoneFactory, StatusReportFactory
 
 pytestmark = pytest.mark.browser
 
@@ -29,34 +30,27 @@ def reported(project, leader):
     )
     project.refresh_from_db()
     for n in (1, 2, 3):
-        end = start + dt.timedelta(days=21 * n - 1)
-        StatusReport.objects.create(
+        StatusReportFactory(
             project=project,
             number=n,
-            period_start=end - dt.timedelta(days=20),
-            period_end=end,
             state=StatusReport.State.PUBLISHED,
             published_at=timezone.now(),
-            overall_status=LIGHTS[n - 1],
-            progress_status="green",
-            economy_status=LIGHTS[(n + 1) % 3],
-            quality_status="yellow",
-            risk_status="red",
-            benefits_status="" if n == 1 else "green",
+            overall=LIGHTS[n - 1],
+            progress="green",
+            economy=LIGHTS[(n + 1) % 3],
+            quality="yellow",
+            risk="red",
+            benefits="" if n == 1 else "green",
         )
-    Milestone.objects.bulk_create(
-        [
-            Milestone(project=project, code="M1", title="Kartlegging", due_date=on - dt.timedelta(9)),
-            Milestone(
-                project=project,
-                code="B1",
-                title="Valg av modell",
-                kind=Milestone.Kind.DECISION_POINT,
-                due_date=on + dt.timedelta(10),
-            ),
-        ]
-    )  # fmt: skip
-    DecisionRequest.objects.create(
+    MilestoneFactory(project=project, code="M1", title="Kartlegging", due_date=on - dt.timedelta(9))
+    MilestoneFactory(
+        project=project,
+        code="B1",
+        title="Valg av modell",
+        kind=Milestone.Kind.DECISION_POINT,
+        due_date=on + dt.timedelta(10),
+    )
+    DecisionRequestFactory(
         project=project,
         title="Ny organisering av oppvekst",
         question="vedta alternativ 2",

@@ -7,17 +7,15 @@ import datetime as dt
 import pytest
 from playwright.sync_api import Page, expect
 
-from milestones import services
 from milestones.models import Milestone
-from projects import services as project_services
-from projects.models import Membership, Workstream
+from projects.models import Membership
 
 from .browser import (
     assert_accessible,
     log_in,
     wait_for_htmx,
 )
-from .factories import UserFactory
+from .factories import MembershipFactory, MilestoneFactory, WorkstreamFactory
 from .test_milestones import SEED_TABLE
 
 pytestmark = pytest.mark.browser
@@ -97,24 +95,19 @@ def test_the_leader_imports_the_plan_reads_it_and_updates_a_status(page: Page, p
     assert_accessible(page)
 
 
-def test_a_workstream_member_follows_up_activities(page: Page, project, leader, organisation):
-    member = UserFactory(username="medlem", organisations=[organisation])
-    project_services.add_member(
-        project=project, user=member, role=Membership.Role.PROJECT_GROUP, by=leader
+def test_a_workstream_member_follows_up_activities(page: Page, project, leader):
+    member = MembershipFactory(
+        project=project, user__username="medlem", role=Membership.Role.PROJECT_GROUP, by=leader
+    ).user
+    workstream = WorkstreamFactory(
+        project=project, name="Skoler og barnehager", members=[member], by=leader
     )
-    workstream = project_services.save_workstream(
-        workstream=Workstream(project=project, name="Skoler og barnehager"),
-        members=[member],
-        by=leader,
-    )
-    milestone = services.save_milestone(
-        milestone=Milestone(
-            project=project,
-            code="M1",
-            title="Forslag klart",
-            due_date=dt.date(2026, 3, 1),
-            workstream=workstream,
-        ),
+    milestone = MilestoneFactory(
+        project=project,
+        code="M1",
+        title="Forslag klart",
+        due_date=dt.date(2026, 3, 1),
+        workstream=workstream,
         by=leader,
     )
     log_in(page, "medlem")

@@ -7,33 +7,27 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from milestones.models import Milestone
-from projects import services as project_services
-from projects.models import Membership, Project, Risk
+from projects.models import Membership, Project
 
 from .browser import assert_accessible, log_in
-from .factories import UserFactory
+from .factories import MembershipFactory, MilestoneFactory, RiskFactory
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def due(project, leader, organisation):
+def due(project, leader):
     """The project's first period ended yesterday; a milestone, a risk and a steering member."""
     today = timezone.localdate()
     Project.objects.filter(pk=project.pk).update(
         start_date=today - dt.timedelta(days=22), status=Project.Status.ACTIVE
     )
-    Milestone.objects.create(
-        project=project, code="M1", title="Fremdriftsplan etablert", due_date=today
+    MilestoneFactory(project=project, code="M1", title="Fremdriftsplan etablert", due_date=today)
+    RiskFactory(
+        project=project, title="Nøkkelpersoner slutter", probability=4, consequence=5, by=leader
     )
-    project_services.save_risk(
-        risk=Risk(project=project, title="Nøkkelpersoner slutter", probability=4, consequence=5),
-        by=leader,
-    )
-    steering = UserFactory(username="styring", organisations=[organisation])
-    project_services.add_member(
-        project=project, user=steering, role=Membership.Role.STEERING, by=leader
+    MembershipFactory(
+        project=project, user__username="styring", role=Membership.Role.STEERING, by=leader
     )
     return project
 

@@ -9,8 +9,7 @@ from playwright.sync_api import Page, expect
 from projects.models import Membership
 
 from .browser import assert_accessible, log_in
-from .factories import UserFactory
-from .test_staffing import build_staff
+from .factories import MembershipFactory
 
 pytestmark = pytest.mark.browser
 
@@ -18,12 +17,8 @@ CSV_BAD = "Ansattnummer;Fornavn;Etternavn;Enhet;Stillingsprosent\n301;Åse;Prøv
 CSV_GOOD = CSV_BAD.replace(";120", ";100")
 
 
-def test_hr_works_through_the_staffing_plan(page: Page, project, leader, organisation, tmp_path):
-    staff = build_staff(project, leader)
-    hr = UserFactory(username="hr", organisations=[organisation])
-    from projects import services as project_services
-
-    project_services.add_member(project=project, user=hr, role=Membership.Role.HR, by=leader)
+def test_hr_works_through_the_staffing_plan(page: Page, project, leader, staff, tmp_path):
+    MembershipFactory(project=project, user__username="hr", role=Membership.Role.HR, by=leader)
     log_in(page, "hr")
     page.goto(f"/prosjekter/{project.pk}/")
     page.get_by_role("navigation", name="Prosjektmeny").get_by_role(
@@ -88,14 +83,11 @@ def test_hr_works_through_the_staffing_plan(page: Page, project, leader, organis
     assert staff["head"].placements.get().status == "decided"
 
 
-def test_a_union_rep_sees_the_plan_in_counts(page: Page, project, leader, organisation):
-    build_staff(project, leader)
-    rep = UserFactory(username="tillitsvalgt", organisations=[organisation])
-    from projects import services as project_services
-
-    project_services.add_member(
+@pytest.mark.usefixtures("staff")
+def test_a_union_rep_sees_the_plan_in_counts(page: Page, project, leader):
+    MembershipFactory(
         project=project,
-        user=rep,
+        user__username="tillitsvalgt",
         role=Membership.Role.UNION_REP,
         union_name="Fagforbundet",
         by=leader,

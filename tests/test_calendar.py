@@ -7,50 +7,18 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 from icalendar import Calendar
 
-from consultations import services as consultation_services
-from consultations.models import Meeting
 from consultations.notices import meeting_ics
-from milestones import services as milestone_services
 from milestones.models import Milestone
 from projects import services as project_services
 from projects.models import Membership
 from reports import services
 from reports.models import CalendarFeed
 
-from .factories import UserFactory, make_project
+from .factories import MeetingFactory, MilestoneFactory, ProjectFactory, UserFactory
 
 Role = Membership.Role
-
-
-def add_milestone(project, code, due, by, **fields):
-    return milestone_services.save_milestone(
-        milestone=Milestone(
-            project=project,
-            code=code,
-            title=fields.pop("title", f"Milepæl {code}"),
-            due_date=due,
-            **fields,
-        ),
-        by=by,
-    )
-
-
-def add_meeting(project, leader, participants, title, days=7):
-    start = timezone.now().replace(microsecond=0) + dt.timedelta(days=days)
-    return consultation_services.save_meeting(
-        meeting=Meeting(
-            project=project,
-            title=title,
-            starts_at=start,
-            ends_at=start + dt.timedelta(hours=2),
-            place="Rådhuset, møterom Æsir",
-        ),
-        participants=participants,
-        by=leader,
-    )
 
 
 def page_url(project):
@@ -87,30 +55,35 @@ def rep(member_with_role):
 @pytest.fixture
 def plan(project, leader, rep):
     """M1 and B1, a meeting the union rep is called to and one only the employer side has."""
-    add_milestone(
-        project,
-        "M1",
-        dt.date(2026, 3, 2),
-        leader,
+    MilestoneFactory(
+        project=project,
+        code="M1",
+        due_date=dt.date(2026, 3, 2),
         title="Mandat vedtatt",
         criterion="Styringsgruppen har vedtatt mandatet",
+        by=leader,
     )
-    add_milestone(
-        project,
-        "B1",
-        dt.date(2026, 4, 15),
-        leader,
+    MilestoneFactory(
+        project=project,
+        code="B1",
+        due_date=dt.date(2026, 4, 15),
         title="Valg av organisasjonsmodell",
         kind=Milestone.Kind.DECISION_POINT,
+        by=leader,
     )
-    drofting = add_meeting(
-        project,
-        leader,
-        [{"user": leader, "side": "employer"}, {"user": rep, "side": "union"}],
-        "Drøftingsmøte om organisasjonskartet",
+    drofting = MeetingFactory(
+        project=project,
+        title="Drøftingsmøte om organisasjonskartet",
+        place="Rådhuset, møterom Æsir",
+        participants=[{"user": leader, "side": "employer"}, {"user": rep, "side": "union"}],
+        by=leader,
     )
-    internal = add_meeting(
-        project, leader, [{"user": leader, "side": "employer"}], "Arbeidsgivermøte", days=8
+    internal = MeetingFactory(
+        project=project,
+        title="Arbeidsgivermøte",
+        days=8,
+        participants=[{"user": leader, "side": "employer"}],
+        by=leader,
     )
     return drofting, internal
 
@@ -221,7 +194,7 @@ def test_no_link_to_a_project_the_user_cannot_see(
     client, organisation, project, steering, outsider
 ):
     boss = UserFactory(organisations=[organisation])
-    other = make_project(organisation=organisation, owner=boss, leader=boss, code="ANNET")
+    other = ProjectFactory(organisation=organisation, owner=boss, leader=boss, code="ANNET")
     for user in (steering, outsider):
         client.force_login(user)
         assert client.get(page_url(other)).status_code == 404
@@ -260,16 +233,20 @@ def test_the_feed_makes_a_fixed_number_of_queries(
 ):
     for i in range(n):
         kind = Milestone.Kind.DECISION_POINT if i % 5 == 0 else Milestone.Kind.MILESTONE
-        add_milestone(
-            project, f"M{i + 1}", dt.date(2026, 1, 1) + dt.timedelta(i), leader, kind=kind
+        MilestoneFactory(
+            project=project,
+            code=f"M{i + 1}",
+            due_date=dt.date(2026, 1, 1) + dt.timedelta(i),
+            kind=kind,
+            by=leader,
         )
     for i in range(n // 5):
-        add_meeting(
-            project,
-            leader,
-            [{"user": leader, "side": "employer"}, {"user": rep, "side": "union"}],
-            f"Møte {i}",
+        MeetingFactory(
+            project=project,
+            title=f"Møte {i}",
             days=7 + i,
+            participants=[{"user": leader, "side": "employer"}, {"user": rep, "side": "union"}],
+            by=leader,
         )
     token = make_link(client, project, rep)
     calendar_app = Client()

@@ -17,27 +17,25 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from icalendar import Calendar
 
-from consultations.models import AgendaItem, Meeting, Participant, Protocol, Question, Side
+from consultations.models import Meeting, Participant, Protocol, Question, Side
 from consultations.notices import compose_notice, meeting_ics
 from consultations.tasks import send_answer_digest, send_meeting_notice, send_protocol
-from projects.models import Membership, Workstream
+from projects.models import Membership
 
-from .factories import UserFactory
+from .factories import (
+    AgendaItemFactory,
+    MeetingFactory,
+    ProtocolFactory,
+    QuestionFactory,
+    UserFactory,
+    WorkstreamFactory,
+)
 
 Role = Membership.Role
 OSLO = ZoneInfo("Europe/Oslo")
 SITE = "https://reorg.amot.kommune.no"
 TITLE = "Drøfting av ny struktur for økonomi & lønn – åpent møte"
 PDF = b"%PDF-1.7\n% reorg protokoll\n%%EOF\n"
-
-
-def smtp_mailer(port: int) -> dict:
-    return {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5},
-        }
-    }
 
 
 @pytest.fixture(autouse=True)
@@ -65,7 +63,7 @@ def people(leader, member_with_role):
 
 @pytest.fixture
 def meeting(project, people):
-    meeting = Meeting.objects.create(
+    meeting = MeetingFactory(
         project=project,
         kind=Meeting.Kind.CONSULTATION,
         title=TITLE,
@@ -73,24 +71,21 @@ def meeting(project, people):
         starts_at=dt.datetime(2027, 3, 10, 9, 0, tzinfo=OSLO),
         ends_at=dt.datetime(2027, 3, 10, 11, 30, tzinfo=OSLO),
         place="Rådhuset, møterom Æsir",
+        participants=[
+            {"user": people["leader"], "side": Side.EMPLOYER},
+            {"user": people["union"], "side": Side.UNION, "union_name": "Fagforbundet"},
+            {"user": people["safety"], "side": Side.SAFETY},
+            {"user": people["no_address"], "side": Side.UNION, "union_name": "Delta"},
+        ],
     )
-    for key, side, union_name in (
-        ("leader", Side.EMPLOYER, ""),
-        ("union", Side.UNION, "Fagforbundet"),
-        ("safety", Side.SAFETY, ""),
-        ("no_address", Side.UNION, "Delta"),
-    ):
-        Participant.objects.create(
-            meeting=meeting, user=people[key], side=side, union_name=union_name
-        )
-    AgendaItem.objects.create(
+    AgendaItemFactory(
         meeting=meeting,
         order=1,
         title="Ny organisasjonsstruktur for økonomiavdelingen",
         done="Nåsituasjonen er beskrevet.\nTo løsningsforslag er utredet.",
         next_steps="Partene drøfter forslagene.",
     )
-    AgendaItem.objects.create(meeting=meeting, order=2, title="Bemanningsplan")
+    AgendaItemFactory(meeting=meeting, order=2, title="Bemanningsplan")
     return meeting
 
 
@@ -130,7 +125,7 @@ def attendee_addresses(event) -> list[str]:
 def test_the_notice_reaches_the_mail_server_with_the_invitation(
     meeting, people, settings, smtp_sink
 ):
-    settings.MAILERS = smtp_mailer(smtp_sink.port)
+    settings.MAILERS = smtp_sink.mailers
     invited = [people[key] for key in ("leader", "union", "safety")]
 
     assert send_meeting_notice(meeting.pk, False) == 3
@@ -290,7 +285,7 @@ def test_long_lines_are_folded_without_splitting_a_character(meeting, people):
 
 @pytest.fixture
 def protocol(meeting):
-    protocol = Protocol.objects.create(
+    protocol = ProtocolFactory(
         meeting=meeting,
         version=1,
         status=Protocol.Status.APPROVED,
@@ -303,7 +298,7 @@ def protocol(meeting):
 def test_the_approved_protocol_is_mailed_with_its_pdf(
     protocol, meeting, people, settings, smtp_sink
 ):
-    settings.MAILERS = smtp_mailer(smtp_sink.port)
+    settings.MAILERS = smtp_sink.mailers
 
     assert send_protocol(protocol.pk) == 3
 
@@ -340,10 +335,12 @@ def workstreams(project, organisation, leader, member_with_role):
     tor = member_with_role(Role.PROJECT_GROUP)
     tor.email = ""
     tor.save()
-    economy = Workstream.objects.create(project=project, order=1, name="Økonomi", lead=ingrid)
-    economy.members.add(ola, kari, tor)
-    health = Workstream.objects.create(project=project, order=2, name="Helse", lead=leader)
-    health.members.add(ingrid, kari)
+    economy = WorkstreamFactory(
+        project=project, order=1, name="Økonomi", lead=ingrid, members=[ola, kari, tor]
+    )
+    health = WorkstreamFactory(
+        project=project, order=2, name="Helse", lead=leader, members=[ingrid, kari]
+    )
     # Not in any of this project's workstreams:
     member_with_role(Role.STEERING)
     return {"economy": economy, "health": health, "people": [ingrid, ola, kari, leader]}
@@ -354,7 +351,7 @@ def question(project, workstreams, leader):
     asker = workstreams["people"][1]
     asker.first_name, asker.last_name = "Ola", "Nordmann"
     asker.save()
-    return Question.objects.create(
+    return QuestionFactory(
         project=project,
         workstream=workstreams["economy"],
         asked_by=asker,
@@ -369,7 +366,7 @@ def question(project, workstreams, leader):
 def test_the_answer_goes_to_every_workstream_member_once(
     question, workstreams, project, settings, smtp_sink
 ):
-    settings.MAILERS = smtp_mailer(smtp_sink.port)
+    settings.MAILERS = smtp_sink.mailers
 
     assert send_answer_digest(question.pk) == 4
     assert send_answer_digest(question.pk) == 0  # run again: already sent
@@ -392,7 +389,7 @@ def test_the_answer_goes_to_every_workstream_member_once(
 def test_a_refused_digest_stays_unsent_and_the_next_try_sends_it(
     question, workstreams, settings, smtp_sink
 ):
-    settings.MAILERS = smtp_mailer(smtp_sink.port)
+    settings.MAILERS = smtp_sink.mailers
     smtp_sink.refuse(1)
 
     with pytest.raises(smtplib.SMTPException):
@@ -405,7 +402,7 @@ def test_a_refused_digest_stays_unsent_and_the_next_try_sends_it(
 
 
 def test_an_unanswered_question_is_not_sent(project, workstreams):
-    question = Question.objects.create(
+    question = QuestionFactory(
         project=project,
         workstream=workstreams["economy"],
         asked_by=workstreams["people"][0],
@@ -447,7 +444,7 @@ def test_the_tasks_are_acknowledged_late_and_retried_at_most_five_times(task):
 def test_a_temporary_refusal_is_raised_for_the_retry_and_a_permanent_one_is_not(
     question, settings, smtp_sink
 ):
-    settings.MAILERS = smtp_mailer(smtp_sink.port)
+    settings.MAILERS = smtp_sink.mailers
     smtp_sink.refuse(1, code=451)
     # Called directly, the task raises what a worker retries.
     with pytest.raises(smtplib.SMTPDataError):

@@ -18,11 +18,15 @@ from consultations.models import (
     ProtocolEntry,
     Question,
 )
-from milestones import services as milestone_services
-from milestones.models import Milestone
-from projects import services as project_services
-from projects.models import Membership, Workstream
+from projects.models import Membership
 
+from .factories import (
+    AgendaItemFactory,
+    MeetingFactory,
+    MilestoneFactory,
+    PlacementFactory,
+    WorkstreamFactory,
+)
 from .test_pdf import pdf_text
 
 Role = Membership.Role
@@ -38,41 +42,23 @@ def safety(member_with_role):
     return member_with_role(Role.SAFETY_REP)
 
 
-def new_meeting(project, leader, participants, *, days=7, **fields):
-    start = timezone.now() + dt.timedelta(days=days)
-    return services.save_meeting(
-        meeting=Meeting(
-            project=project,
-            title=fields.pop("title", "Drøftingsmøte om organisasjonskartet"),
-            starts_at=start,
-            ends_at=start + dt.timedelta(hours=2),
-            place="Rådhuset, møterom Æsir",
-            **fields,
-        ),
-        participants=participants,
-        by=leader,
-    )
-
-
 @pytest.fixture
 def meeting(project, leader, rep, safety):
-    m = new_meeting(
-        project,
-        leader,
-        [
+    m = MeetingFactory(
+        project=project,
+        participants=[
             {"user": leader, "side": "employer"},
             {"user": rep, "side": "union", "union_name": "Fagforbundet"},
             {"user": safety, "side": "safety"},
         ],
+        by=leader,
     )
-    services.save_item(
-        item=AgendaItem(
-            meeting=m,
-            order=1,
-            title="Videre forankring av overordnet organisasjonskart",
-            done="Drøftet med hovedtillitsvalgte 6. juli.",
-            next_steps="Utarbeide informasjonsmateriell til enhetene.",
-        ),
+    AgendaItemFactory(
+        meeting=m,
+        order=1,
+        title="Videre forankring av overordnet organisasjonskart",
+        done="Drøftet med hovedtillitsvalgte 6. juli.",
+        next_steps="Utarbeide informasjonsmateriell til enhetene.",
         by=leader,
     )
     return m
@@ -199,11 +185,8 @@ def test_a_protocol_entry_by_someone_not_present_is_refused(
 
 
 def test_holding_a_meeting_reaches_the_milestones_on_its_agenda(project, leader, meeting, rep):
-    milestone = milestone_services.save_milestone(
-        milestone=Milestone(
-            project=project, code="M11", title="Drøftet", due_date=dt.date(2026, 6, 17)
-        ),
-        by=leader,
+    milestone = MilestoneFactory(
+        project=project, code="M11", title="Drøftet", due_date=dt.date(2026, 6, 17), by=leader
     )
     item = meeting.items.get()
     services.save_item(item=item, links={"milestones": [milestone]}, by=leader)
@@ -267,20 +250,9 @@ def test_only_those_who_run_meetings_send_and_reopen(client, project, leader, me
 
 
 def test_placements_on_the_agenda_are_shown_only_to_those_who_may_see_personal_data(
-    client, project, leader, meeting, rep
+    client, project, leader, meeting, rep, staff
 ):
-    from roles import services as role_services
-    from roles.models import Placement
-
-    from .test_staffing import build_staff
-
-    staff = build_staff(project, leader)
-    placement = role_services.save_placement(
-        placement=Placement(
-            employee=staff["employees"][0], position=staff["head"], basis="same_work"
-        ),
-        by=leader,
-    )
+    placement = PlacementFactory(employee=staff["employees"][0], position=staff["head"], by=leader)
     services.save_item(item=meeting.items.get(), links={"placements": [placement]}, by=leader)
     client.force_login(leader)
     assert (
@@ -303,12 +275,8 @@ def test_a_question_is_answered_once_and_sent_to_every_workstream(
 ):
     asker = member_with_role(Role.PROJECT_GROUP)
     other = member_with_role(Role.WORKSTREAM_LEAD)
-    ws1 = project_services.save_workstream(
-        workstream=Workstream(project=project, name="Skoler"), members=[asker], by=leader
-    )
-    project_services.save_workstream(
-        workstream=Workstream(project=project, name="Helse", order=2, lead=other), by=leader
-    )
+    ws1 = WorkstreamFactory(project=project, name="Skoler", members=[asker], by=leader)
+    WorkstreamFactory(project=project, name="Helse", order=2, lead=other, by=leader)
     client.force_login(asker)
     response = client.post(
         reverse("consultations:questions", args=[project.pk]),

@@ -11,13 +11,22 @@ from django.utils import timezone
 
 from consultations.models import Meeting, Participant, Side
 from milestones.models import Milestone
-from projects import services
 from projects.models import Membership, Organisation, Project, ProjectUserObjectPermission
 from reports.dashboard import dashboard_rows
 from reports.models import DecisionRequest, StatusReport
 from reports.views import DASHBOARD_PAGE_SIZE
 
-from .factories import OrganisationFactory, UserFactory, make_project
+from .factories import (
+    DecisionRequestFactory,
+    MeetingFactory,
+    MembershipFactory,
+    MilestoneFactory,
+    OrganisationFactory,
+    ParticipantFactory,
+    ProjectFactory,
+    StatusReportFactory,
+    UserFactory,
+)
 from .test_queries import REQUEST  # what every page costs: session and user
 
 D = dt.date
@@ -29,27 +38,6 @@ PUBLISHED = StatusReport.State.PUBLISHED
 @pytest.fixture(autouse=True)
 def bokmal(settings):
     settings.LANGUAGE_CODE = "nb"
-
-
-def report(project, number, *, state=PUBLISHED, **lights):
-    """The report of the project's period `number`, published on the day after it ended unless
-    it is a draft."""
-    start = project.start_date + dt.timedelta(days=(number - 1) * project.report_interval_days)
-    end = start + dt.timedelta(days=project.report_interval_days - 1)
-    published_at = (
-        timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time(12)))
-        if state == PUBLISHED
-        else None
-    )
-    return StatusReport.objects.create(
-        project=project,
-        number=number,
-        period_start=start,
-        period_end=end,
-        state=state,
-        published_at=published_at,
-        **{f"{key}_status": light for key, light in lights.items()},
-    )
 
 
 ALL_GREEN = dict.fromkeys(
@@ -75,9 +63,15 @@ def active(project):
 def test_it_shows_the_latest_published_lights_as_words_and_links_the_report(
     client, active, steering
 ):
-    report(active, 1, **ALL_GREEN)
-    report(active, 2, **(ALL_GREEN | {"overall": "yellow", "risk": "red"}))
-    report(active, 3, state=StatusReport.State.DRAFT, overall="red")  # not published: not shown
+    StatusReportFactory(project=active, number=1, state=PUBLISHED, **ALL_GREEN)
+    StatusReportFactory(
+        project=active,
+        number=2,
+        state=PUBLISHED,
+        **(ALL_GREEN | {"overall": "yellow", "risk": "red"}),
+    )
+    # not published: not shown
+    StatusReportFactory(project=active, number=3, state=StatusReport.State.DRAFT, overall="red")
     client.force_login(steering)
 
     response = client.get(reverse("reports:dashboard"))
@@ -136,7 +130,7 @@ def test_a_report_is_late_three_working_days_after_its_period(active, steering):
         "Rapporten for periode 1 er forsinket: den er ikke laget, og fristen var 28.01.2026."
     )
 
-    report(active, 1, state=StatusReport.State.DRAFT)
+    StatusReportFactory(project=active, number=1, state=StatusReport.State.DRAFT)
     draft = row_of(steering, active, D(2026, 1, 29))
     assert draft.report_late
     assert "utkastet er ikke publisert" in draft.report_note
@@ -155,7 +149,7 @@ def test_a_report_is_late_three_working_days_after_its_period(active, steering):
 def test_easter_does_not_count_as_working_days(organisation, owner, leader, steering):
     # Period 1 ends Wednesday 01.04.2026; 2., 3. and 6. April are public holidays, so the three
     # working days are 7., 8. and 9. April.
-    project = make_project(
+    project = ProjectFactory(
         organisation=organisation,
         owner=owner,
         leader=leader,
@@ -163,7 +157,7 @@ def test_easter_does_not_count_as_working_days(organisation, owner, leader, stee
         start_date=D(2026, 3, 12),
         status=ACTIVE,
     )
-    services.add_member(project=project, user=steering, role=Role.STEERING, by=leader)
+    MembershipFactory(project=project, user=steering, role=Role.STEERING, by=leader)
     assert not row_of(steering, project, D(2026, 4, 7)).report_late
     assert not row_of(steering, project, D(2026, 4, 9)).report_late
     assert row_of(steering, project, D(2026, 4, 10)).report_late
@@ -187,20 +181,16 @@ def test_a_project_not_running_has_no_report_due(project, steering):
 
 def test_milestone_progress_and_overdue(active, steering):
     on = D(2026, 3, 2)
-    Milestone.objects.bulk_create(
-        [
-            Milestone(project=active, code="M1", title="a", due_date=D(2026, 2, 1)),  # overdue
-            Milestone(
-                project=active,
-                code="M2",
-                title="b",
-                due_date=D(2026, 2, 1),
-                status="reached",
-                reached_on=D(2026, 2, 1),
-            ),
-            Milestone(project=active, code="M3", title="c", due_date=D(2026, 4, 1)),
-        ]
+    MilestoneFactory(project=active, code="M1", title="a", due_date=D(2026, 2, 1))  # overdue
+    MilestoneFactory(
+        project=active,
+        code="M2",
+        title="b",
+        due_date=D(2026, 2, 1),
+        status="reached",
+        reached_on=D(2026, 2, 1),
     )
+    MilestoneFactory(project=active, code="M3", title="c", due_date=D(2026, 4, 1))
     row = row_of(steering, active, on)
     assert (row.milestones_total, row.milestones_reached, row.milestones_overdue) == (3, 1, 1)
 
@@ -210,40 +200,30 @@ def test_decision_points_and_requests_of_the_next_three_weeks(
 ):
     on = D(2026, 3, 2)
     point = Milestone.Kind.DECISION_POINT
-    Milestone.objects.bulk_create(
-        [
-            Milestone(project=active, code="B1", title="Ved grensen", kind=point, due_date=on + dt.timedelta(21)),
-            Milestone(project=active, code="B2", title="For sent", kind=point, due_date=on + dt.timedelta(22)),
-            Milestone(project=active, code="M1", title="Bare milepæl", due_date=on + dt.timedelta(3)),
-            Milestone(
-                project=active,
-                code="B3",
-                title="Allerede nådd",
-                kind=point,
-                due_date=on + dt.timedelta(3),
-                status="reached",
-                reached_on=on,
-            ),
-        ]
+    MilestoneFactory(
+        project=active, code="B1", title="Ved grensen", kind=point, due_date=on + dt.timedelta(21)
+    )
+    MilestoneFactory(
+        project=active, code="B2", title="For sent", kind=point, due_date=on + dt.timedelta(22)
+    )
+    MilestoneFactory(project=active, code="M1", title="Bare milepæl", due_date=on + dt.timedelta(3))
+    MilestoneFactory(
+        project=active, code="B3", title="Allerede nådd", kind=point, due_date=on + dt.timedelta(3),
+        status="reached", reached_on=on,
     )  # fmt: skip
 
-    def request(title, deadline, outcome="pending"):
-        DecisionRequest.objects.create(
-            project=active,
-            title=title,
-            question="vedta",
-            deadline=deadline,
-            outcome=outcome,
-            decided_on=None if outcome == "pending" else on,
-            created_by=leader,
-        )
-
-    request("Om ti dager", on + dt.timedelta(10))
-    request("Utsatt til grensen", on + dt.timedelta(21), "deferred")
-    request("Fristen gikk ut", on - dt.timedelta(2))
-    request("Om en måned", on + dt.timedelta(30))
-    request("Uten frist", None)
-    request("Alt vedtatt", on + dt.timedelta(5), "decided")
+    DecisionRequestFactory(project=active, title="Om ti dager", deadline=on + dt.timedelta(10))
+    DecisionRequestFactory(
+        project=active, title="Utsatt til grensen", deadline=on + dt.timedelta(21),
+        outcome="deferred", decided_on=on,
+    )  # fmt: skip
+    DecisionRequestFactory(project=active, title="Fristen gikk ut", deadline=on - dt.timedelta(2))
+    DecisionRequestFactory(project=active, title="Om en måned", deadline=on + dt.timedelta(30))
+    DecisionRequestFactory(project=active, title="Uten frist", deadline=None)
+    DecisionRequestFactory(
+        project=active, title="Alt vedtatt", deadline=on + dt.timedelta(5),
+        outcome="decided", decided_on=on,
+    )  # fmt: skip
 
     row = row_of(steering, active, on)
 
@@ -269,16 +249,16 @@ def test_decision_points_and_requests_of_the_next_three_weeks(
 def test_only_projects_the_user_may_see(
     active, steering, organisation, owner, leader, other_organisation
 ):
-    not_a_member = make_project(
+    not_a_member = ProjectFactory(
         organisation=organisation, owner=owner, leader=leader, code="ANNET", name="Annet prosjekt"
     )
     boss = UserFactory(organisations=[other_organisation])
-    elsewhere = make_project(
+    elsewhere = ProjectFactory(
         organisation=other_organisation, owner=boss, leader=boss, code="NABO", name="Nabo"
     )
     # A membership in a project of an organisation the user has left gives nothing.
     other_organisation.members.add(steering)
-    services.add_member(project=elsewhere, user=steering, role=Role.STEERING, by=boss)
+    MembershipFactory(project=elsewhere, user=steering, role=Role.STEERING, by=boss)
     other_organisation.members.remove(steering)
 
     rows = dashboard_rows(steering, D(2026, 3, 2))
@@ -291,19 +271,17 @@ def test_only_projects_the_user_may_see(
     }
 
 
-def meeting(project, title, starts_at, participants=()):
-    m = Meeting.objects.create(
-        project=project, title=title, starts_at=starts_at, ends_at=starts_at + dt.timedelta(hours=1)
-    )
-    for user in participants:
-        Participant.objects.create(meeting=m, user=user, side=Side.EMPLOYER)
-    return m
-
-
 def test_the_latest_meeting_is_one_the_user_may_see(active, steering, leader):
     start = timezone.make_aware(dt.datetime(2026, 2, 10, 9))
-    invited = meeting(active, "Drøfting med steering til stede", start, [steering])
-    latest = meeting(active, "Forhandlingsmøte", start + dt.timedelta(days=7))
+    invited = MeetingFactory(
+        project=active,
+        title="Drøfting med steering til stede",
+        starts_at=start,
+        participants=[{"user": steering, "side": Side.EMPLOYER}],
+    )
+    latest = MeetingFactory(
+        project=active, title="Forhandlingsmøte", starts_at=start + dt.timedelta(days=7)
+    )
 
     # The leader runs meetings and sees them all; the steering member only the one invited to.
     assert row_of(leader, active, D(2026, 3, 2)).meeting == latest
@@ -330,7 +308,7 @@ def build_many(n_projects, steering_user):
         org.members.add(steering_user)
     boss = UserFactory(organisations=orgs)
     projects = Project.objects.bulk_create(
-        Project(
+        ProjectFactory.build(
             organisation=orgs[i % 2],
             name=f"Prosjekt {i:04d}",
             code=f"P{i}",
@@ -342,7 +320,7 @@ def build_many(n_projects, steering_user):
         for i in range(n_projects)
     )
     Membership.objects.bulk_create(
-        Membership(project=p, user=steering_user, role=Role.STEERING) for p in projects
+        MembershipFactory.build(project=p, user=steering_user, role=Role.STEERING) for p in projects
     )
     view = Permission.objects.get(codename="view_project")
     ProjectUserObjectPermission.objects.bulk_create(
@@ -351,7 +329,7 @@ def build_many(n_projects, steering_user):
     )
     on = ON
     Milestone.objects.bulk_create(
-        Milestone(
+        MilestoneFactory.build(
             project=p,
             code=code,
             title=code,
@@ -362,29 +340,32 @@ def build_many(n_projects, steering_user):
         for code, days in (("M1", -5), ("M2", 5), ("B1", 7))
     )
     StatusReport.objects.bulk_create(
-        StatusReport(
+        StatusReportFactory.build(
             project=p,
             number=n,
-            period_start=D(2026, 1, 5) + dt.timedelta(21 * (n - 1)),
-            period_end=D(2026, 1, 25) + dt.timedelta(21 * (n - 1)),
             state="published" if n < 5 else "draft",
             published_at=timezone.now() if n < 5 else None,
-            **{f"{k}_status": v for k, v in (ALL_GREEN | {"risk": "yellow"}).items()},
+            **(ALL_GREEN | {"risk": "yellow"}),
         )
         for p in projects
         for n in (1, 2, 3, 4, 5)
     )
     DecisionRequest.objects.bulk_create(
-        DecisionRequest(project=p, title="Sak", question="vedta", deadline=on, created_by=boss)
+        DecisionRequestFactory.build(
+            project=p, title="Sak", question="vedta", deadline=on, created_by=boss
+        )
         for p in projects
     )
     start = timezone.make_aware(dt.datetime(2026, 2, 10, 9))
     meetings = Meeting.objects.bulk_create(
-        Meeting(project=p, title="Møte", starts_at=start, ends_at=start + dt.timedelta(hours=1))
+        MeetingFactory.build(
+            project=p, title="Møte", starts_at=start, ends_at=start + dt.timedelta(hours=1)
+        )
         for p in projects
     )
     Participant.objects.bulk_create(
-        Participant(meeting=m, user=steering_user, side=Side.EMPLOYER) for m in meetings
+        ParticipantFactory.build(meeting=m, user=steering_user, side=Side.EMPLOYER)
+        for m in meetings
     )
     return projects
 

@@ -10,12 +10,18 @@ from projects.models import (
     MandateVersion,
     Phase,
     Project,
-    SolutionOption,
     Workstream,
 )
 from reports import services as report_services
 
-from .factories import OrganisationFactory, UserFactory, make_project
+from .factories import (
+    OrganisationFactory,
+    PhaseFactory,
+    ProjectFactory,
+    SolutionOptionFactory,
+    UserFactory,
+    WorkstreamFactory,
+)
 
 
 def section_url(project, slug):
@@ -194,7 +200,7 @@ def test_bad_input_gives_a_norwegian_message_and_changes_nothing(
 
 
 def test_a_code_taken_in_the_organisation_is_refused(client, project, leader, organisation, owner):
-    make_project(organisation=organisation, owner=owner, leader=leader, code="TATT")
+    ProjectFactory(organisation=organisation, owner=owner, leader=leader, code="TATT")
     client.force_login(leader)
     response = client.post(
         section_url(project, "navn"),
@@ -325,16 +331,8 @@ def test_a_phase_is_added_and_edited(client, project, leader):
 
 @pytest.fixture
 def workstream(project, leader):
-    return services.save_workstream(
-        workstream=Workstream(project=project, order=1, name="Arbeidsstrøm 1: Skoler/barnehager"),
-        by=leader,
-    )
-
-
-def add_option(workstream, leader, title, zero=False):
-    return services.save_option(
-        option=SolutionOption(workstream=workstream, title=title, is_zero_alternative=zero),
-        by=leader,
+    return WorkstreamFactory(
+        project=project, order=1, name="Arbeidsstrøm 1: Skoler/barnehager", by=leader
     )
 
 
@@ -349,7 +347,9 @@ def ready_post(workstream, leader):
 
 
 def test_a_workstream_with_one_option_cannot_be_marked_ready(client, project, leader, workstream):
-    add_option(workstream, leader, "0-alternativet", zero=True)
+    SolutionOptionFactory(
+        workstream=workstream, title="0-alternativet", is_zero_alternative=True, by=leader
+    )
     client.force_login(leader)
     response = client.post(
         reverse("projects:workstream", args=[project.pk, workstream.pk]),
@@ -363,8 +363,8 @@ def test_a_workstream_with_one_option_cannot_be_marked_ready(client, project, le
 
 
 def test_a_workstream_needs_exactly_one_zero_alternative(client, project, leader, workstream):
-    add_option(workstream, leader, "Slå sammen enheter")
-    add_option(workstream, leader, "Felles ledelse")
+    SolutionOptionFactory(workstream=workstream, title="Slå sammen enheter", by=leader)
+    SolutionOptionFactory(workstream=workstream, title="Felles ledelse", by=leader)
     client.force_login(leader)
     response = client.post(
         reverse("projects:workstream", args=[project.pk, workstream.pk]),
@@ -378,8 +378,10 @@ def test_a_workstream_needs_exactly_one_zero_alternative(client, project, leader
 def test_a_workstream_with_two_to_four_options_and_one_zero_is_ready(
     client, project, leader, workstream
 ):
-    add_option(workstream, leader, "0-alternativet", zero=True)
-    add_option(workstream, leader, "Felles ledelse")
+    SolutionOptionFactory(
+        workstream=workstream, title="0-alternativet", is_zero_alternative=True, by=leader
+    )
+    SolutionOptionFactory(workstream=workstream, title="Felles ledelse", by=leader)
     client.force_login(leader)
     response = client.post(
         reverse("projects:workstream", args=[project.pk, workstream.pk]),
@@ -396,9 +398,11 @@ def test_a_workstream_with_two_to_four_options_and_one_zero_is_ready(
 
 
 def test_a_fifth_option_on_a_ready_workstream_is_refused(client, project, leader, workstream):
-    add_option(workstream, leader, "0-alternativet", zero=True)
+    SolutionOptionFactory(
+        workstream=workstream, title="0-alternativet", is_zero_alternative=True, by=leader
+    )
     for n in range(3):
-        add_option(workstream, leader, f"Forslag {n}")
+        SolutionOptionFactory(workstream=workstream, title=f"Forslag {n}", by=leader)
     workstream.status = Workstream.Status.READY
     services.save_workstream(workstream=workstream, by=leader)
     client.force_login(leader)
@@ -414,8 +418,8 @@ def test_a_fifth_option_on_a_ready_workstream_is_refused(client, project, leader
 def test_another_organisations_ids_give_404_and_change_nothing(client, project, leader, workstream):
     other_org = OrganisationFactory()
     stranger = UserFactory(organisations=[other_org])
-    other = make_project(organisation=other_org, owner=stranger, leader=stranger)
-    other_phase = services.save_phase(phase=Phase(project=other, name="Deres fase"), by=stranger)
+    other = ProjectFactory(organisation=other_org, owner=stranger, leader=stranger)
+    other_phase = PhaseFactory(project=other, name="Deres fase", by=stranger)
     client.force_login(leader)
     assert client.get(reverse("reports:mandate", args=[other.pk])).status_code == 404
     assert (

@@ -10,10 +10,17 @@ from django.urls import reverse
 from milestones import services
 from milestones.models import Activity, Milestone
 from projects import services as project_services
-from projects.models import Membership, Phase, Workstream
+from projects.models import Membership
 from reports import services as report_services
 
-from .factories import UserFactory, make_project
+from .factories import (
+    ActivityFactory,
+    MilestoneFactory,
+    PhaseFactory,
+    ProjectFactory,
+    UserFactory,
+    WorkstreamFactory,
+)
 from .test_pdf import pdf_text
 
 Role = Membership.Role
@@ -61,19 +68,6 @@ SEED_DATES = {
 }
 
 
-def add(project, code, due, by, **fields):
-    return services.save_milestone(
-        milestone=Milestone(
-            project=project,
-            code=code,
-            title=fields.pop("title", f"Milepæl {code}"),
-            due_date=due,
-            **fields,
-        ),
-        by=by,
-    )
-
-
 def snapshot(project):
     """Everything the milestone pages may write, to prove that a refused request wrote nothing."""
     return (
@@ -86,16 +80,12 @@ def snapshot(project):
 
 @pytest.fixture
 def workstream(project, leader):
-    return project_services.save_workstream(
-        workstream=Workstream(project=project, name="Skoler og barnehager"), by=leader
-    )
+    return WorkstreamFactory(project=project, name="Skoler og barnehager", by=leader)
 
 
 @pytest.fixture
 def other_workstream(project, leader):
-    return project_services.save_workstream(
-        workstream=Workstream(project=project, name="Helse og omsorg", order=2), by=leader
-    )
+    return WorkstreamFactory(project=project, name="Helse og omsorg", order=2, by=leader)
 
 
 @pytest.fixture
@@ -130,7 +120,7 @@ def test_the_seed_table_pasted_creates_all_sixteen_with_the_right_dates(client, 
 
 
 def test_an_import_with_one_bad_row_saves_nothing_and_says_why(client, project, leader):
-    add(project, "M2", dt.date(2013, 5, 3), leader)
+    MilestoneFactory(project=project, code="M2", due_date=dt.date(2013, 5, 3), by=leader)
     client.force_login(leader)
     table = SEED_TABLE.replace("13.05.2013", "snart")
     before = snapshot(project)
@@ -158,7 +148,7 @@ def test_the_import_page_is_for_those_who_plan(client, project, steering):
 
 
 def test_a_number_used_twice_is_refused_in_norwegian(client, project, leader):
-    add(project, "M1", dt.date(2026, 3, 1), leader)
+    MilestoneFactory(project=project, code="M1", by=leader)
     client.force_login(leader)
     before = snapshot(project)
     response = client.post(
@@ -193,9 +183,9 @@ def test_a_date_that_is_no_date_is_refused(client, project, leader):
 
 
 def test_a_dependency_loop_is_refused_and_changes_nothing(client, project, leader):
-    m1 = add(project, "M1", dt.date(2026, 3, 1), leader)
-    m2 = add(project, "M2", dt.date(2026, 4, 1), leader)
-    m3 = add(project, "M3", dt.date(2026, 5, 1), leader)
+    m1 = MilestoneFactory(project=project, code="M1", due_date=dt.date(2026, 3, 1), by=leader)
+    m2 = MilestoneFactory(project=project, code="M2", due_date=dt.date(2026, 4, 1), by=leader)
+    m3 = MilestoneFactory(project=project, code="M3", due_date=dt.date(2026, 5, 1), by=leader)
     services.save_milestone(milestone=m2, depends_on=[m1], by=leader)
     services.save_milestone(milestone=m3, depends_on=[m2], by=leader)
     client.force_login(leader)
@@ -220,9 +210,9 @@ def test_a_dependency_loop_is_refused_and_changes_nothing(client, project, leade
 def test_another_projects_milestone_is_no_choice_and_its_url_is_404(
     client, project, organisation, owner, leader
 ):
-    other = make_project(organisation=organisation, owner=owner, leader=leader, code="ANNET")
-    foreign = add(other, "M1", dt.date(2026, 3, 1), leader)
-    mine = add(project, "M1", dt.date(2026, 3, 1), leader)
+    other = ProjectFactory(organisation=organisation, owner=owner, leader=leader, code="ANNET")
+    foreign = MilestoneFactory(project=other, code="M1", due_date=dt.date(2026, 3, 1), by=leader)
+    mine = MilestoneFactory(project=project, code="M1", due_date=dt.date(2026, 3, 1), by=leader)
     client.force_login(leader)
     before = snapshot(project), snapshot(other)
 
@@ -250,8 +240,8 @@ def test_another_projects_milestone_is_no_choice_and_its_url_is_404(
 
 
 def test_a_milestone_dated_before_one_it_depends_on_gets_a_warning(client, project, leader):
-    m1 = add(project, "M1", dt.date(2026, 6, 1), leader)
-    m2 = add(project, "M2", dt.date(2026, 5, 1), leader)
+    m1 = MilestoneFactory(project=project, code="M1", due_date=dt.date(2026, 6, 1), by=leader)
+    m2 = MilestoneFactory(project=project, code="M2", due_date=dt.date(2026, 5, 1), by=leader)
     client.force_login(leader)
     response = client.post(
         reverse("milestones:edit", args=[project.pk, m2.pk]),
@@ -272,18 +262,30 @@ def test_a_milestone_dated_before_one_it_depends_on_gets_a_warning(client, proje
 
 def test_overdue_is_derived_from_the_date_and_the_status(project, leader):
     today = dt.date.today()
-    late = add(project, "M1", today - dt.timedelta(days=1), leader)
-    missed = add(
-        project, "M2", today - dt.timedelta(days=3), leader, status=Milestone.Status.MISSED
+    late = MilestoneFactory(
+        project=project, code="M1", due_date=today - dt.timedelta(days=1), by=leader
     )
-    add(project, "M3", today - dt.timedelta(days=2), leader, status=Milestone.Status.REACHED)
-    add(project, "M4", today, leader)
+    missed = MilestoneFactory(
+        project=project,
+        code="M2",
+        due_date=today - dt.timedelta(days=3),
+        status=Milestone.Status.MISSED,
+        by=leader,
+    )
+    MilestoneFactory(
+        project=project,
+        code="M3",
+        due_date=today - dt.timedelta(days=2),
+        status=Milestone.Status.REACHED,
+        by=leader,
+    )
+    MilestoneFactory(project=project, code="M4", due_date=today, by=leader)
     assert set(Milestone.objects.overdue()) == {late, missed}
     assert late.is_overdue() and not Milestone.objects.get(code="M3").is_overdue()
 
 
 def test_reaching_a_milestone_records_when_and_leaving_reached_clears_it(project, leader):
-    milestone = add(project, "M1", dt.date(2026, 3, 1), leader)
+    milestone = MilestoneFactory(project=project, code="M1", by=leader)
     services.set_milestone_status(
         milestone=milestone, status="reached", note="Drøftet i møte", by=leader
     )
@@ -302,9 +304,14 @@ def test_reaching_a_milestone_records_when_and_leaving_reached_clears_it(project
 def test_a_workstream_member_updates_the_status_in_their_own_workstream_only(
     client, project, leader, ws_member, workstream, other_workstream
 ):
-    own = add(project, "M1", dt.date(2026, 3, 1), leader, workstream=workstream)
-    other = add(project, "M2", dt.date(2026, 3, 1), leader, workstream=other_workstream)
-    whole = add(project, "M3", dt.date(2026, 3, 1), leader)
+    own = MilestoneFactory(project=project, code="M1", workstream=workstream, by=leader)
+    other = MilestoneFactory(
+        project=project,
+        code="M2",
+        workstream=other_workstream,
+        by=leader,
+    )
+    whole = MilestoneFactory(project=project, code="M3", by=leader)
     client.force_login(ws_member)
 
     response = client.post(
@@ -333,7 +340,7 @@ def test_a_workstream_member_updates_the_status_in_their_own_workstream_only(
 
 
 def test_the_status_page_works_without_javascript(client, project, leader):
-    milestone = add(project, "M1", dt.date(2026, 3, 1), leader)
+    milestone = MilestoneFactory(project=project, code="M1", by=leader)
     client.force_login(leader)
     url = reverse("milestones:status", args=[project.pk, milestone.pk])
     assert client.get(url).status_code == 200
@@ -355,9 +362,9 @@ def test_the_status_page_works_without_javascript(client, project, leader):
 def test_steering_and_union_reps_read_but_do_not_update(
     client, project, leader, member_with_role, workstream
 ):
-    milestone = add(project, "M1", dt.date(2026, 3, 1), leader, workstream=workstream)
-    activity = services.save_activity(
-        activity=Activity(project=project, title="Skrive notat", workstream=workstream), by=leader
+    milestone = MilestoneFactory(project=project, code="M1", workstream=workstream, by=leader)
+    activity = ActivityFactory(
+        project=project, title="Skrive notat", workstream=workstream, by=leader
     )
     for role in (Role.STEERING, Role.UNION_REP, Role.SAFETY_REP, Role.OBSERVER):
         client.force_login(member_with_role(role))
@@ -382,7 +389,7 @@ def test_steering_and_union_reps_read_but_do_not_update(
 
 
 def test_an_outsider_gets_404_everywhere(client, project, leader, outsider):
-    milestone = add(project, "M1", dt.date(2026, 3, 1), leader)
+    milestone = MilestoneFactory(project=project, code="M1", by=leader)
     client.force_login(outsider)
     for name in ("plan", "list", "activities", "create", "import"):
         assert client.get(reverse(f"milestones:{name}", args=[project.pk])).status_code == 404
@@ -433,10 +440,8 @@ def test_a_workstream_member_adds_and_closes_activities_in_their_workstream(
 
 
 def test_an_activity_towards_a_milestone_takes_its_workstream(project, leader, workstream):
-    milestone = add(project, "M1", dt.date(2026, 3, 1), leader, workstream=workstream)
-    activity = services.save_activity(
-        activity=Activity(project=project, title="Forberede", milestone=milestone), by=leader
-    )
+    milestone = MilestoneFactory(project=project, code="M1", workstream=workstream, by=leader)
+    activity = ActivityFactory(project=project, title="Forberede", milestone=milestone, by=leader)
     assert activity.workstream == workstream
 
 
@@ -445,10 +450,23 @@ def test_an_activity_towards_a_milestone_takes_its_workstream(project, leader, w
 
 def test_the_overview_shows_progress_the_next_three_and_the_overdue_count(client, project, leader):
     today = dt.date.today()
-    add(project, "M1", today - dt.timedelta(days=10), leader, status="reached", reached_on=today)
-    add(project, "M2", today - dt.timedelta(days=2), leader)
+    MilestoneFactory(
+        project=project,
+        code="M1",
+        due_date=today - dt.timedelta(days=10),
+        status="reached",
+        reached_on=today,
+        by=leader,
+    )
+    MilestoneFactory(project=project, code="M2", due_date=today - dt.timedelta(days=2), by=leader)
     for n in range(3, 7):
-        add(project, f"M{n}", today + dt.timedelta(days=n), leader, title=f"Neste {n}")
+        MilestoneFactory(
+            project=project,
+            code=f"M{n}",
+            due_date=today + dt.timedelta(days=n),
+            title=f"Neste {n}",
+            by=leader,
+        )
     client.force_login(leader)
     body = client.get(reverse("reports:overview", args=[project.pk])).content.decode()
     assert "1 av 6 milepæler er nådd" in body
@@ -464,15 +482,22 @@ def test_the_mandate_pdf_has_the_decision_points_and_the_milestone_table(
     client.post(
         reverse("milestones:import", args=[project.pk]), {"table": SEED_TABLE, "confirm": "1"}
     )
-    add(project, "B1", dt.date(2013, 6, 3), leader, title="Mandat besluttet", kind="decision_point")
-    add(
-        project,
-        "B2",
-        dt.date(2013, 6, 18),
-        leader,
+    MilestoneFactory(
+        project=project,
+        code="B1",
+        due_date=dt.date(2013, 6, 3),
+        title="Mandat besluttet",
+        kind="decision_point",
+        by=leader,
+    )
+    MilestoneFactory(
+        project=project,
+        code="B2",
+        due_date=dt.date(2013, 6, 18),
         title="Ny organisering besluttet",
         kind="decision_point",
         date_text="Senest 18. juni 2013",
+        by=leader,
     )
 
     _, text = pdf_text(client.get(reverse("reports:mandate_pdf", args=[project.pk])).content)
@@ -492,9 +517,11 @@ def test_the_mandate_pdf_has_the_decision_points_and_the_milestone_table(
 
 
 def test_the_plan_filters_by_phase_and_workstream(client, project, leader, workstream):
-    phase = project_services.save_phase(phase=Phase(project=project, name="Fase 1"), by=leader)
-    add(project, "M1", dt.date(2026, 3, 1), leader, phase=phase, title="I fasen")
-    add(project, "M2", dt.date(2026, 3, 2), leader, workstream=workstream, title="I strømmen")
+    phase = PhaseFactory(project=project, name="Fase 1", by=leader)
+    MilestoneFactory(project=project, code="M1", phase=phase, title="I fasen", by=leader)
+    MilestoneFactory(
+        project=project, code="M2", workstream=workstream, title="I strømmen", by=leader
+    )
     client.force_login(leader)
     url = reverse("milestones:plan", args=[project.pk])
     body = client.get(url, {"fase": phase.pk}).content.decode()
@@ -530,7 +557,7 @@ def test_the_change_log_shows_milestone_and_activity_changes(client, project, le
     client.post(
         reverse("milestones:import", args=[project.pk]), {"table": SEED_TABLE, "confirm": "1"}
     )
-    services.save_activity(activity=Activity(project=project, title="Skrive notat"), by=leader)
+    ActivityFactory(project=project, title="Skrive notat", by=leader)
     body = client.get(reverse("reports:changelog", args=[project.pk])).content.decode()
     assert "Milepæler importert fra tabell" in body
     assert "Aktiviteter" in body

@@ -7,8 +7,10 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from projects import services
-from projects.models import MandateVersion, Phase, SolutionOption, Workstream
+from projects.models import MandateVersion
 from reports import services as report_services
+
+from .factories import PhaseFactory, SolutionOptionFactory, WorkstreamFactory
 
 
 @pytest.fixture
@@ -46,13 +48,10 @@ def written_project(project, leader):
         section="G",
         by=leader,
     )
-    services.save_phase(phase=Phase(project=project, name="Fase 1: midlertidig løsning"), by=leader)
-    ws = services.save_workstream(
-        workstream=Workstream(project=project, name="Skoler og barnehager"), by=leader
-    )
-    services.save_option(
-        option=SolutionOption(workstream=ws, title="Dagens organisering", is_zero_alternative=True),
-        by=leader,
+    PhaseFactory(project=project, name="Fase 1: midlertidig løsning", by=leader)
+    ws = WorkstreamFactory(project=project, name="Skoler og barnehager", by=leader)
+    SolutionOptionFactory(
+        workstream=ws, title="Dagens organisering", is_zero_alternative=True, by=leader
     )
     return project
 

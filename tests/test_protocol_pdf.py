@@ -20,14 +20,24 @@ from consultations.models import (
     AgendaItem,
     Confirmation,
     Meeting,
-    Participant,
     Protocol,
-    ProtocolEntry,
     Side,
 )
-from milestones.models import Milestone
-from roles.models import Employee, OrgUnit, Placement, Position, RoleDescription
+from roles.models import Placement
 
+from .factories import (
+    AgendaItemFactory,
+    ConfirmationFactory,
+    EmployeeFactory,
+    MeetingFactory,
+    MilestoneFactory,
+    OrgUnitFactory,
+    PlacementFactory,
+    PositionFactory,
+    ProtocolEntryFactory,
+    ProtocolFactory,
+    RoleDescriptionFactory,
+)
 from .test_pdf import embedded_fonts, pdf_text
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -52,7 +62,7 @@ def meeting(db, project, leader, member_with_role):
     union_rep = member_with_role("union_rep", union_name="Fagforbundet")
     safety_rep = member_with_role("safety_rep")
     absent_rep = member_with_role("union_rep", union_name="Delta")
-    meeting = Meeting.objects.create(
+    meeting = MeetingFactory(
         project=project,
         kind=Meeting.Kind.CONSULTATION,
         title="Drøfting av organiseringen i Helse og mestring",
@@ -60,17 +70,37 @@ def meeting(db, project, leader, member_with_role):
         ends_at=dt.datetime(2026, 9, 3, 11, 30, tzinfo=OSLO),
         place="Rådhuset, møterom Øvre Åsen",
         status=Meeting.Status.HELD,
+        participants=[
+            {"user": leader, "side": Side.EMPLOYER, "present": True},
+            {"user": union_rep, "side": Side.UNION, "union_name": "Fagforbundet", "present": True},
+            {"user": safety_rep, "side": Side.SAFETY, "present": True},
+            {"user": absent_rep, "side": Side.UNION, "union_name": "Delta", "present": False},
+        ],
     )
-    Participant.objects.create(meeting=meeting, user=leader, side=Side.EMPLOYER, present=True)
-    Participant.objects.create(
-        meeting=meeting, user=union_rep, side=Side.UNION, union_name="Fagforbundet", present=True
+    milestone = MilestoneFactory(
+        project=project, code="M2", title="Organisasjonskart vedtatt", due_date=dt.date(2026, 9, 1)
     )
-    Participant.objects.create(meeting=meeting, user=safety_rep, side=Side.SAFETY, present=True)
-    Participant.objects.create(
-        meeting=meeting, user=absent_rep, side=Side.UNION, union_name="Delta", present=False
+    unit = OrgUnitFactory(project=project, name="Enhet Hverdagsmestring", code="4120")
+    position = PositionFactory(unit=unit, title="Enhetsleder hverdagsmestring", code="7002")
+    description = RoleDescriptionFactory(
+        position=position, position_name="Enhetsleder for hverdagsmestring"
+    )
+    employee = EmployeeFactory(
+        project=project,
+        first_name=EMPLOYEE_FIRST,
+        last_name=EMPLOYEE_LAST,
+        employee_number="10001",
+        current_position="Avdelingsleder hjemmetjenesten",
+    )
+    placement = PlacementFactory(
+        employee=employee,
+        position=position,
+        basis=Placement.Basis.AFTER_CONVERSATION,
+        fte=Decimal("100"),
+        note=f"{EMPLOYEE_FIRST} ønsker stillingen.",
     )
 
-    first = AgendaItem.objects.create(
+    AgendaItemFactory(
         meeting=meeting,
         order=1,
         title="Videre forankring av beslutning om overordnet organisasjonskart",
@@ -78,8 +108,9 @@ def meeting(db, project, leader, member_with_role):
         next_steps=NEXT_1,
         outcome=AgendaItem.Outcome.AGREED,
         conclusion="Partene er enige om videre forankring på enhetene.",
+        links={"milestones": [milestone], "units": [unit]},
     )
-    second = AgendaItem.objects.create(
+    second = AgendaItemFactory(
         meeting=meeting,
         order=2,
         title="Videre prosesser med personellmessige avklaringer",
@@ -87,53 +118,20 @@ def meeting(db, project, leader, member_with_role):
         next_steps=NEXT_2,
         outcome=AgendaItem.Outcome.DISAGREED,
         conclusion="Partene er uenige om tidsplanen for innplassering.",
+        links={"role_descriptions": [description], "placements": [placement]},
     )
-    ProtocolEntry.objects.create(
+    ProtocolEntryFactory(
         item=second,
         author=union_rep,
         side=Side.UNION,
         text="Fagforbundet mener prosessen går for fort for de berørte ansatte.",
     )
-    ProtocolEntry.objects.create(
+    ProtocolEntryFactory(
         item=second,
         author=leader,
         side=Side.EMPLOYER,
         text="Arbeidsgiver viser til vedtaket i kommunestyret 21. juni.",
     )
-
-    milestone = Milestone.objects.create(
-        project=project, code="M2", title="Organisasjonskart vedtatt", due_date=dt.date(2026, 9, 1)
-    )
-    unit = OrgUnit.objects.create(
-        project=project,
-        structure=OrgUnit.Structure.FUTURE,
-        name="Enhet Hverdagsmestring",
-        code="4120",
-    )
-    position = Position.objects.create(
-        project=project, unit=unit, title="Enhetsleder hverdagsmestring", code="7002"
-    )
-    description = RoleDescription.objects.create(
-        position=position, position_name="Enhetsleder for hverdagsmestring"
-    )
-    employee = Employee.objects.create(
-        project=project,
-        first_name=EMPLOYEE_FIRST,
-        last_name=EMPLOYEE_LAST,
-        employee_number="10001",
-        current_position="Avdelingsleder hjemmetjenesten",
-    )
-    placement = Placement.objects.create(
-        employee=employee,
-        position=position,
-        basis=Placement.Basis.AFTER_CONVERSATION,
-        fte=Decimal("100"),
-        note=f"{EMPLOYEE_FIRST} ønsker stillingen.",
-    )
-    first.milestones.add(milestone)
-    first.units.add(unit)
-    second.role_descriptions.add(description)
-    second.placements.add(placement)
 
     meeting.people = {
         "leader": leader,
@@ -145,7 +143,7 @@ def meeting(db, project, leader, member_with_role):
 
 
 def confirm(protocol, user, side, at):
-    confirmation = Confirmation.objects.create(protocol=protocol, user=user, side=side)
+    confirmation = ConfirmationFactory(protocol=protocol, user=user, side=side)
     # confirmed_at is auto_now_add: set a known time afterwards.
     Confirmation.objects.filter(pk=confirmation.pk).update(confirmed_at=at)
     confirmation.refresh_from_db()
@@ -219,7 +217,7 @@ def test_the_snapshot_is_built_in_bokmal_in_a_fixed_number_of_queries(
 
 def test_the_draft_pdf_has_every_item_the_entries_and_the_signature_lines(meeting):
     people = meeting.people
-    protocol = Protocol.objects.create(
+    protocol = ProtocolFactory(
         meeting=meeting,
         version=1,
         status=Protocol.Status.SENT,
@@ -313,7 +311,7 @@ def test_the_draft_pdf_has_every_item_the_entries_and_the_signature_lines(meetin
 
 
 def test_an_approved_protocol_shows_its_version_and_no_draft_mark(meeting):
-    protocol = Protocol.objects.create(
+    protocol = ProtocolFactory(
         meeting=meeting,
         version=2,
         status=Protocol.Status.APPROVED,

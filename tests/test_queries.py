@@ -4,10 +4,29 @@ import pytest
 from django.urls import reverse
 
 from projects import services
-from projects.models import Membership, Phase, SolutionOption, Workstream
+from projects.models import Membership
 from reports import services as report_services
 
-from .factories import OrganisationFactory, UserFactory, make_project
+from .factories import (
+    ActivityFactory,
+    AgendaItemFactory,
+    EmployeeFactory,
+    MeetingFactory,
+    MembershipFactory,
+    MilestoneFactory,
+    OrganisationFactory,
+    OrgUnitFactory,
+    ParticipantFactory,
+    PhaseFactory,
+    PlacementFactory,
+    PositionFactory,
+    ProjectFactory,
+    QuestionFactory,
+    RoleDescriptionFactory,
+    SolutionOptionFactory,
+    UserFactory,
+    WorkstreamFactory,
+)
 
 
 def build(n_projects):
@@ -18,24 +37,21 @@ def build(n_projects):
     for i in range(n_projects):
         org = organisations[i % 3]
         boss = UserFactory(organisations=[org])
-        project = make_project(organisation=org, owner=boss, leader=boss, code=f"P{i}")
-        services.add_member(project=project, user=steering, role=Membership.Role.STEERING, by=boss)
+        project = ProjectFactory(organisation=org, owner=boss, leader=boss, code=f"P{i}")
+        MembershipFactory(project=project, user=steering, role=Membership.Role.STEERING, by=boss)
         services.replace_goals(
             project=project, kind="result", texts=["a", "b", "c"], section="R", by=boss
         )
         services.replace_benefits(
             project=project, rows=[{"title": "g1"}, {"title": "g2"}], section="G", by=boss
         )
-        services.save_phase(phase=Phase(project=project, name="Fase 1"), by=boss)
+        PhaseFactory(project=project, name="Fase 1", by=boss)
         for w in range(2):
-            ws = services.save_workstream(
-                workstream=Workstream(project=project, name=f"Strøm {w}"), by=boss
-            )
+            ws = WorkstreamFactory(project=project, name=f"Strøm {w}", by=boss)
             ws.members.add(boss)
             for o in range(3):
-                services.save_option(
-                    option=SolutionOption(workstream=ws, title=f"F{o}", is_zero_alternative=o == 0),
-                    by=boss,
+                SolutionOptionFactory(
+                    workstream=ws, title=f"F{o}", is_zero_alternative=o == 0, by=boss
                 )
         report_services.decide_mandate(project=project, by=boss)
         projects.append(project)
@@ -105,21 +121,16 @@ def build_plan(n_milestones):
     org = OrganisationFactory()
     boss = UserFactory(organisations=[org])
     member = UserFactory(organisations=[org])
-    project = make_project(organisation=org, owner=boss, leader=boss, code="PLAN")
-    services.add_member(project=project, user=member, role=Membership.Role.PROJECT_GROUP, by=boss)
-    phases = [
-        services.save_phase(phase=Phase(project=project, name=f"Fase {i}"), by=boss)
-        for i in range(3)
-    ]
+    project = ProjectFactory(organisation=org, owner=boss, leader=boss, code="PLAN")
+    MembershipFactory(project=project, user=member, role=Membership.Role.PROJECT_GROUP, by=boss)
+    phases = [PhaseFactory(project=project, name=f"Fase {i}", by=boss) for i in range(3)]
     streams = [
-        services.save_workstream(
-            workstream=Workstream(project=project, name=f"Strøm {i}"), members=[member], by=boss
-        )
+        WorkstreamFactory(project=project, name=f"Strøm {i}", members=[member], by=boss)
         for i in range(4)
     ]
     start = dt.date(2026, 1, 5)
     milestones = Milestone.objects.bulk_create(
-        Milestone(
+        MilestoneFactory.build(
             project=project,
             code=f"M{i + 1}",
             title=f"Milepæl {i + 1}",
@@ -140,7 +151,7 @@ def build_plan(n_milestones):
         if i
     )
     Activity.objects.bulk_create(
-        Activity(
+        ActivityFactory.build(
             project=project,
             title=f"Aktivitet {i}",
             milestone=m,
@@ -195,32 +206,28 @@ def build_staffing(n_employees):
     import datetime as dt
     from decimal import Decimal
 
-    from roles.models import Competence, Employee, OrgUnit, Placement, Position, RoleDescription
+    from roles.models import Employee, Placement
 
     org = OrganisationFactory()
     boss = UserFactory(organisations=[org])
     steering = UserFactory(organisations=[org])
-    project = make_project(organisation=org, owner=boss, leader=boss, code="HR")
-    services.add_member(project=project, user=steering, role=Membership.Role.STEERING, by=boss)
-    current = OrgUnit.objects.create(project=project, structure="current", name="I dag")
-    units = [
-        OrgUnit.objects.create(project=project, structure="future", name=f"Enhet {u}")
-        for u in range(5)
-    ]
+    project = ProjectFactory(organisation=org, owner=boss, leader=boss, code="HR")
+    MembershipFactory(project=project, user=steering, role=Membership.Role.STEERING, by=boss)
+    current = OrgUnitFactory(project=project, structure="current", name="I dag")
+    units = [OrgUnitFactory(project=project, name=f"Enhet {u}") for u in range(5)]
     positions = [
-        Position.objects.create(
-            project=project, unit=unit, title=f"Stilling {u}-{p}", fte=Decimal(9000)
-        )
+        PositionFactory(unit=unit, title=f"Stilling {u}-{p}", fte=Decimal(9000))
         for u, unit in enumerate(units)
         for p in range(4)
     ]
     for position in positions[:5]:
-        description = RoleDescription.objects.create(position=position, main_goal="lede")
-        Competence.objects.create(
-            role_description=description, category="experience", text="Ledererfaring"
+        RoleDescriptionFactory(
+            position=position,
+            main_goal="lede",
+            competences=[{"category": "experience", "text": "Ledererfaring"}],
         )
     employees = Employee.objects.bulk_create(
-        Employee(
+        EmployeeFactory.build(
             project=project,
             first_name=f"Fornavn{i}",
             last_name=f"Etternavn{i}",
@@ -233,7 +240,7 @@ def build_staffing(n_employees):
     )
     statuses = ["proposed", "consulted", "decided", "accepted"]
     Placement.objects.bulk_create(
-        Placement(
+        PlacementFactory.build(
             employee=e,
             position=positions[i % len(positions)],
             basis="same_work",
@@ -293,14 +300,12 @@ def build_meetings(n):
     org = OrganisationFactory()
     boss = UserFactory(organisations=[org])
     rep = UserFactory(organisations=[org])
-    project = make_project(organisation=org, owner=boss, leader=boss, code="MOTER")
-    services.add_member(project=project, user=rep, role=Membership.Role.UNION_REP, by=boss)
-    workstream = services.save_workstream(
-        workstream=Workstream(project=project, name="Strøm"), members=[rep], by=boss
-    )
+    project = ProjectFactory(organisation=org, owner=boss, leader=boss, code="MOTER")
+    MembershipFactory(project=project, user=rep, role=Membership.Role.UNION_REP, by=boss)
+    workstream = WorkstreamFactory(project=project, name="Strøm", members=[rep], by=boss)
     start = timezone.now() + dt.timedelta(days=1)
     meetings = Meeting.objects.bulk_create(
-        Meeting(
+        MeetingFactory.build(
             project=project,
             title=f"Møte {i}",
             starts_at=start + dt.timedelta(days=i),
@@ -309,15 +314,17 @@ def build_meetings(n):
         for i in range(n)
     )
     Participant.objects.bulk_create(
-        Participant(meeting=m, user=user, side=side)
+        ParticipantFactory.build(meeting=m, user=user, side=side)
         for m in meetings
         for user, side in ((boss, "employer"), (rep, "union"))
     )
     AgendaItem.objects.bulk_create(
-        AgendaItem(meeting=m, order=o, title=f"Sak {o}") for m in meetings for o in (1, 2)
+        AgendaItemFactory.build(meeting=m, order=o, title=f"Sak {o}")
+        for m in meetings
+        for o in (1, 2)
     )
     Question.objects.bulk_create(
-        Question(
+        QuestionFactory.build(
             project=project,
             workstream=workstream,
             asked_by=rep,

@@ -5,7 +5,6 @@ number of workers (the last test runs two real workers against Redis and an SMTP
 import datetime as dt
 import os
 import smtplib
-import socket
 import threading
 import time
 
@@ -24,11 +23,13 @@ from projects import services
 from projects.models import Membership, Project
 from reorg.celery import app as celery_app
 
-from .factories import UserFactory, make_project
+from .factories import MembershipFactory, MilestoneFactory, ProjectFactory, UserFactory
+from .smtp_sink import closed_port, smtp_mailers
 from .worker import worker_logs
 
 Role = Membership.Role
 Status = Milestone.Status
+DAY = dt.timedelta(days=1)
 
 
 @pytest.fixture
@@ -40,17 +41,6 @@ def worker_redis_url():
 @pytest.fixture
 def today():
     return timezone.localdate()
-
-
-def add_milestone(project, code, title, due, responsible, **fields) -> Milestone:
-    return Milestone.objects.create(
-        project=project, code=code, title=title, due_date=due, responsible=responsible, **fields
-    )
-
-
-def member(project, user, role, by):
-    services.add_member(project=project, user=user, role=role, by=by)
-    return user
 
 
 @pytest.fixture
@@ -77,7 +67,7 @@ def ola(organisation):
 
 @pytest.fixture
 def health(organisation, owner, leader):
-    return make_project(
+    return ProjectFactory(
         organisation=organisation, owner=owner, leader=leader, name="Helse og omsorg i endring"
     )
 
@@ -86,34 +76,35 @@ def health(organisation, owner, leader):
 def plan(project, health, organisation, owner, leader, kari, ola, today):
     """Kjærsti: two overdue (one missed) and one due this week, in two projects; Ola: one due
     today. Everything else is not to be reminded of."""
-    day = dt.timedelta(days=1)
-    member(project, kari, Role.PROJECT_GROUP, leader)
-    member(health, kari, Role.WORKSTREAM_LEAD, leader)
-    member(project, ola, Role.WORKSTREAM_LEAD, leader)
-    add_milestone(project, "M3", "Gjennomført kafédialog", today - 5 * day, kari)
-    add_milestone(project, "M4", "Nåsituasjonen beskrevet", today + 3 * day, kari)
-    add_milestone(
-        health,
-        "B1",
-        "Beslutning om ny struktur for omsorgstjenestene",
-        today - day,
-        kari,
-        kind=Milestone.Kind.DECISION_POINT,
-        status=Status.MISSED,
-    )
-    add_milestone(
-        project, "M5", "Drøfting med tillitsvalgte", today, ola, status=Status.IN_PROGRESS
-    )
-    # Not reminded of:
-    add_milestone(project, "M9", "Allerede nådd", today - day, kari, status=Status.REACHED)
-    add_milestone(project, "M10", "Om åtte dager", today + 8 * day, kari)
-    add_milestone(project, "M11", "Uten ansvarlig", today, None)
+    MembershipFactory(project=project, user=kari, role=Role.PROJECT_GROUP, by=leader)
+    MembershipFactory(project=health, user=kari, role=Role.WORKSTREAM_LEAD, by=leader)
+    MembershipFactory(project=project, user=ola, role=Role.WORKSTREAM_LEAD, by=leader)
+    for on, code, title, due, user, fields in [
+        (project, "M3", "Gjennomført kafédialog", today - 5 * DAY, kari, {}),
+        (project, "M4", "Nåsituasjonen beskrevet", today + 3 * DAY, kari, {}),
+        (health, "B1", "Beslutning om ny struktur for omsorgstjenestene", today - DAY, kari,
+         {"kind": Milestone.Kind.DECISION_POINT, "status": Status.MISSED}),
+        (project, "M5", "Drøfting med tillitsvalgte", today, ola, {"status": Status.IN_PROGRESS}),
+        # Not reminded of:
+        (project, "M9", "Allerede nådd", today - DAY, kari, {"status": Status.REACHED}),
+        (project, "M10", "Om åtte dager", today + 8 * DAY, kari, {}),
+        (project, "M11", "Uten ansvarlig", today, None, {}),
+    ]:  # fmt: skip
+        MilestoneFactory(
+            project=on, code=code, title=title, due_date=due, responsible=user, **fields
+        )
     for status in (Project.Status.COMPLETED, Project.Status.CANCELLED):
-        closed = make_project(
+        closed = ProjectFactory(
             organisation=organisation, owner=owner, leader=leader, name=f"Prosjekt {status}"
         )
-        member(closed, kari, Role.PROJECT_GROUP, leader)
-        add_milestone(closed, "M1", "I et avsluttet prosjekt", today - day, kari)
+        MembershipFactory(project=closed, user=kari, role=Role.PROJECT_GROUP, by=leader)
+        MilestoneFactory(
+            project=closed,
+            code="M1",
+            title="I et avsluttet prosjekt",
+            due_date=today - DAY,
+            responsible=kari,
+        )
         Project.objects.filter(pk=closed.pk).update(status=status)
     return {"kari": ["B1", "M3", "M4"], "ola": ["M5"]}
 
@@ -137,14 +128,14 @@ def test_who_is_reminded_of_what(plan, today):
 
 @pytest.mark.parametrize("days", [0, 1, 7])
 def test_due_within_seven_days_is_reminded(project, kari, leader, today, days):
-    member(project, kari, Role.PROJECT_GROUP, leader)
-    add_milestone(project, "M1", "Snart", today + dt.timedelta(days=days), kari)
+    MembershipFactory(project=project, user=kari, role=Role.PROJECT_GROUP, by=leader)
+    MilestoneFactory(project=project, code="M1", due_date=today + days * DAY, responsible=kari)
     assert reminded(today) == {("kjaersti", "M1")}
 
 
 def test_someone_no_longer_a_member_is_not_reminded(project, kari, leader, today):
-    member(project, kari, Role.PROJECT_GROUP, leader)
-    add_milestone(project, "M1", "Forsinket", today - dt.timedelta(days=2), kari)
+    MembershipFactory(project=project, user=kari, role=Role.PROJECT_GROUP, by=leader)
+    MilestoneFactory(project=project, code="M1", due_date=today - 2 * DAY, responsible=kari)
     assert reminded(today) == {("kjaersti", "M1")}
 
     services.remove_member(membership=Membership.objects.get(user=kari), by=leader)
@@ -154,8 +145,8 @@ def test_someone_no_longer_a_member_is_not_reminded(project, kari, leader, today
 def test_someone_who_left_the_organisation_is_not_reminded(
     project, organisation, kari, leader, today
 ):
-    member(project, kari, Role.PROJECT_GROUP, leader)
-    add_milestone(project, "M1", "Forsinket", today - dt.timedelta(days=2), kari)
+    MembershipFactory(project=project, user=kari, role=Role.PROJECT_GROUP, by=leader)
+    MilestoneFactory(project=project, code="M1", due_date=today - 2 * DAY, responsible=kari)
     organisation.members.remove(kari)  # the project permission row is still there
     assert reminded(today) == set()
 
@@ -164,9 +155,9 @@ def test_someone_deactivated_or_without_an_address_is_not_reminded(
     project, kari, ola, leader, today
 ):
     for user in (kari, ola):
-        member(project, user, Role.PROJECT_GROUP, leader)
-    add_milestone(project, "M1", "Forsinket", today - dt.timedelta(days=2), kari)
-    add_milestone(project, "M2", "Forsinket", today - dt.timedelta(days=2), ola)
+        MembershipFactory(project=project, user=user, role=Role.PROJECT_GROUP, by=leader)
+    MilestoneFactory(project=project, code="M1", due_date=today - 2 * DAY, responsible=kari)
+    MilestoneFactory(project=project, code="M2", due_date=today - 2 * DAY, responsible=ola)
     kari.is_active = False
     kari.save()
     ola.email = ""
@@ -243,8 +234,10 @@ def test_a_subject_with_only_milestones_due_this_week(plan, ola, today):
 
 def test_names_are_not_html_escaped(project, kari, leader, today):
     Project.objects.filter(pk=project.pk).update(name="Helse & omsorg <2026>")
-    member(project, kari, Role.PROJECT_GROUP, leader)
-    add_milestone(project, "M1", "Kafé & dialog", today, kari)
+    MembershipFactory(project=project, user=kari, role=Role.PROJECT_GROUP, by=leader)
+    MilestoneFactory(
+        project=project, code="M1", title="Kafé & dialog", due_date=today, responsible=kari
+    )
     message = compose_reminder(kari, list(milestones_to_remind(today)), today)
     assert "- M1 Kafé & dialog – " in message.body
     assert "(Åmot kommune: Helse & omsorg <2026>)" in message.body
@@ -274,8 +267,8 @@ def test_a_reminder_task_run_twice_sends_once(plan, kari, today):
 
 
 def test_no_mail_and_no_rows_when_nothing_is_due(project, kari, leader, today):
-    member(project, kari, Role.PROJECT_GROUP, leader)
-    add_milestone(project, "M1", "Om to uker", today + dt.timedelta(days=14), kari)
+    MembershipFactory(project=project, user=kari, role=Role.PROJECT_GROUP, by=leader)
+    MilestoneFactory(project=project, code="M1", due_date=today + 14 * DAY, responsible=kari)
     assert dispatch_milestone_reminders() == 0
     assert not Reminder.objects.exists()
     assert mail.outbox == []
@@ -339,25 +332,10 @@ def test_two_concurrent_sends_of_one_reminder_send_once(
 # --- When sending fails -------------------------------------------------------------------------
 
 
-def smtp_mailer(port: int) -> dict:
-    return {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5},
-        }
-    }
-
-
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def test_a_refused_mail_stays_unsent_and_the_next_try_sends_it(
     plan, kari, today, settings, smtp_sink
 ):
-    settings.MAILERS = smtp_mailer(smtp_sink.port)
+    settings.MAILERS = smtp_sink.mailers
     reminder = Reminder.objects.create(recipient=kari, day=today)
     smtp_sink.refuse()
 
@@ -381,7 +359,7 @@ def test_a_refused_mail_stays_unsent_and_the_next_try_sends_it(
 
 
 def test_no_mail_server_leaves_the_reminder_unsent(plan, kari, today, settings):
-    settings.MAILERS = smtp_mailer(closed_port())
+    settings.MAILERS = smtp_mailers(closed_port())
     reminder = Reminder.objects.create(recipient=kari, day=today)
     with pytest.raises(OSError):
         send_milestone_reminder(reminder.pk)
@@ -402,7 +380,7 @@ def test_celery_retries_until_the_mail_server_accepts(
     plan, kari, today, settings, smtp_sink, eager_retries
 ):
     """Through Celery (eagerly: retries run at once): refused twice, sent on the third try."""
-    settings.MAILERS = smtp_mailer(smtp_sink.port)
+    settings.MAILERS = smtp_sink.mailers
     reminder = Reminder.objects.create(recipient=kari, day=today)
     smtp_sink.refuse(2)
 
@@ -425,7 +403,7 @@ def test_a_mailbox_refused_for_good_is_not_retried(
     plan, kari, today, settings, smtp_sink, eager_retries
 ):
     """Through Celery: a 550 is not tried again (a 451 is, above)."""
-    settings.MAILERS = smtp_mailer(smtp_sink.port)
+    settings.MAILERS = smtp_sink.mailers
     reminder = Reminder.objects.create(recipient=kari, day=today)
     smtp_sink.refuse(code=550)
 

@@ -14,12 +14,11 @@ import time
 import pytest
 from django.utils import timezone
 
-from projects import services as project_services
 from projects.models import Membership, Project
 from reports import periods, services
 from reports.models import Delivery, StatusReport
 
-from .factories import OrganisationFactory, UserFactory, make_project
+from .factories import MembershipFactory, OrganisationFactory, ProjectFactory, UserFactory
 from .worker import worker_logs
 
 Role = Membership.Role
@@ -41,7 +40,7 @@ def cycle_project(transactional_db):
     organisation = OrganisationFactory(name="Fjordvik kommune")
     owner = UserFactory(username="eier", organisations=[organisation])
     leader = UserFactory(username="leder", organisations=[organisation])
-    project = make_project(
+    project = ProjectFactory(
         organisation=organisation,
         owner=owner,
         leader=leader,
@@ -49,11 +48,10 @@ def cycle_project(transactional_db):
         start_date=timezone.localdate() - dt.timedelta(days=22),
         status=Project.Status.ACTIVE,
     )
-    steering = []
-    for name in ("kdg", "kdl", "tillitsvalgt"):
-        user = UserFactory(username=name, organisations=[organisation])
-        project_services.add_member(project=project, user=user, role=Role.STEERING, by=leader)
-        steering.append(user)
+    steering = [
+        MembershipFactory(project=project, user__username=name, role=Role.STEERING, by=leader).user
+        for name in ("kdg", "kdl", "tillitsvalgt")
+    ]
     return project, leader, [owner, *steering]
 
 

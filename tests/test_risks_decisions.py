@@ -5,26 +5,30 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from projects import services
 from projects.models import Membership, Risk
 from reports import services as report_services
 from reports.models import DecisionRequest
 
-from .factories import UserFactory
+from .factories import DecisionRequestFactory, RiskFactory, UserFactory
 
 Role = Membership.Role
 
 
-def add_risk(project, by, title="Nøkkelpersoner slutter", p=4, c=4, **fields):
-    return services.save_risk(
-        risk=Risk(project=project, title=title, probability=p, consequence=c, **fields), by=by
-    )
-
-
 def test_the_register_places_each_open_risk_in_the_matrix(client, project, leader, steering):
-    add_risk(project, leader, "Nøkkelpersoner slutter", 4, 5)  # 20: high
-    add_risk(project, leader, "Forsinket vedtak", 2, 3)  # 6: medium
-    add_risk(project, leader, "Lokalene blir ikke klare", 1, 2, status="closed")
+    # 20: high
+    RiskFactory(
+        project=project, title="Nøkkelpersoner slutter", probability=4, consequence=5, by=leader
+    )
+    # 6: medium
+    RiskFactory(project=project, title="Forsinket vedtak", probability=2, consequence=3, by=leader)
+    RiskFactory(
+        project=project,
+        title="Lokalene blir ikke klare",
+        probability=1,
+        consequence=2,
+        status="closed",
+        by=leader,
+    )
     client.force_login(steering)
     response = client.get(reverse("projects:risks", args=[project.pk]))
     body = response.content.decode()
@@ -68,7 +72,7 @@ def test_bad_risks_are_refused_in_norwegian_and_change_nothing(
 
 
 def test_only_owner_and_leader_keep_the_register(client, project, leader, steering, outsider):
-    risk = add_risk(project, leader)
+    risk = RiskFactory(project=project, by=leader)
     client.force_login(steering)
     assert (
         client.post(reverse("projects:risks", args=[project.pk]), {"ny-title": "X"}).status_code
@@ -126,9 +130,7 @@ def test_a_decision_request_is_decided_once(client, project, leader, owner, stee
 
 
 def test_a_decision_dated_in_the_future_is_refused(project, leader):
-    item = report_services.save_decision_request(
-        request=DecisionRequest(project=project, title="Sak", question="vedta"), by=leader
-    )
+    item = DecisionRequestFactory(project=project, title="Sak", question="vedta", by=leader)
     with pytest.raises(Exception, match="fram i tid"):
         report_services.record_decision(
             request=item, outcome="decided", decision="", on=dt.date(2999, 1, 1), by=leader
@@ -142,10 +144,15 @@ def test_risk_and_decision_pages_make_the_same_number_of_queries_at_any_size(
     client, project, leader, django_assert_num_queries, n
 ):
     for i in range(n):
-        add_risk(project, leader, f"Risiko {i}", 1 + i % 5, 1 + (i // 5) % 5, owner=leader)
-        report_services.save_decision_request(
-            request=DecisionRequest(project=project, title=f"Sak {i}", question="vedta"), by=leader
+        RiskFactory(
+            project=project,
+            title=f"Risiko {i}",
+            probability=1 + i % 5,
+            consequence=1 + (i // 5) % 5,
+            owner=leader,
+            by=leader,
         )
+        DecisionRequestFactory(project=project, title=f"Sak {i}", question="vedta", by=leader)
     client.force_login(leader)
     # session, user, session save (5) + project, permissions, the risks (+owner), and the form's
     # people

@@ -17,7 +17,6 @@ from roles.documents import (
 )
 from roles.exports import employee_status, staffing_plan_filename, staffing_plan_workbook
 from roles.models import (
-    Competence,
     Employee,
     OrgUnit,
     Placement,
@@ -25,11 +24,18 @@ from roles.models import (
     RoleDescription,
 )
 
+from .factories import (
+    EmployeeFactory,
+    OrgUnitFactory,
+    PlacementFactory,
+    PositionFactory,
+    RoleDescriptionFactory,
+)
 from .test_pdf import embedded_fonts, pdf_text
 
-Category = Competence.Category
-Level = Competence.Level
 Status = Placement.Status
+# When the placements of these tests are decided.
+DECIDED_ON = dt.date(2026, 3, 2)
 
 APPENDIX_1_HEADINGS = [
     "Etat/virksomhet",
@@ -68,39 +74,33 @@ def flat(text: str) -> str:
 def org(project, leader):
     """A future sector with one unit and a current unit; a leader position and one below it."""
 
-    def unit(name, structure=OrgUnit.Structure.FUTURE, **fields):
-        return services.save_unit(
-            unit=OrgUnit(project=project, structure=structure, name=name, **fields), by=leader
-        )
-
-    sector = unit("Helse og mestring", kind=OrgUnit.Kind.SECTOR)
-    institution = unit("Institusjon", parent=sector, order=1)
-    home_care = unit("Hjemmetjenesten", parent=sector, order=2)
-    current = unit("Åmot sykehjem", structure=OrgUnit.Structure.CURRENT)
-    chief = services.save_position(
-        position=Position(project=project, unit=sector, title="Kommunalsjef helse", code="7001"),
+    sector = OrgUnitFactory(
+        project=project, name="Helse og mestring", kind=OrgUnit.Kind.SECTOR, by=leader
+    )
+    institution = OrgUnitFactory(
+        project=project, name="Institusjon", parent=sector, order=1, by=leader
+    )
+    home_care = OrgUnitFactory(
+        project=project, name="Hjemmetjenesten", parent=sector, order=2, by=leader
+    )
+    current = OrgUnitFactory(
+        project=project, name="Åmot sykehjem", structure=OrgUnit.Structure.CURRENT, by=leader
+    )
+    chief = PositionFactory(unit=sector, title="Kommunalsjef helse", code="7001", by=leader)
+    head = PositionFactory(
+        unit=institution,
+        title="Enhetsleder institusjon",
+        code="7002",
+        reports_to=chief,
         by=leader,
     )
-    head = services.save_position(
-        position=Position(
-            project=project,
-            unit=institution,
-            title="Enhetsleder institusjon",
-            code="7002",
-            reports_to=chief,
-        ),
-        by=leader,
-    )
-    nurse = services.save_position(
-        position=Position(
-            project=project,
-            unit=institution,
-            title="Sykepleier",
-            code="7174",
-            fte=Decimal("100"),
-            reports_to=head,
-            order=2,
-        ),
+    nurse = PositionFactory(
+        unit=institution,
+        title="Sykepleier",
+        code="7174",
+        fte=Decimal("100"),
+        reports_to=head,
+        order=2,
         by=leader,
     )
     return {
@@ -114,38 +114,6 @@ def org(project, leader):
     }
 
 
-def describe(position, leader, *, competences=None, **fields):
-    values = {
-        "position_name": position.title,
-        "main_goal": "lede enheten slik at brukerne får trygge og gode tjenester.",
-        "main_tasks": "- Faglig ledelse\n- Økonomistyring og rapportering\n- Personalledelse",
-        "education": "Høyskoleutdanning innen helse- og sosialfag",
-        "education_level": "Bachelor",
-        "certifications": "Lederutdanning på masternivå er en fordel",
-        "general_requirements": "Gode samarbeidsevner og god skriftlig fremstilling på norsk.",
-        "personnel_responsibility": "Alle ansatte ved enheten",
-        "budget_responsibility": "Enhetens driftsbudsjett",
-        "professional_responsibility": "Kvalitet i tjenestene",
-        "special_tasks": "Beredskapsansvar for sykehjemmet",
-    }
-    values.update(fields)
-    if competences is None:
-        competences = [
-            {
-                "category": Category.PERSONAL,
-                "text": "Tydelig og løsningsorientert",
-                "level": "required",
-            },
-            {"category": Category.EXPERIENCE, "text": "Ledererfaring", "level": "required"},
-            {"category": Category.PROFESSIONAL, "text": "Økonomistyring", "level": "useful"},
-        ]
-    return services.save_role_description(
-        description=RoleDescription(position=position, **values),
-        competences=competences,
-        by=leader,
-    )
-
-
 def descriptions_for(*positions):
     return list(
         RoleDescription.objects.filter(position__in=positions)
@@ -155,41 +123,11 @@ def descriptions_for(*positions):
     )
 
 
-def employee(project, leader, first, last, number, unit, **fields):
-    return services.save_employee(
-        employee=Employee(
-            project=project,
-            first_name=first,
-            last_name=last,
-            employee_number=number,
-            current_unit=unit,
-            **fields,
-        ),
-        by=leader,
-    )
-
-
-def place(employee, position, leader, fte, status=Status.PROPOSED):
-    placement = services.save_placement(
-        placement=Placement(
-            employee=employee, position=position, basis=Placement.Basis.SAME_WORK, fte=Decimal(fte)
-        ),
-        by=leader,
-    )
-    if status != Status.PROPOSED:
-        placement = services.set_placement_status(
-            placement=placement, status=Status.DECIDED, by=leader, on=dt.date(2026, 3, 2)
-        )
-    if status == Status.ACCEPTED:
-        placement = services.set_placement_status(placement=placement, status=status, by=leader)
-    return placement
-
-
 # --- The role description PDF -------------------------------------------------------------------
 
 
 def test_the_pdf_has_every_heading_of_appendix_1_in_order(project, leader, org):
-    description = describe(org["head"], leader)
+    description = RoleDescriptionFactory(position=org["head"], by=leader)
     description.main_goal = "sikre gode tjenester og en god arbeidsplass for de ansatte."
     description = services.save_role_description(description=description, by=leader)
     assert description.version == 2
@@ -227,12 +165,12 @@ def test_the_pdf_has_every_heading_of_appendix_1_in_order(project, leader, org):
 
 
 def test_several_descriptions_each_start_on_a_page_of_their_own(project, leader, org):
-    describe(org["head"], leader)
-    nurse = describe(
-        org["nurse"],
-        leader,
+    RoleDescriptionFactory(position=org["head"], by=leader)
+    nurse = RoleDescriptionFactory(
+        position=org["nurse"],
         position_name="Sykepleier på sykehjemmet",
         main_tasks="\n".join(f"- Oppgave nummer {n} i turnus" for n in range(1, 60)),
+        by=leader,
     )
     services.save_role_description(description=nurse, by=leader)  # version 2
     descriptions = descriptions_for(org["head"], org["nurse"])
@@ -251,7 +189,7 @@ def test_several_descriptions_each_start_on_a_page_of_their_own(project, leader,
 
 
 def test_the_context_follows_appendix_1(project, leader, org):
-    describe(org["head"], leader, main_tasks="Lede enheten")
+    RoleDescriptionFactory(position=org["head"], main_tasks="Lede enheten", by=leader)
     context = role_description_context(descriptions_for(org["head"]))
     assert context["project"] == project
     assert context["organisation"] == "Åmot kommune"
@@ -271,11 +209,32 @@ def test_the_context_follows_appendix_1(project, leader, org):
 
 
 def test_a_role_description_never_names_the_person_in_the_position(project, leader, org):
-    describe(org["head"], leader)
-    person = employee(project, leader, "Åsmund", "Grønnbekk", "1001", org["current"])
-    place(person, org["head"], leader, 100, status=Status.ACCEPTED)
-    proposed = employee(project, leader, "Solveig", "Haugrud", "1002", org["current"])
-    place(proposed, org["head"], leader, 50)
+    RoleDescriptionFactory(position=org["head"], by=leader)
+    person = EmployeeFactory(
+        project=project,
+        first_name="Åsmund",
+        last_name="Grønnbekk",
+        employee_number="1001",
+        current_unit=org["current"],
+        by=leader,
+    )
+    PlacementFactory(
+        employee=person,
+        position=org["head"],
+        fte=Decimal(100),
+        status=Status.ACCEPTED,
+        decided_on=DECIDED_ON,
+        by=leader,
+    )
+    proposed = EmployeeFactory(
+        project=project,
+        first_name="Solveig",
+        last_name="Haugrud",
+        employee_number="1002",
+        current_unit=org["current"],
+        by=leader,
+    )
+    PlacementFactory(employee=proposed, position=org["head"], fte=Decimal(50), by=leader)
 
     context = role_description_context(descriptions_for(org["head"]), project=project)
     _, raw = pdf_text(render_role_descriptions_pdf(project, descriptions_for(org["head"])))
@@ -287,7 +246,9 @@ def test_a_role_description_never_names_the_person_in_the_position(project, lead
 
 
 def test_file_names(project, leader, org):
-    description = describe(org["head"], leader, position_name="Enhetsleder – institusjon")
+    description = RoleDescriptionFactory(
+        position=org["head"], position_name="Enhetsleder – institusjon", by=leader
+    )
     assert norwegian_slug("Sæter, Høgås og Ørje") == "saeter-hogas-og-orje"
     assert (
         role_descriptions_filename(project, description=description)
@@ -307,44 +268,40 @@ def test_file_names(project, leader, org):
 
 @pytest.fixture
 def staffed(project, leader, org):
-    current = org["current"]
+    current, conversation = org["current"], dt.date(2026, 8, 19)
     people = {
-        "decided": employee(
-            project,
-            leader,
-            "Åse",
-            "Bråten",
-            "2001",
-            current,
-            current_position="Avdelingssykepleier",
-            start_date=dt.date(2011, 8, 15),
-        ),
-        "accepted": employee(project, leader, "Øystein", "Lie", "2002", current, fte=Decimal("50")),
-        "proposed": employee(project, leader, "Kari", "Nilsen", "2003", current),
-        "conversation": employee(
-            project,
-            leader,
-            "Per",
-            "Olsen",
-            "2004",
-            current,
-            restructuring_conversation_on=dt.date(2026, 8, 19),
-        ),
-        "redundant": employee(
-            project,
-            leader,
-            "Lise",
-            "Pettersen",
-            "2005",
-            current,
-            restructuring_conversation_on=dt.date(2026, 8, 19),
-            redundant=True,
-        ),
-        "none": employee(project, leader, "=Tore", "Strand", "2006", None, fte=Decimal("62.5")),
-    }
-    place(people["decided"], org["nurse"], leader, 50, status=Status.DECIDED)
-    place(people["accepted"], org["nurse"], leader, 25, status=Status.ACCEPTED)
-    place(people["proposed"], org["nurse"], leader, 100)
+        key: EmployeeFactory(
+            project=project,
+            first_name=first,
+            last_name=last,
+            employee_number=number,
+            **({"current_unit": current} | fields),
+            by=leader,
+        )
+        for key, first, last, number, fields in [
+            ("decided", "Åse", "Bråten", "2001",
+             {"current_position": "Avdelingssykepleier", "start_date": dt.date(2011, 8, 15)}),
+            ("accepted", "Øystein", "Lie", "2002", {"fte": Decimal("50")}),
+            ("proposed", "Kari", "Nilsen", "2003", {}),
+            ("conversation", "Per", "Olsen", "2004", {"restructuring_conversation_on": conversation}),
+            ("redundant", "Lise", "Pettersen", "2005",
+             {"restructuring_conversation_on": conversation, "redundant": True}),
+            ("none", "=Tore", "Strand", "2006", {"current_unit": None, "fte": Decimal("62.5")}),
+        ]
+    }  # fmt: skip
+    for key, fte, status in [
+        ("decided", 50, Status.DECIDED),
+        ("accepted", 25, Status.ACCEPTED),
+        ("proposed", 100, Status.PROPOSED),
+    ]:
+        PlacementFactory(
+            employee=people[key],
+            position=org["nurse"],
+            fte=Decimal(fte),
+            status=status,
+            decided_on=DECIDED_ON,
+            by=leader,
+        )
     return people
 
 
@@ -447,15 +404,22 @@ def test_an_empty_project_gives_a_workbook_with_headers_only(project):
 
 
 def test_employee_status(project, leader, org):
-    person = employee(project, leader, "Kari", "Nilsen", "3001", org["current"])
+    person = EmployeeFactory(
+        project=project,
+        first_name="Kari",
+        last_name="Nilsen",
+        employee_number="3001",
+        current_unit=org["current"],
+        by=leader,
+    )
     assert employee_status(person, []) == "Ikke plassert"
     person.restructuring_conversation_on = dt.date(2026, 8, 19)
     assert employee_status(person, []) == "Omstillingssamtale"
     person.redundant = True
     assert employee_status(person, []) == "Overtallig"
 
-    first = place(person, org["nurse"], leader, 100)
-    second = place(person, org["head"], leader, 100)
+    first = PlacementFactory(employee=person, position=org["nurse"], fte=Decimal(100), by=leader)
+    second = PlacementFactory(employee=person, position=org["head"], fte=Decimal(100), by=leader)
     services.set_placement_status(placement=second, status=Status.CONSULTED, by=leader)
     placements = list(person.placements.all())
     # The latest proposal or consultation tells where the employee stands.
@@ -463,7 +427,21 @@ def test_employee_status(project, leader, org):
     services.set_placement_status(placement=first, status=Status.DECIDED, by=leader)
     assert employee_status(person, list(person.placements.all())) == "Besluttet"
 
-    declined = employee(project, leader, "Ola", "Dahl", "3002", org["current"])
-    offer = place(declined, org["head"], leader, 100, status=Status.DECIDED)
+    declined = EmployeeFactory(
+        project=project,
+        first_name="Ola",
+        last_name="Dahl",
+        employee_number="3002",
+        current_unit=org["current"],
+        by=leader,
+    )
+    offer = PlacementFactory(
+        employee=declined,
+        position=org["head"],
+        fte=Decimal(100),
+        status=Status.DECIDED,
+        decided_on=DECIDED_ON,
+        by=leader,
+    )
     services.set_placement_status(placement=offer, status=Status.DECLINED, by=leader)
     assert employee_status(declined, list(declined.placements.all())) == "Takket nei"

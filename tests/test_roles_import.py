@@ -16,7 +16,7 @@ from roles import imports
 from roles.imports import import_current_units, import_employees
 from roles.models import Employee, OrgUnit
 
-from .factories import make_project
+from .factories import EmployeeFactory, OrgUnitFactory, ProjectFactory
 
 CURRENT = OrgUnit.Structure.CURRENT
 
@@ -145,9 +145,9 @@ def test_units_under_existing_current_units_come_after_them(project, leader, uni
 def test_units_codes_of_other_projects_and_the_future_organization_are_free(
     project, leader, organisation, owner
 ):
-    other = make_project(organisation=organisation, owner=owner, leader=leader)
-    OrgUnit.objects.create(project=other, structure=CURRENT, name="Annen", code="100")
-    OrgUnit.objects.create(project=project, structure="future", name="Ny", code="100")
+    other = ProjectFactory(organisation=organisation, owner=owner, leader=leader)
+    OrgUnitFactory(project=other, structure=CURRENT, name="Annen", code="100")
+    OrgUnitFactory(project=project, structure="future", name="Ny", code="100")
 
     created = import_current_units(project=project, file=upload(UNITS_CSV), by=leader)
 
@@ -470,14 +470,14 @@ def test_employees_bad_rows_are_reported_by_line(project, leader, units):
 
 
 def test_employees_unit_of_the_future_organization_is_unknown(project, leader):
-    OrgUnit.objects.create(project=project, structure="future", name="Ny", code="N1")
+    OrgUnitFactory(project=project, structure="future", name="Ny", code="N1")
     text = "Ansattnummer;Fornavn;Etternavn;Enhet\n1;Kari;Nordmann;N1\n"
     messages = errors_of(employees_import(project, leader, text))
     assert messages == ["Linje 2: Enheten «N1» finnes ikke i den nåværende organisasjonen."]
 
 
 def test_employees_duplicate_numbers_in_the_file_and_in_the_project(project, leader):
-    Employee.objects.create(project=project, employee_number="500", first_name="A", last_name="B")
+    EmployeeFactory(project=project, employee_number="500", first_name="A", last_name="B")
     text = (
         "Ansattnummer;Fornavn;Etternavn\n100;Kari;Nordmann\n500;Ola;Nordmann\n100;Kari;Nordmann\n"
     )

@@ -15,77 +15,15 @@ from roles import services
 from roles.models import (
     Competence,
     Employee,
-    MappingInterview,
-    OrgUnit,
     PersonalDataAccess,
     Placement,
-    Position,
-    RoleDescription,
 )
 
+from .factories import STAFF_NAMES, MappingInterviewFactory, PlacementFactory
 from .test_pdf import pdf_text
 
 Role = Membership.Role
-NAMES = ["Fiktiv Fiktivsen", "Prøve Prøvesen", "Eksempel Eksempelsen"]
-
-
-def build_staff(project, by):
-    """A current and a future unit, a unit-head position with a role description requiring
-    "Ledererfaring", two care positions, and three (fictitious) employees."""
-    current = services.save_unit(
-        unit=OrgUnit(project=project, structure="current", name="Hjemmetjenesten", code="HJT"),
-        by=by,
-    )
-    future = services.save_unit(
-        unit=OrgUnit(project=project, structure="future", name="Hverdagsmestring"), by=by
-    )
-    services.save_unit(unit=current, successors=[future], by=by)
-    head = services.save_position(
-        position=Position(project=project, unit=future, title="Enhetsleder", code="7001"), by=by
-    )
-    nurses = services.save_position(
-        position=Position(
-            project=project, unit=future, title="Sykepleier", fte=Decimal("150"), reports_to=head
-        ),
-        by=by,
-    )
-    services.save_role_description(
-        description=RoleDescription(position=head, main_goal="lede enheten"),
-        competences=[
-            {"category": "experience", "text": "Ledererfaring", "level": "required"},
-            {"category": "personal", "text": "Samarbeidsevne", "level": "useful"},
-        ],
-        by=by,
-    )
-    employees = []
-    for n, name in enumerate(NAMES, start=1):
-        first, last = name.split()
-        employees.append(
-            services.save_employee(
-                employee=Employee(
-                    project=project,
-                    first_name=first,
-                    last_name=last,
-                    employee_number=f"10{n}",
-                    current_unit=current,
-                    fte=Decimal("100"),
-                    competences="Sykepleier" if n > 1 else "Ledererfaring\nSykepleier",
-                ),
-                by=by,
-            )
-        )
-    return {
-        "current": current,
-        "future": future,
-        "head": head,
-        "nurses": nurses,
-        "employees": employees,
-    }
-
-
-@pytest.fixture
-def staff(project, leader):
-    return build_staff(project, leader)
+NAMES = STAFF_NAMES  # the employees of the `staff` fixture (factories.build_staff)
 
 
 @pytest.fixture
@@ -93,32 +31,14 @@ def hr(member_with_role):
     return member_with_role(Role.HR)
 
 
-def place(staff, employee, position, by, status="decided", fte=None):
-    placement = services.save_placement(
-        placement=Placement(employee=employee, position=position, basis="same_work", fte=fte),
-        by=by,
-    )
-    for step in {
-        "proposed": [],
-        "consulted": ["consulted"],
-        "decided": ["decided"],
-        "accepted": ["decided", "accepted"],
-        "declined": ["decided", "declined"],
-    }[status]:
-        placement = services.set_placement_status(placement=placement, status=step, by=by)
-    return placement
-
-
 def personal_urls(project, staff):
     employee = staff["employees"][0]
-    interview = services.save_interview(
-        interview=MappingInterview(
-            employee=employee, held_on=dt.date(2026, 3, 2), held_by=project.leader
-        ),
-        wishes=[staff["head"]],
-        by=project.leader,
+    interview = MappingInterviewFactory(
+        employee=employee, wishes=[staff["head"]], by=project.leader
     )
-    placement = place(staff, employee, staff["head"], project.leader, status="proposed")
+    placement = PlacementFactory(
+        employee=employee, position=staff["head"], status="proposed", by=project.leader
+    )
     return [
         reverse("roles:employees", args=[project.pk]),
         reverse("roles:employees_import", args=[project.pk]),
@@ -188,7 +108,9 @@ def test_without_the_personnel_right_every_personal_url_is_404_and_no_name_shows
 
 
 def test_union_reps_see_counts_not_names(client, project, leader, staff, member_with_role):
-    place(staff, staff["employees"][0], staff["head"], leader)
+    PlacementFactory(
+        employee=staff["employees"][0], position=staff["head"], status="decided", by=leader
+    )
     client.force_login(member_with_role(Role.UNION_REP))
     body = client.get(reverse("roles:staffing", args=[project.pk])).content.decode()
     assert "Besluttet" in body  # the status counts
@@ -276,8 +198,9 @@ def state():
 
 def test_a_position_is_never_overfilled_by_decided_placements(client, project, leader, staff):
     e1, e2, _e3 = staff["employees"]
-    place(staff, e1, staff["nurses"], leader)  # 100 of 150
-    second = place(staff, e2, staff["nurses"], leader, status="proposed")
+    # 100 of 150
+    PlacementFactory(employee=e1, position=staff["nurses"], status="decided", by=leader)
+    second = PlacementFactory(employee=e2, position=staff["nurses"], status="proposed", by=leader)
     before = state()
     client.force_login(leader)
     response = client.post(
@@ -301,8 +224,10 @@ def test_a_position_is_never_overfilled_by_decided_placements(client, project, l
 
 def test_an_employee_has_at_most_one_decided_placement(client, project, leader, staff):
     employee = staff["employees"][1]
-    place(staff, employee, staff["nurses"], leader)
-    other = place(staff, employee, staff["head"], leader, status="consulted")
+    PlacementFactory(employee=employee, position=staff["nurses"], status="decided", by=leader)
+    other = PlacementFactory(
+        employee=employee, position=staff["head"], status="consulted", by=leader
+    )
     before = state()
     client.force_login(leader)
     response = client.post(
@@ -315,7 +240,9 @@ def test_an_employee_has_at_most_one_decided_placement(client, project, leader, 
 
 
 def test_a_declined_offer_records_its_date_and_cannot_change_again(project, leader, staff):
-    placement = place(staff, staff["employees"][1], staff["nurses"], leader, status="declined")
+    placement = PlacementFactory(
+        employee=staff["employees"][1], position=staff["nurses"], status="declined", by=leader
+    )
     assert placement.declined_on == dt.date.today()
     with pytest.raises(Exception, match="kan ikke bli"):
         services.set_placement_status(placement=placement, status="accepted", by=leader)
@@ -336,15 +263,15 @@ def test_a_candidate_without_a_required_competence_gets_a_visible_warning(
     body = client.get(reverse("roles:placements", args=[project.pk])).content.decode()
     assert "Advarsel: mangler påkrevd kompetanse: Ledererfaring" in body
     qualified = staff["employees"][0]
-    services.save_placement(
-        placement=Placement(employee=qualified, position=staff["head"], basis="applied"), by=leader
-    )
+    PlacementFactory(employee=qualified, position=staff["head"], basis="applied", by=leader)
     body = client.get(reverse("roles:placements", args=[project.pk])).content.decode()
     assert body.count("mangler påkrevd kompetanse") == 1
 
 
 def test_lowering_a_positions_fte_below_what_is_decided_is_refused(client, project, leader, staff):
-    place(staff, staff["employees"][1], staff["nurses"], leader)
+    PlacementFactory(
+        employee=staff["employees"][1], position=staff["nurses"], status="decided", by=leader
+    )
     client.force_login(leader)
     response = client.post(
         reverse("roles:position_edit", args=[project.pk, staff["nurses"].pk]),

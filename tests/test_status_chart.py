@@ -1,16 +1,17 @@
 """The history of statuses as a chart: the layout in reports.status_chart and its SVG template.
 
-Unsaved reports only: build_status_chart makes no queries, so no database is needed."""
+Unsaved reports only (StatusReportFactory.build: period 1 ends 25.01.2026, and one every 21
+days): build_status_chart makes no queries, so no database is needed."""
 
-import datetime as dt
 import xml.etree.ElementTree as ET
 
 import pytest
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from reports.models import StatusReport
 from reports.status_chart import build_status_chart
+
+from .factories import StatusReportFactory
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -19,14 +20,6 @@ SVG = "{http://www.w3.org/2000/svg}"
 def bokmal():
     with translation.override("nb"):
         yield
-
-
-def report(number, **lights):
-    return StatusReport(
-        number=number,
-        period_end=dt.date(2026, 1, 25) + dt.timedelta(days=21 * (number - 1)),
-        **{f"{key}_status": light for key, light in lights.items()},
-    )
 
 
 def svg_of(chart):
@@ -45,7 +38,11 @@ def test_no_reports_is_a_sentence_not_an_empty_chart():
 
 def test_one_column_per_report_in_period_order_and_one_row_per_section():
     chart = build_status_chart(
-        [report(3, overall="red"), report(1, overall="green"), report(2, overall="yellow")],
+        [
+            StatusReportFactory.build(number=3, overall="red"),
+            StatusReportFactory.build(number=1, overall="green"),
+            StatusReportFactory.build(number=2, overall="yellow"),
+        ],
         dom_id="h7",
     )
     assert [c.number for c in chart.columns] == [1, 2, 3]
@@ -70,7 +67,9 @@ def test_one_column_per_report_in_period_order_and_one_row_per_section():
 
 
 def test_each_light_has_its_own_shape_and_the_svg_is_labelled():
-    chart = build_status_chart([report(1, overall="green", progress="yellow", economy="red")])
+    chart = build_status_chart(
+        [StatusReportFactory.build(number=1, overall="green", progress="yellow", economy="red")]
+    )
     html, svg = svg_of(chart)
     assert svg.get("role") == "img"
     assert svg.find(f"{SVG}title").get("id") == svg.get("aria-labelledby")

@@ -12,16 +12,27 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from milestones import services as milestone_services
-from milestones.models import Activity, Milestone
+from consultations.models import Meeting
+from milestones.models import Milestone
 from projects import services as project_services
-from projects.models import Benefit, BenefitMeasurement, Membership, Project, Risk
+from projects.models import Benefit, Membership, Project
 from reports import cycle, periods, services
 from reports.models import DecisionRequest, Delivery, StatusReport
 from reports.tasks import dispatch_due_reports, send_report_delivery
-from roles.models import Employee
 
-from .factories import UserFactory, make_project
+from .factories import (
+    ActivityFactory,
+    BenefitFactory,
+    BenefitMeasurementFactory,
+    EmployeeFactory,
+    MeetingFactory,
+    MembershipFactory,
+    MilestoneFactory,
+    ProjectFactory,
+    RiskFactory,
+    StatusReportFactory,
+    UserFactory,
+)
 from .test_queries import REQUEST  # what every page costs: session and user
 
 Role = Membership.Role
@@ -85,7 +96,7 @@ def test_a_report_is_due_three_working_days_after_its_period(period_end, deadlin
 @pytest.fixture
 def active(organisation, owner, leader):
     """A project whose first period ended yesterday: 21 days from 22 days ago."""
-    return make_project(
+    return ProjectFactory(
         organisation=organisation,
         owner=owner,
         leader=leader,
@@ -98,20 +109,21 @@ def active(organisation, owner, leader):
 
 
 @pytest.fixture
-def board(active, leader, organisation):
+def board(active, leader):
     """The steering group: the owner (a member by the project) and two more, one of them a union
     representative; and someone without an address."""
     people = {}
     for name, role in [("kdg", Role.STEERING), ("kdl", Role.STEERING), ("hr", Role.HR)]:
-        people[name] = UserFactory(username=name, organisations=[organisation])
-        project_services.add_member(project=active, user=people[name], role=role, by=leader)
-    people["tillitsvalgt"] = UserFactory(username="tillitsvalgt", organisations=[organisation])
-    for role in (Role.UNION_REP, Role.STEERING):
-        project_services.add_member(
-            project=active, user=people["tillitsvalgt"], role=role, by=leader
-        )
-    people["uten"] = UserFactory(username="uten", email="", organisations=[organisation])
-    project_services.add_member(project=active, user=people["uten"], role=Role.STEERING, by=leader)
+        people[name] = MembershipFactory(
+            project=active, user__username=name, role=role, by=leader
+        ).user
+    people["tillitsvalgt"] = MembershipFactory(
+        project=active, user__username="tillitsvalgt", role=Role.UNION_REP, by=leader
+    ).user
+    MembershipFactory(project=active, user=people["tillitsvalgt"], role=Role.STEERING, by=leader)
+    people["uten"] = MembershipFactory(
+        project=active, user__username="uten", user__email="", role=Role.STEERING, by=leader
+    ).user
     return people
 
 
@@ -119,45 +131,38 @@ def board(active, leader, organisation):
 def plan(active, leader):
     """Milestones reached, missed and due; activities done and next; a risk and a benefit."""
     period = periods.period(active, 1)
-
-    def milestone(code, due, **fields):
-        return milestone_services.save_milestone(
-            milestone=Milestone(
-                project=active, code=code, title=f"Milepæl {code}", due_date=due, **fields
-            ),
-            by=leader,
-        )
-
-    milestone(
-        "M1",
-        period.start + dt.timedelta(days=5),
+    MilestoneFactory(
+        project=active,
+        code="M1",
+        due_date=period.start + dt.timedelta(days=5),
         status="reached",
         reached_on=period.start + dt.timedelta(days=6),
+        by=leader,
     )
-    milestone("M2", period.end - dt.timedelta(days=2))  # missed
-    milestone("M3", period.end + dt.timedelta(days=10))  # due next period
-    milestone("M4", period.end + dt.timedelta(days=60))
-    Activity.objects.create(
+    missed, next_period, later = (period.end + dt.timedelta(days=d) for d in (-2, 10, 60))
+    MilestoneFactory(project=active, code="M2", due_date=missed, by=leader)
+    MilestoneFactory(project=active, code="M3", due_date=next_period, by=leader)
+    MilestoneFactory(project=active, code="M4", due_date=later, by=leader)
+    ActivityFactory(
         project=active,
         title="Kartlagt oppgaver",
         status="done",
         done_on=period.end - dt.timedelta(days=1),
     )
-    Activity.objects.create(
+    ActivityFactory(
         project=active, title="Drøfte forslaget", due_date=period.end + dt.timedelta(days=7)
     )
-    project_services.save_risk(
-        risk=Risk(project=active, title="Nøkkelpersoner slutter", probability=4, consequence=5),
-        by=leader,
+    RiskFactory(
+        project=active, title="Nøkkelpersoner slutter", probability=4, consequence=5, by=leader
     )
-    benefit = Benefit.objects.create(
+    benefit = BenefitFactory(
         project=active, order=1, title="Kortere ventetid", unit="dager", baseline="30", target="14"
     )
-    BenefitMeasurement.objects.create(
+    BenefitMeasurementFactory(
         benefit=benefit, measured_on=period.end - dt.timedelta(days=3), value="21"
     )
     # Names no factory makes up: UserFactory draws real Norwegian names, Sigrid among them.
-    Employee.objects.create(
+    EmployeeFactory(
         project=active, first_name="Skjultfornavn", last_name="Hemmelig", employee_number="1001"
     )
     return period  # fmt: skip
@@ -196,8 +201,8 @@ def test_the_dispatch_makes_each_due_draft_once_and_reminds_the_leader(
 def test_no_draft_before_a_period_ends_or_for_a_project_not_active(
     active, organisation, owner, leader
 ):
-    make_project(organisation=organisation, owner=owner, leader=leader, code="NY", start_date=today() - dt.timedelta(days=20), status=Project.Status.ACTIVE)  # fmt: skip
-    make_project(organisation=organisation, owner=owner, leader=leader, code="UTKAST", start_date=today() - dt.timedelta(days=100))  # fmt: skip
+    ProjectFactory(organisation=organisation, owner=owner, leader=leader, code="NY", start_date=today() - dt.timedelta(days=20), status=Project.Status.ACTIVE)  # fmt: skip
+    ProjectFactory(organisation=organisation, owner=owner, leader=leader, code="UTKAST", start_date=today() - dt.timedelta(days=100))  # fmt: skip
     assert dispatch_due_reports() == 1
     assert list(StatusReport.objects.values_list("project__code", flat=True)) == ["OU-TEST"]
 
@@ -404,11 +409,8 @@ def test_what_changed_since_the_previous_report(client, active, plan, board, lea
     # Period 2, as if it had ended: a milestone reached, one moved, one new, economy yellow.
     Milestone.objects.filter(code="M2").update(status="reached", reached_on=today())
     Milestone.objects.filter(code="M4").update(due_date=today() + dt.timedelta(days=90))
-    Milestone.objects.create(project=active, code="M5", title="Milepæl M5", due_date=today())
-    second = StatusReport.objects.create(
-        project=active, number=2, period_start=periods.period(active, 2).start,
-        period_end=periods.period(active, 2).end,
-    )  # fmt: skip
+    MilestoneFactory(project=active, code="M5", title="Milepæl M5", due_date=today())
+    second = StatusReportFactory(project=active, number=2)
     services.refresh_draft(report=second, by=leader)
     services.save_report(report=second, values={**ALL_GREEN, "economy_status": "yellow"}, by=leader)
     client.force_login(leader)
@@ -426,7 +428,7 @@ def test_what_changed_since_the_previous_report(client, active, plan, board, lea
 
 
 def test_the_list_flags_a_late_report(client, active, board, organisation, owner, leader):
-    old = make_project(
+    old = ProjectFactory(
         organisation=organisation, owner=owner, leader=leader, code="GAMMEL",
         start_date=today() - dt.timedelta(days=40), status=Project.Status.ACTIVE,
     )  # fmt: skip
@@ -494,21 +496,20 @@ def test_report_pages_make_the_same_number_of_queries_at_any_size(
     client, active, board, leader, django_assert_num_queries, size
 ):
     Milestone.objects.bulk_create(
-        Milestone(project=active, code=f"M{i}", title=f"Milepæl {i}", due_date=today())
-        for i in range(size)
+        MilestoneFactory.build(project=active, code=f"M{i}", due_date=today()) for i in range(size)
     )
     Benefit.objects.bulk_create(
-        Benefit(project=active, order=i, title=f"Gevinst {i}") for i in range(1, size)
+        BenefitFactory.build(project=active, order=i, title=f"Gevinst {i}") for i in range(1, size)
     )
     report = make_draft(active)
     services.save_report(report=report, values=ALL_GREEN, by=leader)
     services.publish(report=report, by=leader)
     StatusReport.objects.bulk_create(
-        StatusReport(project=active, number=n, period_start=today(), period_end=today(),
-                     state="published", published_at=timezone.now(), data=report.data)
+        StatusReportFactory.build(project=active, number=n, period_start=today(), period_end=today(),
+                                  state="published", published_at=timezone.now(), data=report.data)
         for n in range(2, size + 2)
     )  # fmt: skip
-    last = StatusReport.objects.create(
+    last = StatusReportFactory(
         project=active, number=size + 2, period_start=today(), period_end=today(), data=report.data
     )
     client.force_login(board["kdg"])
@@ -527,10 +528,8 @@ def test_report_pages_make_the_same_number_of_queries_at_any_size(
 
 def test_meetings_are_counted_not_named(client, active, plan, board, leader):
     """Meetings are visible only to those invited; the report goes to every member."""
-    from consultations.models import Meeting
-
     held_at = timezone.make_aware(dt.datetime.combine(plan.end - dt.timedelta(days=2), dt.time(10)))
-    Meeting.objects.create(
+    MeetingFactory(
         project=active, kind=Meeting.Kind.NEGOTIATION, title="Forhandling om Skjultfornavn Hemmeligs stilling",
         starts_at=held_at, ends_at=held_at + dt.timedelta(hours=1), status=Meeting.Status.HELD,
     )  # fmt: skip
