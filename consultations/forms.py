@@ -76,7 +76,15 @@ class LinkChoiceField(forms.ModelMultipleChoiceField):
 class AgendaItemForm(forms.ModelForm):
     class Meta:
         model = AgendaItem
-        fields = ["order", "title", "done", "next_steps", "outcome", "conclusion"]
+        fields = [
+            "order",
+            "title",
+            "done",
+            "next_steps",
+            "outcome",
+            "conclusion",
+            "concerns_mandate",
+        ]
         widgets = {
             "done": forms.Textarea(attrs={"rows": 5}),
             "next_steps": forms.Textarea(attrs={"rows": 5}),
@@ -124,11 +132,17 @@ class HeldForm(forms.Form):
     present = forms.MultipleChoiceField(
         label=_("Til stede"), required=False, widget=forms.CheckboxSelectMultiple
     )
-    reach_milestones = forms.BooleanField(
-        label=_("Marker milepælene på sakslisten som nådd"), required=False, initial=True
+    reached = forms.MultipleChoiceField(
+        label=_("Milepæler møtet nådde"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Kryss av for hver milepæl på sakslisten som er nådd med dette møtet. En milepæl der "
+            "saken endte i uenighet, kan ikke markeres som nådd."
+        ),
     )
 
-    def __init__(self, *args, meeting, **kwargs):
+    def __init__(self, *args, meeting, reachable, **kwargs):
         super().__init__(*args, **kwargs)
         participants = list(meeting.participants.select_related("user"))
         choice_field(self, "present").choices = [
@@ -137,6 +151,12 @@ class HeldForm(forms.Form):
         self.initial.setdefault(
             "present", [str(p.user_id) for p in participants if p.present] or None
         )
+        if reachable:
+            choice_field(self, "reached").choices = [
+                (str(m.pk), f"{m.code} {m.title}") for m in reachable
+            ]
+        else:
+            del self.fields["reached"]
 
 
 class EntryForm(forms.Form):

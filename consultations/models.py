@@ -13,6 +13,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -49,6 +50,7 @@ class Meeting(models.Model):
         PLANNED = "planned", _("Planlagt")
         HELD = "held", _("Holdt")
         PROTOCOL_APPROVED = "approved", _("Protokoll godkjent")
+        CANCELLED = "cancelled", _("Avlyst")
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="meetings")
     kind = models.CharField(_("type"), max_length=15, choices=Kind, default=Kind.CONSULTATION)
@@ -58,6 +60,8 @@ class Meeting(models.Model):
     place = models.CharField(_("sted"), max_length=200, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PLANNED)
     called_at = models.DateTimeField(_("innkalling sendt"), null=True, blank=True)
+    # Held without a notice from reorg, and recorded here afterwards by the leader.
+    recorded_afterwards = models.BooleanField(_("registrert i ettertid"), default=False)
     # The calendar invitation: one UID for the meeting, SEQUENCE raised by every update sent.
     uid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
     sequence = models.PositiveIntegerField(default=0)
@@ -118,6 +122,11 @@ class AgendaItem(models.Model):
     next_steps = models.TextField(_("hva skal nå gjøres"), blank=True, max_length=10000)
     outcome = models.CharField(_("utfall"), max_length=10, choices=Outcome, default=Outcome.OPEN)
     conclusion = models.TextField(_("konklusjon"), blank=True, max_length=5000)
+    concerns_mandate = models.BooleanField(
+        _("gjelder prosjektmandatet"),
+        default=False,
+        help_text=_("Saken er drøftingen av mandatet før prosjekteieren beslutter det."),
+    )
     milestones = models.ManyToManyField(
         Milestone, blank=True, related_name="agenda_items", verbose_name=_("milepæler")
     )
@@ -178,6 +187,13 @@ class Protocol(models.Model):
     snapshot = models.JSONField(_("innhold"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sendt"), null=True, blank=True)
     approved_at = models.DateTimeField(_("godkjent"), null=True, blank=True)
+    # A representative asked for a correction instead of confirming: back to draft until the
+    # leader sends it again.
+    correction_requested_at = models.DateTimeField(null=True, blank=True)
+    correction_requested_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    correction_comment = models.TextField(_("ønsket retting"), blank=True, max_length=5000)
     pdf = models.FileField(_("PDF"), upload_to="protocols/", blank=True)
     history = HistoricalRecords()
     # Added by simple-history: save() without a historical record.
@@ -198,6 +214,13 @@ class Protocol(models.Model):
 
     def __str__(self):
         return f"{self.meeting} v{self.version}"
+
+    def stored_pdf(self) -> FieldFile:
+        """An approved version's PDF, stored first if no one has (a frozen document: the outbox
+        attaches it by this name)."""
+        from .documents import ensure_protocol_pdf  # documents reads these models
+
+        return ensure_protocol_pdf(self.pk).pdf
 
 
 class Confirmation(models.Model):

@@ -1,14 +1,14 @@
 """E-mail about meetings and questions: the notice of a meeting with its calendar invitation
-(iCalendar, RFC 5545, times in UTC), the approved protocol, and the answer to a workstream's
-question for every workstream. Composed in Bokmål whatever the active language, with times in
-Oslo whatever the active time zone. The Celery tasks in consultations.tasks only call the
-`send_*` functions here.
+(iCalendar, RFC 5545, times in UTC) and its cancellation, a protocol awaiting confirmation, a
+correction asked for, the approved protocol, and the answer to a workstream's question for every
+workstream. Composed in Bokmål whatever the active language, with times in Oslo whatever the
+active time zone, and written to the outbox (notifications) in the transaction of the change:
+consultations.services calls the `queue_*` and `notify_*` functions here.
 
-One message per mailing, addressed to all its recipients: it is one SMTP transaction, taken by
-the server for everyone or for no one, so a retried task never mails someone twice because the
-connection broke after the first few. The notice and the protocol go To the participants (the
-invitation's ATTENDEE list names them all anyway); the answer digest, sent to every workstream,
-goes Bcc, so that a reply-all does not reach the whole project."""
+A mailing to the meeting is one message addressed to all its recipients: it is one SMTP
+transaction, taken by the server for everyone or for no one. The notice and the protocol go To
+the participants (the invitation's ATTENDEE list names them all anyway); the answer, sent to
+every workstream, goes Bcc, so that a reply-all does not reach the whole project."""
 
 import datetime as dt
 import logging
@@ -19,9 +19,7 @@ from email.utils import parseaddr
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
-from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -31,7 +29,10 @@ from icalendar import STATUS, Calendar, Event, vCalAddress
 
 from accounts.models import User
 from core.mail import Invitation, automated_message
-from projects.models import Workstream
+from notifications.models import OutgoingMail
+from notifications.services import queue
+from projects.models import Membership, Workstream
+from projects.notices import members_with, notify_members, site_url
 
 from .models import Meeting, Participant, Protocol, Question
 
@@ -160,13 +161,19 @@ def meeting_ics(meeting: Meeting, *, recipients: Iterable[User], method: str = "
 
 
 def compose_notice(
-    meeting: Meeting, *, recipients: Collection[User], update: bool = False
+    meeting: Meeting,
+    *,
+    recipients: Collection[User],
+    update: bool = False,
+    cancelled: bool = False,
 ) -> EmailMessage:
-    """The notice of a meeting (or of its change) to the recipients with an e-mail address, one
-    message To all of them: the time and place, who is invited, the agenda, a link, and the
-    calendar invitation both as an alternative part and as invitation.ics."""
+    """The notice of a meeting (or of its change, or that it is cancelled for these recipients)
+    to the recipients with an e-mail address, one message To all of them: the time and place, who
+    is invited, the agenda, a link, and the calendar invitation (or its cancellation) both as an
+    alternative part and as invitation.ics."""
     addressees = _addressees(recipients)
-    ics = meeting_ics(meeting, recipients=recipients, method="REQUEST")
+    method = "CANCEL" if cancelled else "REQUEST"
+    ics = meeting_ics(meeting, recipients=recipients, method=method)
     with _bokmal_in_oslo():
         context = {
             "meeting": meeting,
@@ -189,22 +196,10 @@ def compose_notice(
             "site_url": settings.SITE_URL,
         }
     return automated_message(
-        "consultations/email/notice",
+        "consultations/email/cancellation" if cancelled else "consultations/email/notice",
         context,
         to=[_mailbox(a) for a in addressees],
-        invitation=Invitation(ics, "REQUEST"),
-    )
-
-
-def _meeting_with_participants(meeting_id: int) -> Meeting | None:
-    return (
-        Meeting.objects.select_related("project", "project__organisation")
-        .prefetch_related(
-            Prefetch("participants", queryset=Participant.objects.select_related("user")),
-            "items",
-        )
-        .filter(pk=meeting_id)
-        .first()
+        invitation=Invitation(ics, method),
     )
 
 
@@ -212,36 +207,52 @@ def _mailed(participants: Iterable[Participant]) -> list[User]:
     return [p.user for p in participants if p.user.email and p.user.is_active]
 
 
-def send_notice(meeting_id: int, *, update: bool = False) -> int:
-    """Send the notice (or the changed notice) of a meeting to its participants with an e-mail
-    address, as the meeting is now (its current SEQUENCE: the service raises it before queuing
-    an update). Returns the number of recipients."""
-    meeting = _meeting_with_participants(meeting_id)
-    if meeting is None:
-        logger.info("Meeting %s is gone; no notice sent", meeting_id)
-        return 0
+def queue_notice(meeting: Meeting, *, by: User, update: bool = False) -> OutgoingMail | None:
+    """The notice (or the changed notice) of a meeting to its participants with an e-mail
+    address, as the meeting is now (its current SEQUENCE: the service raises it first)."""
+    meeting = (
+        Meeting.objects.select_related("project", "project__organisation")
+        .prefetch_related(
+            Prefetch("participants", queryset=Participant.objects.select_related("user")), "items"
+        )
+        .get(pk=meeting.pk)
+    )
     recipients = _mailed(_participants(meeting))
     if not recipients:
-        return 0
-    sent = compose_notice(meeting, recipients=recipients, update=update)
-    sent.send()
-    logger.info(
-        "Meeting notice for meeting %s (sequence %s%s) sent to %d",
-        meeting.pk,
-        meeting.sequence,
-        ", update" if update else "",
-        len(sent.to),
+        return None
+    return queue(
+        compose_notice(meeting, recipients=recipients, update=update),
+        kind="meeting.notice",
+        project_id=meeting.project_id,
+        ref=f"meeting:{meeting.pk}",
+        sender=by,
     )
-    return len(sent.to)
 
 
-# --- The approved protocol ----------------------------------------------------------------------
+def queue_cancellation(
+    meeting: Meeting, *, recipients: Collection[User], by: User
+) -> OutgoingMail | None:
+    """The meeting is off for `recipients` (removed from it, or the meeting is cancelled): a
+    cancellation of their calendar invitation (METHOD:CANCEL, the same UID, the SEQUENCE the
+    service raised)."""
+    recipients = [u for u in recipients if u.email and u.is_active]
+    if not recipients or meeting.called_at is None:
+        return None
+    return queue(
+        compose_notice(meeting, recipients=recipients, cancelled=True),
+        kind="meeting.cancelled",
+        project_id=meeting.project_id,
+        ref=f"meeting:{meeting.pk}",
+        sender=by,
+    )
 
 
-def compose_protocol_mail(
-    protocol: Protocol, *, recipients: Iterable[User], pdf: bytes, filename: str
-) -> EmailMessage:
-    """The approved protocol as a PDF attachment, To all the recipients with an address."""
+# --- Protocols ----------------------------------------------------------------------------------
+
+
+def compose_protocol_mail(protocol: Protocol, *, recipients: Iterable[User]) -> EmailMessage:
+    """The approved protocol, To all the recipients with an address (its PDF is attached when it
+    is sent: notifications.outbox)."""
     meeting = protocol.meeting
     with _bokmal_in_oslo():
         context = {
@@ -259,36 +270,61 @@ def compose_protocol_mail(
         "consultations/email/protocol",
         context,
         to=[_mailbox(a) for a in _addressees(recipients)],
-        attachments=[(filename, pdf, "application/pdf")],
     )
 
 
-def send_protocol(protocol_id: int) -> int:
-    """Send an approved protocol's PDF (stored first, if no one has) to the meeting's
-    participants with an e-mail address. Returns the number of recipients; 0 for a protocol not
-    approved."""
-    from .documents import ensure_protocol_pdf, stored_filename
-
-    protocol = Protocol.objects.filter(pk=protocol_id).first()
-    if protocol is None or protocol.status != Protocol.Status.APPROVED:
-        logger.warning("Protocol %s is not approved; not sent", protocol_id)
-        return 0
-    protocol = ensure_protocol_pdf(protocol_id)
-    participants = protocol.meeting.participants.select_related("user")
-    recipients = _mailed(participants)
+def queue_protocol(protocol: Protocol, *, by: User) -> OutgoingMail | None:
+    """An approved protocol with its PDF to the meeting's participants with an e-mail address,
+    once per version."""
+    recipients = _mailed(protocol.meeting.participants.select_related("user"))
     if not recipients:
-        return 0
-    with protocol.pdf.open("rb") as file:
-        pdf = file.read()
-    sent = compose_protocol_mail(
-        protocol,
-        recipients=recipients,
-        pdf=pdf,
-        filename=stored_filename(protocol),
+        return None
+    return queue(
+        compose_protocol_mail(protocol, recipients=recipients),
+        kind="protocol.approved",
+        project_id=protocol.meeting.project_id,
+        ref=f"meeting:{protocol.meeting_id}",
+        sender=by,
+        key=f"protocol:{protocol.pk}",
+        documents=[protocol],
     )
-    sent.send()
-    logger.info("Protocol %s sent to %d", protocol.pk, len(sent.to))
-    return len(sent.to)
+
+
+def notify_to_confirm(protocol: Protocol, *, by: User) -> None:
+    """Each representative present is asked to read and confirm the protocol (or ask for a
+    correction); the employer's side too, unless it is the one who sent it."""
+    meeting = protocol.meeting
+    present = [
+        p.user
+        for p in meeting.participants.filter(present=True).select_related("user")
+        if p.user_id != by.pk
+    ]
+    notify_members(
+        present,
+        "consultations/email/to_confirm",
+        {"meeting": meeting, "protocol": protocol, "time_span": _time_span(meeting)},
+        kind="protocol.sent",
+        project=meeting.project,
+        url=site_url("consultations:protocol", meeting.project_id, meeting.pk),
+        sender=by,
+        ref=f"meeting:{meeting.pk}",
+        key=f"protocol-sent:{protocol.pk}:{protocol.sent_at:%Y%m%d%H%M%S}",
+    )
+
+
+def notify_correction(protocol: Protocol, *, by: User) -> None:
+    """The leader is told that a representative asks for a correction of the protocol."""
+    meeting = protocol.meeting
+    notify_members(
+        members_with(meeting.project, Membership.Role.LEADER),
+        "consultations/email/correction",
+        {"meeting": meeting, "protocol": protocol, "asked_by": by},
+        kind="protocol.correction",
+        project=meeting.project,
+        url=site_url("consultations:protocol", meeting.project_id, meeting.pk),
+        sender=by,
+        ref=f"meeting:{meeting.pk}",
+    )
 
 
 # --- The answer to a question -------------------------------------------------------------------
@@ -319,7 +355,6 @@ def compose_answer_digest(question: Question, *, recipients: Iterable[User]) -> 
 def workstream_people(project_id: int) -> QuerySet[User]:
     """Every lead and member of the project's workstreams, each once, active and with an e-mail
     address."""
-    User = get_user_model()
     member_ids = Workstream.members.through.objects.filter(
         workstream__project_id=project_id
     ).values("user_id")
@@ -333,25 +368,16 @@ def workstream_people(project_id: int) -> QuerySet[User]:
     )
 
 
-def send_answer_digest(question_id: int) -> int:
-    """Send an answered question to every workstream of its project, once: the question stays
-    locked while the mail goes out and is marked sent in the same transaction, so a duplicate
-    task waits and then finds it sent, and a failed send leaves it unsent for the retry. Returns
-    the number of recipients."""
-    with transaction.atomic():
-        question = Question.objects.select_for_update().filter(pk=question_id).first()
-        if question is None or question.digest_sent_at is not None:
-            return 0
-        if not question.answer:
-            logger.warning("Question %s has no answer; no digest sent", question_id)
-            return 0
-        recipients = list(workstream_people(question.project_id))
-        count = 0
-        if recipients:
-            sent = compose_answer_digest(question, recipients=recipients)
-            sent.send()
-            count = len(sent.bcc)
-        # An update, not save(): a timestamp of the mailing is no change to the question's history.
-        Question.objects.filter(pk=question.pk).update(digest_sent_at=timezone.now())
-    logger.info("Answer digest for question %s sent to %d", question_id, count)
-    return count
+def queue_answer(question: Question, *, by: User) -> OutgoingMail | None:
+    """An answered question to every workstream of its project, once."""
+    recipients = list(workstream_people(question.project_id))
+    if not recipients:
+        return None
+    return queue(
+        compose_answer_digest(question, recipients=recipients),
+        kind="question.answered",
+        project_id=question.project_id,
+        ref=f"question:{question.pk}",
+        sender=by,
+        key=f"answer:{question.pk}",
+    )

@@ -1,5 +1,6 @@
 """Every write to meetings, agendas, protocols and questions. Each runs in a transaction, checks
-its rules and records history with the user; e-mail goes out after the commit, through Celery.
+its rules and records history with the user; its e-mail is written to the outbox in the same
+transaction (consultations.notices), and sent after the commit.
 
 Rules: a meeting is called for a time to come; an approved protocol is never edited (a change
 makes the next version); only someone present adds a protocol entry, for their own side; each
@@ -8,20 +9,23 @@ question is answered once."""
 
 import datetime as dt
 from collections.abc import Iterable
-from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.history import acting_as
+from core.tasks import after_commit
 from milestones import services as milestone_services
 from milestones.models import Milestone
 from projects.models import Project
 from roles.models import OrgUnit, Placement, RoleDescription
 
+from . import notices
+from .documents import ensure_protocol_pdf, protocol_snapshot
 from .models import (
     AgendaItem,
     Confirmation,
@@ -53,12 +57,6 @@ def _not_out_for_approval(meeting: Meeting) -> None:
         raise ValidationError(
             _("Protokollen er sendt til godkjenning. Den må åpnes igjen før endringer.")
         )
-
-
-def _queue(task: str, *args: object) -> None:
-    from . import tasks  # the Celery tasks import this module's neighbours, not the other way
-
-    transaction.on_commit(partial(getattr(tasks, task).delay, *args))
 
 
 # --- Meetings ---------------------------------------------------------------------------------
@@ -95,23 +93,31 @@ def save_meeting(
         members = set(meeting.project.memberships.values_list("user_id", flat=True))
         if any(p["user"].pk not in members for p in participants):
             raise ValidationError({"participants": _("Bare prosjektets medlemmer kan kalles inn.")})
-    # A change to a meeting already called, and not yet held, goes out as an updated invitation.
+    # A change to a meeting already called, and not yet held, goes out as an updated invitation;
+    # those no longer invited get the cancellation of theirs.
     called = meeting.pk and meeting.called_at and meeting.status == Meeting.Status.PLANNED
+    removed: list[User] = []
     with acting_as(by):
         if called:
             meeting.sequence += 1
+        if held_before and not meeting.pk:
+            meeting.recorded_afterwards = True
         meeting.save()
         if participants is not None:
-            _set_participants(meeting, participants)
+            removed = _set_participants(meeting, participants)
     if called:
-        _queue("send_meeting_notice", meeting.pk, True)
+        notices.queue_notice(meeting, by=by, update=True)
+        notices.queue_cancellation(meeting, recipients=removed, by=by)
     return meeting
 
 
-def _set_participants(meeting: Meeting, participants: list[dict]) -> None:
+def _set_participants(meeting: Meeting, participants: list[dict]) -> list[User]:
+    """Make the invited exactly `participants`; returns those no longer invited."""
     wanted = {p["user"].pk: p for p in participants}
-    for existing in meeting.participants.all():
+    removed = []
+    for existing in meeting.participants.select_related("user"):
         if existing.user_id not in wanted:
+            removed.append(existing.user)
             existing.delete()
             continue
         data = wanted.pop(existing.user_id)
@@ -125,6 +131,7 @@ def _set_participants(meeting: Meeting, participants: list[dict]) -> None:
             side=data["side"],
             union_name=data.get("union_name", ""),
         )
+    return removed
 
 
 @transaction.atomic
@@ -141,21 +148,53 @@ def call_meeting(*, meeting: Meeting, by: User) -> Meeting:
             meeting.sequence += 1
         meeting.called_at = timezone.now()
         meeting.save()
-    _queue("send_meeting_notice", meeting.pk, update)
+    notices.queue_notice(meeting, by=by, update=update)
+    return meeting
+
+
+@transaction.atomic
+def cancel_meeting(*, meeting: Meeting, by: User) -> Meeting:
+    """Call a planned meeting off: everyone invited gets the cancellation of the invitation."""
+    meeting = _lock(meeting)
+    if meeting.status != Meeting.Status.PLANNED:
+        raise ValidationError(_("Bare et planlagt møte kan avlyses."))
+    with acting_as(by):
+        if meeting.called_at:
+            meeting.sequence += 1
+        meeting.status = Meeting.Status.CANCELLED
+        meeting.save()
+    invited = [p.user for p in meeting.participants.select_related("user")]
+    notices.queue_cancellation(meeting, recipients=invited, by=by)
     return meeting
 
 
 @transaction.atomic
 def mark_held(
-    *, meeting: Meeting, present_user_ids: Iterable[int], reach_milestones: bool, by: User
+    *,
+    meeting: Meeting,
+    present_user_ids: Iterable[int],
+    reached_milestone_ids: Iterable[int] = (),
+    by: User,
 ) -> Meeting:
-    """Record who came. With `reach_milestones`, the milestones on the agenda are reached (as
-    "M11 Drøftet ny organisasjons- og bemanningsplan" is reached by a meeting)."""
+    """Record who came, and which of the milestones on the agenda the meeting reached (as "M11
+    Drøftet ny organisasjons- og bemanningsplan" is reached by a meeting): only those the leader
+    names, never one whose item ended in disagreement."""
     meeting = _lock(meeting)
     _not_approved(meeting)
     _not_out_for_approval(meeting)
     if meeting.starts_at > timezone.now():
         raise ValidationError(_("Møtet har ikke startet ennå."))
+    wanted = set(reached_milestone_ids)
+    reachable = {m.pk: m for m in reachable_milestones(meeting)}
+    if wanted - reachable.keys():
+        raise ValidationError(
+            {
+                "reached": _(
+                    "Bare milepæler på sakslisten som ikke er nådd, og der saken ikke endte i "
+                    "uenighet, kan markeres som nådd."
+                )
+            }
+        )
     present = set(present_user_ids)
     with acting_as(by):
         for participant in meeting.participants.all():
@@ -164,23 +203,33 @@ def mark_held(
                 participant.save()
         meeting.status = Meeting.Status.HELD
         meeting.save()
-    if reach_milestones:
-        day = timezone.localdate(meeting.starts_at)
-        for milestone in (
-            Milestone.objects.filter(agenda_items__meeting=meeting)
-            .exclude(status=Milestone.Status.REACHED)
-            .distinct()
-        ):
-            milestone_services.set_milestone_status(
-                milestone=milestone,
-                status=Milestone.Status.REACHED,
-                reached_on=day,
-                # The meeting's title stays out: the note is read by people not invited to it.
-                note=_("Nådd i møte med de ansattes representanter %(date)s.")
-                % {"date": day.strftime("%d.%m.%Y")},
-                by=by,
-            )
+    day = timezone.localdate(meeting.starts_at)
+    for pk in sorted(wanted):
+        milestone_services.set_milestone_status(
+            milestone=reachable[pk],
+            status=Milestone.Status.REACHED,
+            reached_on=day,
+            # The meeting's title stays out: the note is read by people not invited to it.
+            note=_("Nådd i møte med de ansattes representanter %(date)s.")
+            % {"date": day.strftime("%d.%m.%Y")},
+            by=by,
+        )
     return meeting
+
+
+def reachable_milestones(meeting: Meeting) -> QuerySet[Milestone]:
+    """The milestones on the meeting's agenda that it may mark reached: not reached yet, and on
+    no item that ended in disagreement."""
+    disagreed = AgendaItem.objects.filter(
+        meeting=meeting, outcome=AgendaItem.Outcome.DISAGREED
+    ).values("milestones")
+    return (
+        Milestone.objects.filter(agenda_items__meeting=meeting)
+        .exclude(status=Milestone.Status.REACHED)
+        .exclude(pk__in=disagreed)
+        .distinct()
+        .order_by("due_date", "code", "pk")
+    )
 
 
 # --- The agenda -------------------------------------------------------------------------------
@@ -256,8 +305,6 @@ def current_protocol(meeting: Meeting) -> Protocol | None:
 @transaction.atomic
 def send_for_approval(*, meeting: Meeting, by: User) -> Protocol:
     """Freeze the protocol as it stands and ask each side present to confirm it."""
-    from .documents import protocol_snapshot
-
     meeting = _lock(meeting)
     if meeting.status == Meeting.Status.PLANNED:
         raise ValidationError(_("Møtet er ikke holdt ennå."))
@@ -272,7 +319,37 @@ def send_for_approval(*, meeting: Meeting, by: User) -> Protocol:
         protocol.snapshot = protocol_snapshot(meeting)
         protocol.status = Protocol.Status.SENT
         protocol.sent_at = timezone.now()
+        protocol.correction_requested_at = protocol.correction_requested_by = None
+        protocol.correction_comment = ""
         protocol.save()
+    notices.notify_to_confirm(protocol, by=by)
+    return protocol
+
+
+@transaction.atomic
+def request_correction(*, meeting: Meeting, comment: str, by: User) -> Protocol:
+    """A representative present asks for a correction instead of confirming: the protocol goes
+    back to draft (its confirmations go), and the leader is told what to correct."""
+    meeting = _lock(meeting)
+    protocol = meeting.protocols.filter(status=Protocol.Status.SENT).first()
+    if protocol is None:
+        raise ValidationError(_("Det er ingen protokoll til godkjenning."))
+    if not meeting.participants.filter(user=by, present=True).exists():
+        raise ValidationError(
+            _("Bare de som var til stede i møtet, kan be om retting av protokollen.")
+        )
+    if not comment.strip():
+        raise ValidationError({"comment": _("Skriv hva som bør rettes.")})
+    with acting_as(by):
+        protocol.confirmations.all().delete()
+        protocol.status = Protocol.Status.DRAFT
+        protocol.snapshot = None
+        protocol.sent_at = None
+        protocol.correction_requested_at = timezone.now()
+        protocol.correction_requested_by = by
+        protocol.correction_comment = comment.strip()
+        protocol.save()
+    notices.notify_correction(protocol, by=by)
     return protocol
 
 
@@ -323,19 +400,19 @@ def confirm(*, meeting: Meeting, by: User) -> Protocol:
         Confirmation.objects.create(protocol=protocol, user=by, side=participant.side)
         confirmed = set(protocol.confirmations.values_list("side", flat=True))
         if sides_present(meeting) <= confirmed:
-            _approve(meeting, protocol)
+            _approve(meeting, protocol, by)
     return protocol
 
 
-def _approve(meeting: Meeting, protocol: Protocol) -> None:
+def _approve(meeting: Meeting, protocol: Protocol, by: User) -> None:
     protocol.status = Protocol.Status.APPROVED
     protocol.approved_at = timezone.now()
     protocol.save()
     meeting.status = Meeting.Status.PROTOCOL_APPROVED
     meeting.save()
-    # After the commit: its PDF is stored, and mailed (the mail stores it too if it runs first).
-    _queue("store_protocol_pdf", protocol.pk)
-    _queue("send_protocol", protocol.pk)
+    # Mailed with its PDF; the PDF stored after the commit (the mail stores it if it goes first).
+    notices.queue_protocol(protocol, by=by)
+    after_commit(ensure_protocol_pdf, protocol.pk)
 
 
 # --- Questions ----------------------------------------------------------------------------------
@@ -371,5 +448,5 @@ def answer(
         question.answered_at = answered_at or timezone.now()
         question.full_clean()
         question.save()
-    _queue("send_answer_digest", question.pk)
+    notices.queue_answer(question, by=by)
     return question

@@ -132,13 +132,14 @@ def meeting_call(request, project, pk):
 @project_view(RUN_MEETINGS)
 def meeting_held(request, project, pk):
     item = get_object_or_404(Meeting, project=project, pk=pk)
-    form = HeldForm(request.POST or None, meeting=item)
+    reachable = list(services.reachable_milestones(item))
+    form = HeldForm(request.POST or None, meeting=item, reachable=reachable)
     if request.method == "POST" and form.is_valid():
         with errors_on_form(form):
             services.mark_held(
                 meeting=item,
                 present_user_ids=[int(pk) for pk in form.cleaned_data["present"]],
-                reach_milestones=form.cleaned_data["reach_milestones"],
+                reached_milestone_ids=[int(pk) for pk in form.cleaned_data.get("reached", [])],
                 by=request.user,
             )
             messages.success(request, _("Møtet er registrert som holdt."))

@@ -543,8 +543,17 @@ AMOT = {
     "benefits": AMOT_BENEFITS,
     "phases": AMOT_PHASES,
     "workstreams": AMOT_WORKSTREAMS,
-    # The owner decides the mandate (version 1); then the leader edits it, so it is a draft again.
+    # The leader sends the mandate to the owner, who decides it (version 1) on 3 June 2013; the
+    # consultation on it was held before reorg, so the decision gives the reason. Then the leader
+    # edits it: "Besluttet v1 · utkast til v2".
     "decided_by": "eier",
+    "decision": {
+        "decided_on": date(2013, 6, 3),
+        "comment": "Mandatet vedtas som foreslått. Fase 2 konkretiseres etter evalueringen.",
+        "no_protocol_reason": "Mandatet ble drøftet med hovedtillitsvalgte og "
+        "hovedverneombudet i møte 29.05.2013, før prosjektet tok i bruk reorg. Protokollen "
+        "ligger i kommunens arkiv.",
+    },
     "amendment": {
         "by": "leder",
         "section": "Hensikt og kort beskrivelse",
@@ -925,7 +934,14 @@ def build_project(spec, organisation, users, admin) -> Project:
     steering.build_steering(project, users, admin)
     steering.build_reports(project, users)
     if spec.get("decided_by"):
-        report_services.decide_mandate(project=project, by=users[spec["decided_by"]])
+        services.submit_mandate(
+            project=project,
+            message="Mandatet er klart til beslutning, med milepælsplanen fra arbeidsgruppen.",
+            by=users[spec["leader"]],
+        )
+        report_services.decide_mandate(
+            project=project, by=users[spec["decided_by"]], **spec.get("decision", {})
+        )
         project.refresh_from_db()
     if spec.get("amendment"):
         amendment = spec["amendment"]

@@ -324,7 +324,6 @@ def _build_helse(project, users) -> None:
     services.mark_held(
         meeting=meeting,
         present_user_ids=[users[name].pk for name, _side in HELSE_PARTICIPANTS],
-        reach_milestones=False,
         by=leader,
     )
     for item, spec in zip(items, HELSE_ITEMS, strict=True):

@@ -4,9 +4,9 @@ history. The admin shows them, with their history, for support."""
 
 from django.contrib import admin
 
-from core.admin import ReadOnlyAdmin, ReadOnlyHistoryAdmin
+from core.admin import ReadOnlyHistoryAdmin
 
-from .models import Activity, Milestone, Reminder
+from .models import Activity, Milestone
 
 
 @admin.register(Milestone)
@@ -23,10 +23,3 @@ class ActivityAdmin(ReadOnlyHistoryAdmin):
     list_filter = ("status", "project__organisation")
     search_fields = ("title", "project__name", "project__code")
     list_select_related = ("project", "workstream", "owner")
-
-
-@admin.register(Reminder)
-class ReminderAdmin(ReadOnlyAdmin):
-    list_display = ("recipient", "day", "milestone_count", "sent_at")
-    list_filter = ("day",)
-    list_select_related = ("recipient",)

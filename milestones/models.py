@@ -222,28 +222,6 @@ class Activity(models.Model):
         )
 
 
-class Reminder(models.Model):
-    """The daily reminder to one person: at most one row per person and day (the unique
-    constraint is the claim), sent at most once (`sent_at`, set in the transaction that holds the
-    row's lock while the mail goes out). A send log, not domain data: no history."""
-
-    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    milestone_count = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("påminnelse")
-        verbose_name_plural = _("påminnelser")
-        constraints = [
-            models.UniqueConstraint(fields=["recipient", "day"], name="one_reminder_per_day"),
-        ]
-
-    def __str__(self):
-        return f"{self.recipient} {self.day:%d.%m.%Y}"
-
-
 def history_sources(project: Project) -> list[tuple[models.QuerySet, Promise]]:
     """Milestones and activities in the project's change log (reports.mandate.changelog)."""
     return [

@@ -1,10 +1,6 @@
 """The daily e-mail to each responsible person about their milestones that are overdue or due
-within a week.
-
-Once per person and day, however many workers or retries: `claim_reminders` makes one Reminder
-row per person and day (the unique constraint is the claim), and `send_reminder` sends while it
-holds that row's lock and marks it sent in the same transaction, so a duplicate task waits for
-the lock and then finds it sent. The Celery tasks in milestones.tasks only call these."""
+within a week: composed at 07:00 and written to the outbox (notifications), once per person and
+day however many beats or workers run it. The Celery task in milestones.tasks only calls this."""
 
 import datetime as dt
 import logging
@@ -15,14 +11,14 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F, QuerySet
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.models import User
-from core.mail import automated_message
+from core.mail import automated_message, mailbox
+from notifications.services import queue
 from projects.models import Project
 from projects.permissions import VIEW
 
-from .models import Milestone, Reminder
+from .models import Milestone
 
 logger = logging.getLogger(__name__)
 
@@ -89,49 +85,25 @@ def compose_reminder(
         "day": day,
         "site_url": settings.SITE_URL,
     }
-    return automated_message("milestones/email/reminder", context, to=[recipient.email])
+    return automated_message("milestones/email/reminder", context, to=[mailbox(recipient)])
 
 
-def claim_reminders(day: dt.date) -> list[int]:
-    """One Reminder row per person with milestones to be reminded of on `day` (an existing row is
-    kept: the unique constraint settles a race between two dispatchers), and the ids of that
-    day's rows for these people not sent yet."""
-    recipient_ids = set(
-        milestones_to_remind(day).order_by().values_list("responsible_id", flat=True).distinct()
-    )
-    Reminder.objects.bulk_create(
-        [Reminder(recipient_id=pk, day=day) for pk in sorted(recipient_ids)],
-        ignore_conflicts=True,
-    )
-    return list(
-        Reminder.objects.filter(day=day, recipient_id__in=recipient_ids, sent_at__isnull=True)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-
-
-def send_reminder(reminder_id: int) -> int:
-    """Send one claimed reminder unless it has been sent; returns the number of milestones in
-    the e-mail. The row stays locked while the mail goes out and is marked sent in the same
-    transaction: a concurrent duplicate waits and then sees it sent, and a failed send leaves it
-    unsent for the retry. Milestones reached since the claim are left out; with none left,
-    nothing is sent and the row is closed with a count of 0."""
+def queue_reminders(day: dt.date) -> int:
+    """Each person with milestones to be reminded of on `day` gets one reminder, written to the
+    outbox in one transaction: once per person and day however often it runs (the outbox's key
+    is the claim). Returns the number of people reminded."""
+    people: dict[User, list[Milestone]] = {}
+    for milestone in milestones_to_remind(day):
+        assert milestone.responsible is not None  # milestones_to_remind: someone responsible
+        people.setdefault(milestone.responsible, []).append(milestone)
     with transaction.atomic():
-        reminder = Reminder.objects.select_for_update().filter(pk=reminder_id).first()
-        if reminder is None or reminder.sent_at is not None:
-            return 0
-        recipient = reminder.recipient
-        milestones = list(milestones_to_remind(reminder.day, recipient=recipient))
-        if milestones:
-            compose_reminder(recipient, milestones, reminder.day).send()
-        reminder.sent_at = timezone.now()
-        reminder.milestone_count = len(milestones)
-        reminder.save(update_fields=["sent_at", "milestone_count"])
-    logger.info(
-        "Milestone reminder %s for user %s on %s: %d milestone(s)",
-        reminder.pk,
-        recipient.pk,
-        reminder.day,
-        len(milestones),
-    )
-    return len(milestones)
+        for recipient, items in people.items():
+            queue(
+                compose_reminder(recipient, items, day),
+                kind="milestones.reminder",
+                recipient=recipient,
+                key=f"reminder:{recipient.pk}:{day.isoformat()}",
+                url=milestone_list_url(items[0].project),
+            )
+    logger.info("Milestone reminders for %s: %d person(s)", day, len(people))
+    return len(people)

@@ -18,7 +18,7 @@ from .models import (
 
 @admin.register(Organisation)
 class OrganisationAdmin(SimpleHistoryAdmin):
-    list_display = ("name", "org_number")
+    list_display = ("name", "org_number", "strict_consultation")
     search_fields = ("name", "org_number")
     filter_horizontal = ("members",)
 

@@ -27,6 +27,15 @@ class Organisation(models.Model):
         blank=True,
         verbose_name=_("brukere"),
     )
+    strict_consultation = models.BooleanField(
+        _("streng drøftingsplikt"),
+        default=False,
+        help_text=_(
+            "Mandater, innplasseringer og beslutningssaker som berører ansatte kan ikke "
+            "besluttes før drøftingen har en godkjent protokoll (Hovedavtalen § 1-4). Ellers "
+            "kreves en skriftlig begrunnelse, som sendes til tillitsvalgte og verneombud."
+        ),
+    )
     history = HistoricalRecords(m2m_fields=[members])
 
     class Meta:
@@ -60,6 +69,7 @@ class Project(models.Model):
 
     class MandateState(models.TextChoices):
         DRAFT = "draft", _("Utkast")
+        SUBMITTED = "submitted", _("Til beslutning")
         DECIDED = "decided", _("Besluttet")
 
     organisation = models.ForeignKey(
@@ -107,6 +117,9 @@ class Project(models.Model):
     mandate_state = models.CharField(
         _("mandatets status"), max_length=10, choices=MandateState, default=MandateState.DRAFT
     )
+    # The number of the latest decided version (0: never decided), so that a page can say
+    # "Besluttet v1 · utkast til v2" without asking for the versions.
+    mandate_version = models.PositiveIntegerField(_("siste besluttede versjon"), default=0)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -157,6 +170,19 @@ class Project(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def mandate_label(self) -> str:
+        """The mandate's state as every page says it: "Utkast", "Til beslutning", "Besluttet
+        v1", and after later edits "Besluttet v1 · utkast til v2" (never just "Utkast")."""
+        n = self.mandate_version
+        if self.mandate_state == self.MandateState.DECIDED:
+            return _("Besluttet v%(n)s") % {"n": n}
+        if n == 0:
+            return str(self.MandateState(self.mandate_state).label)
+        if self.mandate_state == self.MandateState.SUBMITTED:
+            return _("Besluttet v%(n)s · v%(next)s til beslutning") % {"n": n, "next": n + 1}
+        return _("Besluttet v%(n)s · utkast til v%(next)s") % {"n": n, "next": n + 1}
 
     def clean(self):
         if (
@@ -408,6 +434,13 @@ class MandateVersion(models.Model):
         User, on_delete=models.PROTECT, related_name="+", verbose_name=_("besluttet av")
     )
     decided_at = models.DateTimeField(_("besluttet"))
+    decided_on = models.DateField(_("beslutningsdato"), null=True, blank=True)
+    comment = models.TextField(_("kommentar"), blank=True, max_length=5000)
+    # Decided without an approved protocol from the consultation (Hovedavtalen § 1-4): why. Shown
+    # with the decision and sent to the union and safety representatives.
+    no_protocol_reason = models.TextField(
+        _("begrunnelse for å beslutte uten godkjent protokoll"), blank=True, max_length=5000
+    )
     pdf = models.FileField(_("PDF"), upload_to="mandates/", blank=True)
     history = HistoricalRecords()
 
@@ -421,6 +454,46 @@ class MandateVersion(models.Model):
 
     def __str__(self):
         return f"{self.project} v{self.number}"
+
+
+class MandateSubmission(models.Model):
+    """The leader sends the mandate to the owner for decision ("Send til beslutning"), with a
+    message; the owner decides it or sends it back with a comment."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("Til beslutning")
+        DECIDED = "decided", _("Besluttet")
+        RETURNED = "returned", _("Sendt tilbake")
+        WITHDRAWN = "withdrawn", _("Endret etter innsending")
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="mandate_submissions"
+    )
+    message = models.TextField(_("melding til prosjekteieren"), blank=True, max_length=5000)
+    sent_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField(_("sendt"))
+    outcome = models.CharField(_("utfall"), max_length=10, choices=Outcome, default=Outcome.PENDING)
+    handled_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    handled_at = models.DateTimeField(null=True, blank=True)
+    comment = models.TextField(_("kommentar"), blank=True, max_length=5000)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("innsending av mandatet")
+        verbose_name_plural = _("innsendinger av mandatet")
+        ordering = ["-sent_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project"],
+                condition=Q(outcome="pending"),
+                name="one_pending_mandate_submission",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.project}: {self.get_outcome_display()}"
 
 
 class Risk(models.Model):
@@ -513,5 +586,6 @@ def history_sources(project: Project) -> list[tuple[models.QuerySet, Promise]]:
         (Workstream.history.filter(project_id=project.pk), _("Arbeidsstrømmer")),
         (SolutionOption.history.filter(workstream_id__in=workstream_ids), _("Løsningsforslag")),
         (Membership.history.filter(project_id=project.pk), _("Medlemmer")),
+        (MandateSubmission.history.filter(project_id=project.pk), _("Mandatet til beslutning")),
         (Risk.history.filter(project_id=project.pk), _("Risiko")),
     ]

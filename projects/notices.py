@@ -19,6 +19,11 @@ def site_url(name: str, *args: object) -> str:
     return settings.SITE_URL + reverse(name, args=args)
 
 
+def members_with(project: Project, *roles: str):
+    """The project's members holding any of these roles, each once."""
+    return User.objects.filter(memberships__project=project, memberships__role__in=roles).distinct()
+
+
 def who_see(project: Project, users: Iterable[User]):
     """Of `users`, those who can see the project now: members of its organisation with the view
     right (as Project.objects.visible_to). One query."""

@@ -24,6 +24,7 @@ from .models import (
     Benefit,
     BenefitMeasurement,
     Goal,
+    MandateSubmission,
     MandateVersion,
     Membership,
     Organisation,
@@ -34,7 +35,10 @@ from .models import (
     SolutionOption,
     Workstream,
 )
+from .notices import members_with, notify_members, site_url
 from .permissions import VIEW, permissions_for_roles
+
+Role = Membership.Role
 
 MIN_OPTIONS, MAX_OPTIONS = 2, 4
 
@@ -221,10 +225,28 @@ NOT_MANDATE_FIELDS = {"status"}
 def _mark_mandate_changed(
     project: Project, reason: str | Promise, fields: Iterable[str] = ()
 ) -> None:
+    if project.mandate_state == Project.MandateState.SUBMITTED:
+        # The owner decides what was sent, not something else: a change takes it back.
+        _close_submission(project, MandateSubmission.Outcome.WITHDRAWN, by=None, comment="")
     project.mandate_state = Project.MandateState.DRAFT
     project._change_reason = _reason(reason)
     project.full_clean()
     project.save(update_fields=[*fields, "mandate_state", "updated_at"])
+
+
+def _close_submission(
+    project: Project, outcome: str, *, by: User | None, comment: str
+) -> MandateSubmission | None:
+    submission = (
+        MandateSubmission.objects.select_for_update()
+        .filter(project=project, outcome=MandateSubmission.Outcome.PENDING)
+        .first()
+    )
+    if submission is not None:
+        submission.outcome, submission.comment = outcome, comment
+        submission.handled_by, submission.handled_at = by, timezone.now()
+        submission.save()
+    return submission
 
 
 @transaction.atomic
@@ -313,31 +335,119 @@ def replace_benefits(
         _mark_mandate_changed(project, section)
 
 
-@transaction.atomic
-def decide_mandate(*, project: Project, snapshot: dict, by: User) -> MandateVersion:
-    """The owner decides the mandate: `snapshot` (reports.mandate.mandate_snapshot, taken under
-    the project's lock) is frozen as the next numbered version. The caller queues its PDF."""
-    project = (
+def _locked(project: Project) -> Project:
+    return (
         Project.objects.select_for_update()
         .select_related("organisation", "owner", "leader")
         .get(pk=project.pk)
     )
+
+
+@transaction.atomic
+def submit_mandate(*, project: Project, message: str, by: User) -> MandateSubmission:
+    """The leader sends the mandate as it stands to the owner for decision; the owner is told."""
+    project = _locked(project)
+    if project.mandate_state == Project.MandateState.SUBMITTED:
+        raise ValidationError(_("Mandatet er allerede sendt til beslutning."))
+    if project.mandate_state == Project.MandateState.DECIDED:
+        raise ValidationError(_("Mandatet er besluttet og ikke endret siden."))
+    with acting_as(by):
+        submission = MandateSubmission(
+            project=project, message=message.strip(), sent_by=by, sent_at=timezone.now()
+        )
+        submission.full_clean()
+        submission.save()
+        project.mandate_state = Project.MandateState.SUBMITTED
+        project._change_reason = _reason(gettext_noop("Mandatet sendt til beslutning"))
+        project.save(update_fields=["mandate_state", "updated_at"])
+    notify_members(
+        members_with(project, Role.OWNER),
+        "projects/email/mandate_submitted",
+        {"submission": submission, "sent_by": by},
+        kind="mandate.submitted",
+        project=project,
+        url=site_url("reports:mandate", project.pk),
+        sender=by,
+        ref=f"mandatesubmission:{submission.pk}",
+    )
+    return submission
+
+
+@transaction.atomic
+def return_mandate(*, project: Project, comment: str, by: User) -> MandateSubmission:
+    """The owner sends the mandate back to the leader with a comment, undecided."""
+    project = _locked(project)
+    if not comment.strip():
+        raise ValidationError({"comment": _("Skriv hva som må endres før mandatet kan besluttes.")})
+    if project.mandate_state != Project.MandateState.SUBMITTED:
+        raise ValidationError(_("Mandatet er ikke sendt til beslutning."))
+    with acting_as(by):
+        submission = _close_submission(
+            project, MandateSubmission.Outcome.RETURNED, by=by, comment=comment.strip()
+        )
+        assert submission is not None  # SUBMITTED has its pending submission
+        project.mandate_state = Project.MandateState.DRAFT
+        project._change_reason = _reason(gettext_noop("Mandatet sendt tilbake til prosjektlederen"))
+        project.save(update_fields=["mandate_state", "updated_at"])
+    notify_members(
+        [*members_with(project, Role.LEADER), submission.sent_by],
+        "projects/email/mandate_returned",
+        {"submission": submission, "owner": by},
+        kind="mandate.returned",
+        project=project,
+        url=site_url("reports:mandate", project.pk),
+        sender=by,
+        ref=f"mandatesubmission:{submission.pk}",
+    )
+    return submission
+
+
+@transaction.atomic
+def decide_mandate(
+    *,
+    project: Project,
+    snapshot: dict,
+    by: User,
+    decided_on: dt.date | None = None,
+    comment: str = "",
+    no_protocol_reason: str = "",
+) -> MandateVersion:
+    """The owner decides the mandate: `snapshot` (reports.mandate.mandate_snapshot, taken under
+    the project's lock) is frozen as the next numbered version, with the decision's date and
+    comment (and, decided before the consultation had an approved protocol, why). The first
+    decision makes a draft project active: its status reports start. The caller checks the
+    consultation (reports.services.decide_mandate) and queues the PDF."""
+    project = _locked(project)
     if project.mandate_state == Project.MandateState.DECIDED and project.mandate_versions.exists():
         raise ValidationError(_("Mandatet er allerede besluttet, og det er ikke endret siden."))
+    day = decided_on or timezone.localdate()
+    if day > timezone.localdate():
+        raise ValidationError({"decided_on": _("Beslutningsdatoen kan ikke være fram i tid.")})
     number = (project.mandate_versions.aggregate(n=Max("number"))["n"] or 0) + 1
     with acting_as(by):
-        version = MandateVersion.objects.create(
+        version = MandateVersion(
             project=project,
             number=number,
             snapshot=snapshot,
             decided_by=by,
             decided_at=timezone.now(),
+            decided_on=day,
+            comment=comment.strip(),
+            no_protocol_reason=no_protocol_reason.strip(),
         )
+        version.full_clean()
+        version.save()
+        _close_submission(project, MandateSubmission.Outcome.DECIDED, by=by, comment=comment)
         project.mandate_state = Project.MandateState.DECIDED
+        project.mandate_version = number
+        fields = ["mandate_state", "mandate_version", "updated_at"]
+        if number == 1 and project.status == Project.Status.DRAFT:
+            project.status = Project.Status.ACTIVE
+            fields.append("status")
         project._change_reason = _reason(
             gettext_noop("Mandatet besluttet (versjon %(n)s)"), n=number
         )
-        project.save(update_fields=["mandate_state", "updated_at"])
+        project.save(update_fields=fields)
     return version
 
 

@@ -1,12 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
+
+from reports.views import home
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="projects:list"), name="home"),
+    path("", home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("varsler/", include("notifications.urls")),
     # reports first: its mandat/beslutt/ and the mandate's sections (projects: mandat/<slug>/)
     # share a prefix.
     path("prosjekter/", include("reports.urls")),

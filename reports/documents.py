@@ -111,3 +111,24 @@ def render_status_report_pdf(report) -> bytes:
 
 def status_report_filename(report) -> str:
     return f"statusrapport-{report.project.code.lower()}-{report.number:02d}.pdf"
+
+
+def store_missing(limit: int = 50) -> int:
+    """Store the PDFs that frozen documents still lack, at most `limit` of each kind a run."""
+    from consultations.documents import ensure_protocol_pdf
+    from consultations.models import Protocol
+
+    from .cycle import ensure_pdf  # the cycle mails these documents
+
+    stored = 0
+    for pk in MandateVersion.objects.filter(pdf="").values_list("pk", flat=True)[:limit]:
+        store_mandate_version_pdf(pk)
+        stored += 1
+    approved = Protocol.objects.filter(status=Protocol.Status.APPROVED, pdf="")
+    for pk in approved.values_list("pk", flat=True)[:limit]:
+        ensure_protocol_pdf(pk)
+        stored += 1
+    for pk in StatusReport.objects.published().filter(pdf="").values_list("pk", flat=True)[:limit]:
+        ensure_pdf(pk)
+        stored += 1
+    return stored

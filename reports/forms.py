@@ -72,3 +72,52 @@ class BenefitMeasurementForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         model_choice_field(self, "benefit").queryset = Benefit.objects.filter(project=project)
         self.fields["benefit"].label = _("Gevinst")
+
+
+# --- The mandate to the owner ---------------------------------------------------------------------
+
+NO_PROTOCOL_REASON = forms.CharField(
+    label=_("Begrunnelse for å beslutte uten godkjent protokoll"),
+    required=False,
+    max_length=5000,
+    widget=forms.Textarea(attrs={"rows": 3}),
+    help_text=_("Sendes til tillitsvalgte og verneombud i prosjektet, og står ved beslutningen."),
+)
+
+
+class MandateSubmitForm(forms.Form):
+    message = forms.CharField(
+        label=_("Melding til prosjekteieren"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class GatedDecisionForm(forms.Form):
+    """A decision that the consultation gate applies to (consultations.gate): the reason for
+    deciding without an approved protocol is asked for only when there is none."""
+
+    no_protocol_reason = NO_PROTOCOL_REASON
+
+    def __init__(self, *args, consulted: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if consulted:
+            del self.fields["no_protocol_reason"]
+
+
+class MandateDecisionForm(GatedDecisionForm):
+    decided_on = forms.DateField(label=_("Beslutningsdato"), widget=DATE_WIDGET)
+    comment = forms.CharField(
+        label=_("Kommentar"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    field_order = ["decided_on", "comment", "no_protocol_reason"]
+
+
+class MandateReturnForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Hva må endres?"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -1,15 +1,17 @@
 """What reports/ keeps of its own: the status reports of the three-week cycle and their
-deliveries, the decision requests to the steering group, and the calendar links."""
+mail (in the outbox), the decision requests to the steering group, and the calendar links."""
 
 from collections.abc import Callable
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.fields.files import FieldFile
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from consultations.models import AgendaItem
 from projects.models import Project
 
 from .periods import Period
@@ -37,6 +39,24 @@ class DecisionRequest(models.Model):
     outcome = models.CharField(_("utfall"), max_length=10, choices=Outcome, default=Outcome.PENDING)
     decision = models.TextField(_("vedtak"), blank=True, max_length=5000)
     decided_on = models.DateField(_("dato for vedtak"), null=True, blank=True)
+    affects_employees = models.BooleanField(
+        _("berører ansatte"),
+        default=False,
+        help_text=_(
+            "Saken skal drøftes med tillitsvalgte og verneombud før den besluttes "
+            "(Hovedavtalen § 1-4)."
+        ),
+    )
+    agenda_items = models.ManyToManyField(
+        AgendaItem,
+        blank=True,
+        related_name="decision_requests",
+        verbose_name=_("drøftet i"),
+    )
+    # Decided before the consultation had an approved protocol: why (consultations.gate).
+    no_protocol_reason = models.TextField(
+        _("begrunnelse for å beslutte uten godkjent protokoll"), blank=True, max_length=5000
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -49,7 +69,7 @@ class DecisionRequest(models.Model):
         verbose_name=_("lagt fram i statusrapport"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[agenda_items])
 
     class Meta:
         verbose_name = _("beslutningssak")
@@ -144,8 +164,7 @@ class StatusReport(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     pdf = models.FileField(upload_to="statusrapporter/%Y/", blank=True)
-    leader_reminded_at = models.DateTimeField(null=True, blank=True)
-    history = HistoricalRecords(excluded_fields=["data", "leader_reminded_at"])
+    history = HistoricalRecords(excluded_fields=["data"])
     _change_reason: str  # read by simple-history when set before save() or delete()
     # Added by simple-history: save() without a historical record.
     save_without_historical_record: Callable[..., None]
@@ -177,6 +196,13 @@ class StatusReport(models.Model):
     def is_published(self) -> bool:
         return self.state == self.State.PUBLISHED
 
+    def stored_pdf(self) -> FieldFile:
+        """A published report's PDF, stored first if no one has (a frozen document: the outbox
+        attaches it by this name)."""
+        from .cycle import ensure_pdf  # the cycle reads these models
+
+        return ensure_pdf(self.pk).pdf
+
     @property
     def period(self):
         """The period as the report was made for it, whatever the project's interval is now."""
@@ -196,32 +222,6 @@ class StatusReport(models.Model):
             }
             for key, label in DIMENSIONS
         ]
-
-
-class Delivery(models.Model):
-    """One published report to one member of the steering group: the claim that it is mailed
-    once. A send log, not domain data: no history."""
-
-    report = models.ForeignKey(StatusReport, on_delete=models.CASCADE, related_name="deliveries")
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveIntegerField(default=0)
-    last_error = models.CharField(max_length=500, blank=True)
-    # The mail server refused it for good (5xx): not tried again.
-    failed_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["report", "recipient"], name="one_delivery_per_recipient"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.report} → {self.recipient}"
 
 
 class CalendarFeed(models.Model):

@@ -4,7 +4,7 @@ user (for a draft made by beat: the project's leader, whose report it is)."""
 
 import datetime as dt
 import secrets
-from functools import partial
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -16,15 +16,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts.models import User
+from consultations import gate
+from consultations.models import AgendaItem
 from core.history import acting_as
+from core.tasks import after_commit
 from projects import services as project_services
 from projects.models import MandateVersion, Membership, Project
+from projects.notices import members_with, notify_members, site_url
 from projects.permissions import VIEW
 
-from . import periods
+from . import cycle, periods
 from .compile import compile_report
+from .documents import store_mandate_version_pdf
 from .mandate import mandate_snapshot
-from .models import DIMENSIONS, CalendarFeed, DecisionRequest, Delivery, StatusReport
+from .models import DIMENSIONS, CalendarFeed, DecisionRequest, StatusReport
 
 Outcome = DecisionRequest.Outcome
 
@@ -48,22 +53,56 @@ def _reason(message: str) -> str:
 
 
 @transaction.atomic
-def decide_mandate(*, project: Project, by: User) -> MandateVersion:
-    """The owner decides the mandate as it stands: the snapshot of it, taken under the project's
-    lock, is frozen as the next version, and its PDF is stored after the commit."""
-    from .tasks import render_mandate_version_pdf  # tasks import services
-
+def decide_mandate(
+    *,
+    project: Project,
+    by: User,
+    decided_on: dt.date | None = None,
+    comment: str = "",
+    no_protocol_reason: str = "",
+) -> MandateVersion:
+    """The owner decides the mandate as it stands, with the decision's date and comment: the
+    snapshot, taken under the project's lock, is frozen as the next version. Without an approved
+    protocol from the consultation on the mandate it needs a reason (refused in strict mode),
+    which the union and safety representatives are sent. The leader is told; the PDF is stored
+    after the commit."""
     project = (
         Project.objects.select_for_update()
         .select_related("organisation", "owner", "leader")
         .get(pk=project.pk)
     )
+    reason = gate.check(gate.for_mandate(project), project=project, reason=no_protocol_reason)
     version = project_services.decide_mandate(
-        project=project, snapshot=mandate_snapshot(project), by=by
+        project=project,
+        snapshot=mandate_snapshot(project),
+        by=by,
+        decided_on=decided_on,
+        comment=comment,
+        no_protocol_reason=reason,
     )
-    # robust: the decision stands even if the rendering fails (eagerly, in `make run`); the
-    # version's PDF is then rendered on download.
-    transaction.on_commit(partial(render_mandate_version_pdf.delay, version.pk), robust=True)
+    url = site_url("reports:mandate", project.pk)
+    ref = f"mandateversion:{version.pk}"
+    context = {"version": version, "decided_by": by}
+    notify_members(
+        members_with(project, Membership.Role.LEADER),
+        "reports/email/mandate_decided",
+        context,
+        kind="mandate.decided",
+        project=project,
+        url=url,
+        sender=by,
+        ref=ref,
+    )
+    if reason:
+        gate.tell_representatives(
+            project=project,
+            what=str(_("Mandatet, versjon %(n)s") % {"n": version.number}),
+            reason=reason,
+            url=url,
+            by=by,
+            ref=ref,
+        )
+    after_commit(store_mandate_version_pdf, version.pk)
     return version
 
 
@@ -71,10 +110,23 @@ def decide_mandate(*, project: Project, by: User) -> MandateVersion:
 
 
 @transaction.atomic
-def save_decision_request(*, request: DecisionRequest, by: User) -> DecisionRequest:
-    """Create or change what the steering group is asked to decide. A request already decided
-    is not rewritten: its question and basis are what was decided on."""
-    Project.objects.select_for_update().get(pk=request.project_id)
+def save_decision_request(
+    *,
+    request: DecisionRequest,
+    by: User,
+    agenda_items: Iterable[AgendaItem] | None = None,
+) -> DecisionRequest:
+    """Create or change what the steering group is asked to decide, and (for one that affects
+    the employees) the agenda items where it was consulted on. A request already decided is not
+    rewritten: its question and basis are what was decided on. A new request is put to the
+    steering group at once, or with the status report it is put forward in when that is
+    published."""
+    project = (
+        Project.objects.select_related("organisation")
+        .select_for_update()
+        .get(pk=request.project_id)
+    )
+    new = request.pk is None
     if request.pk:
         current = DecisionRequest.objects.select_for_update().get(pk=request.pk)
         if current.outcome != Outcome.PENDING:
@@ -88,20 +140,54 @@ def save_decision_request(*, request: DecisionRequest, by: User) -> DecisionRequ
         and StatusReport.objects.select_for_update().get(pk=request.report_id).is_published
     ):
         raise ValidationError(_("Rapporten er publisert og kan ikke endres."))
+    items = list(agenda_items) if agenda_items is not None else None
+    if items and any(item.meeting.project_id != project.pk for item in items):
+        raise ValidationError({"agenda_items": _("Velg saker fra prosjektets egne møter.")})
     request.outcome, request.decision, request.decided_on = Outcome.PENDING, "", None
     request.full_clean()
     with acting_as(by):
         request.save()
+        if items is not None:
+            request.agenda_items.set(items)
+    if new and request.report_id is None:
+        _put_to_steering_group(request, by=by)
     return request
+
+
+def _put_to_steering_group(request: DecisionRequest, *, by: User) -> None:
+    project = request.project
+    notify_members(
+        members_with(project, *RECIPIENT_ROLES),
+        "reports/email/decision_request",
+        {"request": request},
+        kind="decision.request",
+        project=project,
+        url=site_url("reports:decisions", project.pk),
+        sender=by,
+        ref=f"decisionrequest:{request.pk}",
+        key=f"decisionrequest:{request.pk}",
+    )
 
 
 @transaction.atomic
 def record_decision(
-    *, request: DecisionRequest, outcome: str, decision: str, on: dt.date | None, by: User
+    *,
+    request: DecisionRequest,
+    outcome: str,
+    decision: str,
+    on: dt.date | None,
+    by: User,
+    no_protocol_reason: str = "",
 ) -> DecisionRequest:
     """The steering group's decision: decided, deferred or rejected, with its date. A deferred
-    request may be decided later; a decided or rejected one is final."""
-    request = DecisionRequest.objects.select_for_update().get(pk=request.pk)
+    request may be decided later; a decided or rejected one is final. Deciding one that affects
+    the employees passes the consultation gate: without an approved protocol it needs a reason,
+    which the union and safety representatives are sent (refused in strict mode)."""
+    request = (
+        DecisionRequest.objects.select_for_update(of=("self",))
+        .select_related("project", "project__organisation")
+        .get(pk=request.pk)
+    )
     if outcome not in (Outcome.DECIDED, Outcome.DEFERRED, Outcome.REJECTED):
         raise ValidationError({"outcome": _("Velg vedtatt, utsatt eller avvist.")})
     if request.outcome in (Outcome.DECIDED, Outcome.REJECTED):
@@ -109,10 +195,24 @@ def record_decision(
     day = on or timezone.localdate()
     if day > timezone.localdate():
         raise ValidationError({"decided_on": _("Datoen kan ikke være fram i tid.")})
+    reason = ""
+    if outcome == Outcome.DECIDED and request.affects_employees:
+        consulted = gate.consultation(request.agenda_items.all())
+        reason = gate.check(consulted, project=request.project, reason=no_protocol_reason)
     request.outcome, request.decision, request.decided_on = outcome, decision.strip(), day
+    request.no_protocol_reason = reason
     request.full_clean()
     with acting_as(by):
         request.save()
+    if reason:
+        gate.tell_representatives(
+            project=request.project,
+            what=request.title,
+            reason=reason,
+            url=site_url("reports:decisions", request.project_id),
+            by=by,
+            ref=f"decisionrequest:{request.pk}",
+        )
     return request
 
 
@@ -143,6 +243,7 @@ def create_draft(
     report._change_reason = _reason(gettext_noop("Utkast laget fra prosjektets data"))
     with acting_as(by or project.leader):
         report.save()
+    cycle.notify_draft_ready(report)
     return report, True
 
 
@@ -180,9 +281,10 @@ def save_report(*, report: StatusReport, values: dict[str, Any], by: User) -> St
 
 @transaction.atomic
 def publish(*, report: StatusReport, by: User) -> StatusReport:
-    """Freeze the report with today's figures and queue one delivery to each member of the
-    steering group; the first delivery to run stores the PDF (reports.cycle.ensure_pdf), so that
-    publishing answers at once. A report without a status for every section is refused."""
+    """Freeze the report with today's figures and mail it with its PDF to the owner and each
+    member of the steering group (the PDF is stored after the commit, or by the first mail sent,
+    so that publishing answers at once). The decision requests it puts forward are put to the
+    steering group. A report without a status for every section is refused."""
     report = _draft_for_update(report)
     missing = [str(label) for key, label in DIMENSIONS if not getattr(report, f"{key}_status")]
     if missing:
@@ -207,14 +309,10 @@ def publish(*, report: StatusReport, by: User) -> StatusReport:
     report._change_reason = _reason(gettext_noop("Publisert og sendt til styringsgruppen"))
     with acting_as(by):
         report.save()
-    deliveries = Delivery.objects.bulk_create(
-        [Delivery(report=report, recipient=user) for user in report_recipients(project)]
-    )
-    from .tasks import send_report_delivery, store_status_report_pdf  # tasks import services
-
-    transaction.on_commit(partial(store_status_report_pdf.delay, report.pk))
-    for delivery in deliveries:
-        transaction.on_commit(partial(send_report_delivery.delay, delivery.pk))
+    cycle.queue_deliveries(report, list(report_recipients(project)), by=by)
+    for request in report.decision_requests.all():
+        _put_to_steering_group(request, by=by)
+    after_commit(cycle.ensure_pdf, report.pk)
     return report
 
 

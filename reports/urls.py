@@ -46,6 +46,9 @@ urlpatterns = [
     path("kalender/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
     path("<int:project_pk>/mandat/", views.mandate, name="mandate"),
     path("<int:project_pk>/mandat/beslutt/", views.decide_mandate, name="decide_mandate"),
+    path("<int:project_pk>/mandat/send/", views.mandate_submit, name="mandate_submit"),
+    path("<int:project_pk>/mandat/tilbake/", views.mandate_return, name="mandate_return"),
+    path("<int:project_pk>/mandat/sammenlign/", views.mandate_compare, name="mandate_compare"),
     path("<int:project_pk>/endringslogg/", views.changelog, name="changelog"),
     path("<int:project_pk>/mandat.pdf", views.mandate_pdf, name="mandate_pdf"),
     path(

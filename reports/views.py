@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
+from consultations import gate
 from core.forms import errors_as_message, errors_on_form, form_errors
 from core.pdf import frozen_pdf_download, pdf_download
 from milestones.mandate import mandate_milestones
@@ -21,10 +22,17 @@ from projects import services as project_services
 from projects.forms import SECTIONS
 from projects.mandate import section_context
 from projects.models import MandateVersion, Membership, Project, Workstream
-from projects.permissions import CHANGE_PLAN, DECIDE_MANDATE, project_view, require
+from projects.permissions import (
+    CHANGE_MANDATE,
+    CHANGE_PLAN,
+    DECIDE_MANDATE,
+    project_view,
+    require,
+)
 
-from . import periods, services
+from . import cycle, periods, services, worklist
 from .calendar import project_calendar
+from .compare import compare as compare_snapshots
 from .dashboard import dashboard_projects, dashboard_rows
 from .documents import (
     mandate_pdf_filename,
@@ -33,7 +41,15 @@ from .documents import (
     status_report_context,
     status_report_filename,
 )
-from .forms import BenefitMeasurementForm, DecisionForm, DecisionRequestForm, StatusReportForm
+from .forms import (
+    BenefitMeasurementForm,
+    DecisionForm,
+    DecisionRequestForm,
+    MandateDecisionForm,
+    MandateReturnForm,
+    MandateSubmitForm,
+    StatusReportForm,
+)
 from .mandate import changelog as changelog_entries
 from .mandate import mandate_snapshot
 from .models import CalendarFeed, DecisionRequest, StatusReport
@@ -81,7 +97,15 @@ def _progress(project) -> dict:
 @project_view()
 def mandate(request, project):
     """The mandate, section by section (each edited in place, projects.views.mandate_section),
-    with the phases, workstreams, decision points and milestone table, and its versions."""
+    with the phases, workstreams, decision points and milestone table, its versions, and the way
+    to the owner's decision: sent by the leader, decided or sent back by the owner, with what was
+    consulted on."""
+    return _mandate_page(request, project)
+
+
+def _mandate_page(request, project, **forms):
+    deciding = DECIDE_MANDATE in project.perms and project.mandate_state != "decided"
+    consultation = gate.for_mandate(project) if deciding else None
     context = section_context(project)
     context.update(
         sections=SECTIONS,
@@ -89,19 +113,95 @@ def mandate(request, project):
         workstreams=project.workstreams.select_related("lead").prefetch_related("options"),
         versions=project.mandate_versions.select_related("decided_by"),
         parts=mandate_milestones(project),
+        submission=project.mandate_submissions.select_related("sent_by", "handled_by").first(),
+        submit_form=forms.get("submit_form") or MandateSubmitForm(prefix="send")
+        if CHANGE_MANDATE in project.perms and project.mandate_state == "draft"
+        else None,
+        decision_form=forms.get("decision_form")
+        or MandateDecisionForm(
+            prefix="beslutt", initial={"decided_on": today()}, consulted=consultation.approved
+        )
+        if consultation
+        else None,
+        return_form=forms.get("return_form") or MandateReturnForm(prefix="tilbake")
+        if deciding and project.mandate_state == "submitted"
+        else None,
+        consultation=consultation,
+        strict=project.organisation.strict_consultation,
     )
     return render(request, "reports/mandate.html", context)
 
 
 @require_POST
+@project_view(CHANGE_MANDATE)
+def mandate_submit(request, project):
+    form = MandateSubmitForm(request.POST, prefix="send")
+    if form.is_valid():
+        with errors_on_form(form):
+            project_services.submit_mandate(
+                project=project, message=form.cleaned_data["message"], by=request.user
+            )
+            messages.success(request, _("Mandatet er sendt til prosjekteieren for beslutning."))
+            return redirect("reports:mandate", project.pk)
+    return _mandate_page(request, project, submit_form=form)
+
+
+@require_POST
+@project_view(DECIDE_MANDATE)
+def mandate_return(request, project):
+    form = MandateReturnForm(request.POST, prefix="tilbake")
+    if form.is_valid():
+        with errors_on_form(form):
+            project_services.return_mandate(
+                project=project, comment=form.cleaned_data["comment"], by=request.user
+            )
+            messages.success(request, _("Mandatet er sendt tilbake til prosjektlederen."))
+            return redirect("reports:mandate", project.pk)
+    return _mandate_page(request, project, return_form=form)
+
+
+@require_POST
 @project_view(DECIDE_MANDATE)
 def decide_mandate(request, project):
-    with errors_as_message(request):
-        version = services.decide_mandate(project=project, by=request.user)
-        messages.success(
-            request, _("Mandatet er besluttet som versjon %(n)s.") % {"n": version.number}
-        )
-    return redirect("reports:mandate", project.pk)
+    consulted = gate.for_mandate(project).approved
+    form = MandateDecisionForm(request.POST, prefix="beslutt", consulted=consulted)
+    if form.is_valid():
+        with errors_on_form(form):
+            version = services.decide_mandate(project=project, by=request.user, **form.cleaned_data)
+            messages.success(
+                request, _("Mandatet er besluttet som versjon %(n)s.") % {"n": version.number}
+            )
+            return redirect("reports:mandate", project.pk)
+    return _mandate_page(request, project, decision_form=form)
+
+
+DRAFT = "utkast"
+
+
+@project_view()
+def mandate_compare(request, project):
+    """A decided version against the draft or another version, section by section, the changed
+    words marked: ?fra=<version>&til=<version or utkast>. By default the latest version against
+    the draft (or, before any change, against the version before it)."""
+    versions = list(project.mandate_versions.select_related("decided_by"))
+    if not versions:
+        raise Http404
+    numbers = {str(v.number): v for v in versions}
+    new_key = request.GET.get("til") or DRAFT
+    old_key = request.GET.get("fra") or str(versions[0].number)
+    if old_key not in numbers or (new_key != DRAFT and new_key not in numbers):
+        raise Http404
+    old = numbers[old_key].snapshot
+    new = mandate_snapshot(project) if new_key == DRAFT else numbers[new_key].snapshot
+    context = {
+        "project": project,
+        "versions": versions,
+        "old_key": old_key,
+        "new_key": new_key,
+        "draft_key": DRAFT,
+        "sections": compare_snapshots(old, new),
+    }
+    return render(request, "reports/mandate_compare.html", context)
 
 
 @project_view()
@@ -213,9 +313,7 @@ def report(request, project, number):
         "benefit_form": BenefitMeasurementForm(project=project, prefix="maling")
         if editable and project.benefits.exists()
         else None,
-        "deliveries": item.deliveries.select_related("recipient").order_by(
-            "recipient__first_name", "recipient__last_name"
-        )
+        "deliveries": cycle.deliveries(item)
         if item.is_published and CHANGE_PLAN in project.perms
         else None,
     }
@@ -236,7 +334,7 @@ def report_refresh(request, project, number):
 def report_publish(request, project, number):
     with errors_as_message(request):
         report = services.publish(report=_report(project, number), by=request.user)
-        if report.deliveries.exists():
+        if cycle.deliveries(report).exists():
             messages.success(
                 request, _("Rapporten er publisert og sendes til styringsgruppen med PDF.")
             )
@@ -430,3 +528,25 @@ def dashboard(request):
         "today": on,
     }
     return render(request, "reports/dashboard.html", context)
+
+
+# --- "Mine oppgaver": the front page -------------------------------------------------------------
+
+
+@login_required
+def home(request):
+    """What waits for the user across their projects, grouped, each linking to where they act;
+    with nothing waiting, what their roles let them do. A fixed number of queries."""
+    items = worklist.tasks(request.user)
+    groups = [
+        {"key": key, "label": label, "tasks": [t for t in items if t.kind == key]}
+        for key, label in worklist.GROUPS.items()
+    ]
+    roles = set(Membership.objects.filter(user=request.user).values_list("role", flat=True))
+    context = {
+        "groups": [g for g in groups if g["tasks"]],
+        "count": len(items),
+        "roles": roles,
+        "today": today(),
+    }
+    return render(request, "reports/home.html", context)

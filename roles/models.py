@@ -377,6 +377,10 @@ class Placement(models.Model):
     )
     decided_on = models.DateField(_("beslutningsdato"), null=True, blank=True)
     declined_on = models.DateField(_("dato for avslag"), null=True, blank=True)
+    # Decided before the consultation had an approved protocol: why (consultations.gate).
+    no_protocol_reason = models.TextField(
+        _("begrunnelse for å beslutte uten godkjent protokoll"), blank=True, max_length=5000
+    )
     note = models.TextField(_("merknad"), blank=True, max_length=5000)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()

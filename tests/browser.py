@@ -106,9 +106,9 @@ def wait_for_htmx(page: Page) -> None:
 
 
 def log_in(page: Page, username: str, password: str = PASSWORD) -> None:
-    """Log in through the real login form and land on the project list."""
+    """Log in through the real login form and land on the front page, "Mine oppgaver"."""
     page.goto("/accounts/login/")
     page.get_by_label("Brukernavn").fill(username)
     page.get_by_label("Passord", exact=True).fill(password)
     page.get_by_role("button", name="Logg inn").click()
-    expect(page.get_by_role("heading", level=1, name="Prosjekter")).to_be_visible()
+    expect(page.get_by_role("heading", level=1, name="Mine oppgaver")).to_be_visible()

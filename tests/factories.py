@@ -64,6 +64,10 @@ from roles.models import (
 
 PASSWORD = "reorg-test"
 
+# The reason a test gives for deciding without an approved protocol (consultations.gate): the
+# tests of the consultation itself are in test_consultation_gate.py.
+UNCONSULTED = "Drøftet med hovedtillitsvalgte før prosjektet tok i bruk reorg."
+
 FIRST_NAMES = [
     "Åse", "Øystein", "Bjørn", "Solveig", "Håkon", "Ingrid", "Jørgen", "Kåre", "Mette", "Sigrid",
     "Tor", "Ragnhild", "Pål", "Gro", "Ånund", "Tøril",

@@ -6,6 +6,7 @@ from email.utils import getaddresses
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -73,14 +74,17 @@ def addresses(messages):
     }
 
 
-def hold(meeting, present, by):
+def hold(meeting, present, by, reached=()):
     Meeting.objects.filter(pk=meeting.pk).update(
         starts_at=timezone.now() - dt.timedelta(hours=3),
         ends_at=timezone.now() - dt.timedelta(hours=1),
     )
     meeting.refresh_from_db()
     return services.mark_held(
-        meeting=meeting, present_user_ids=[u.pk for u in present], reach_milestones=True, by=by
+        meeting=meeting,
+        present_user_ids=[u.pk for u in present],
+        reached_milestone_ids=[m.pk for m in reached],
+        by=by,
     )
 
 
@@ -184,17 +188,48 @@ def test_a_protocol_entry_by_someone_not_present_is_refused(
     assert entry.history.first().history_user == rep
 
 
-def test_holding_a_meeting_reaches_the_milestones_on_its_agenda(project, leader, meeting, rep):
+def test_holding_a_meeting_reaches_the_milestones_the_leader_ticks(project, leader, meeting, rep):
     milestone = MilestoneFactory(
         project=project, code="M11", title="Drøftet", due_date=dt.date(2026, 6, 17), by=leader
     )
+    other = MilestoneFactory(project=project, code="M12", due_date=dt.date(2026, 6, 18), by=leader)
     item = meeting.items.get()
-    services.save_item(item=item, links={"milestones": [milestone]}, by=leader)
-    hold(meeting, [leader, rep], leader)
+    services.save_item(item=item, links={"milestones": [milestone, other]}, by=leader)
+    hold(meeting, [leader, rep], leader, reached=[milestone])
     milestone.refresh_from_db()
-    assert milestone.status == "reached"
+    other.refresh_from_db()
+    assert (milestone.status, other.status) == ("reached", "planned")
     assert "Nådd i møte med de ansattes representanter" in milestone.reached_note
     assert meeting.title not in milestone.reached_note  # read by people not invited
+
+
+def test_the_held_form_lists_each_milestone_unticked_and_none_from_a_disagreement(
+    client, project, leader, meeting, rep
+):
+    agreed = MilestoneFactory(project=project, code="M3", title="Kafédialog holdt", by=leader)
+    disputed = MilestoneFactory(project=project, code="M4", title="Ny struktur drøftet", by=leader)
+    first = meeting.items.get()
+    services.save_item(item=first, links={"milestones": [agreed]}, by=leader)
+    second = AgendaItemFactory(meeting=meeting, order=2, outcome="disagreed")
+    services.save_item(item=second, links={"milestones": [disputed]}, by=leader)
+    Meeting.objects.filter(pk=meeting.pk).update(
+        starts_at=timezone.now() - dt.timedelta(hours=3),
+        ends_at=timezone.now() - dt.timedelta(hours=1),
+    )
+    client.force_login(leader)
+    url = reverse("consultations:meeting_held", args=[project.pk, meeting.pk])
+    body = client.get(url).content.decode()
+    assert "M3 Kafédialog holdt" in body and "M4 Ny struktur drøftet" not in body
+    assert 'name="reached"' in body and "checked" not in body.split('name="reached"')[1][:80]
+    response = client.post(url, {"present": [leader.pk, rep.pk], "reached": [disputed.pk]})
+    assert response.status_code == 200  # refused: not a choice
+    disputed.refresh_from_db()
+    assert disputed.status == "planned"
+    with pytest.raises(ValidationError):
+        services.mark_held(
+            meeting=meeting, present_user_ids=[leader.pk], reached_milestone_ids=[disputed.pk],
+            by=leader,
+        )  # fmt: skip
 
 
 def test_the_protocol_is_approved_when_every_side_present_confirms_and_then_frozen(
@@ -322,9 +357,7 @@ def test_nothing_the_protocol_rests_on_changes_while_it_is_out_for_approval(
     before = snapshot(meeting)
     item = meeting.items.get()
     with pytest.raises(Exception, match="sendt til godkjenning"):
-        services.mark_held(
-            meeting=meeting, present_user_ids=[leader.pk], reach_milestones=False, by=leader
-        )
+        services.mark_held(meeting=meeting, present_user_ids=[leader.pk], by=leader)
     item.title = "Endret etter utsending"
     with pytest.raises(Exception, match="sendt til godkjenning"):
         services.save_item(item=item, by=leader)

@@ -36,7 +36,8 @@ ALLOWED = {
         "consultations",
         "reports",
     },
-    "reorg": {"core"},  # settings, urls and Celery: no domain code
+    # Settings, urls and Celery: no domain code; the root urls wire the front page.
+    "reorg": {"core", "reports"},
 }
 
 

@@ -1,5 +1,7 @@
 """Writing the mandate section by section, its rules, deciding it and its change log."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -15,6 +17,7 @@ from projects.models import (
 from reports import services as report_services
 
 from .factories import (
+    UNCONSULTED,
     OrganisationFactory,
     PhaseFactory,
     ProjectFactory,
@@ -22,6 +25,13 @@ from .factories import (
     UserFactory,
     WorkstreamFactory,
 )
+
+# The owner's decision on the mandate page: today, without an approved protocol (the gate's own
+# tests are in test_consultation_gate.py).
+DECISION = {
+    "beslutt-decided_on": dt.date.today().isoformat(),
+    "beslutt-no_protocol_reason": UNCONSULTED,
+}
 
 
 def section_url(project, slug):
@@ -226,7 +236,7 @@ def test_deciding_freezes_a_numbered_version_and_later_edits_make_a_draft(
     )
     client.force_login(owner)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("reports:decide_mandate", args=[project.pk]))
+        response = client.post(reverse("reports:decide_mandate", args=[project.pk]), DECISION)
     assert response.status_code == 302
     version = MandateVersion.objects.get(project=project)
     assert (version.number, version.decided_by, version.snapshot["background"]) == (
@@ -239,7 +249,7 @@ def test_deciding_freezes_a_numbered_version_and_later_edits_make_a_draft(
     assert project.mandate_state == Project.MandateState.DECIDED
 
     # Deciding an unchanged mandate again makes no new version.
-    client.post(reverse("reports:decide_mandate", args=[project.pk]))
+    client.post(reverse("reports:decide_mandate", args=[project.pk]), DECISION)
     assert MandateVersion.objects.filter(project=project).count() == 1
 
     client.force_login(leader)
@@ -250,13 +260,16 @@ def test_deciding_freezes_a_numbered_version_and_later_edits_make_a_draft(
     assert version.snapshot["background"] == "Første tekst"  # the decided version is frozen
 
     client.force_login(owner)
-    client.post(reverse("reports:decide_mandate", args=[project.pk]))
+    client.post(reverse("reports:decide_mandate", args=[project.pk]), DECISION)
     assert list(project.mandate_versions.values_list("number", flat=True)) == [2, 1]
 
 
 def test_only_the_owner_decides(client, project, leader):
     client.force_login(leader)
-    assert client.post(reverse("reports:decide_mandate", args=[project.pk])).status_code == 403
+    assert (
+        client.post(reverse("reports:decide_mandate", args=[project.pk]), DECISION).status_code
+        == 403
+    )
     assert not MandateVersion.objects.exists()
 
 
@@ -274,7 +287,7 @@ def test_the_change_log_names_who_changed_which_section(client, project, leader,
         {"effektmal-goals": "Mer delegering\nBedre arbeidskultur"},
     )
     client.force_login(owner)
-    client.post(reverse("reports:decide_mandate", args=[project.pk]))
+    client.post(reverse("reports:decide_mandate", args=[project.pk]), DECISION)
     response = client.get(reverse("reports:changelog", args=[project.pk]))
     body = response.content.decode()
     body = body[body.index("<tbody>") :]
@@ -503,7 +516,7 @@ def test_saving_what_is_already_there_keeps_a_decided_mandate_decided(
     services.replace_goals(
         project=project, kind="result", texts=["Mål 1"], section="Resultatmål", by=leader
     )
-    report_services.decide_mandate(project=project, by=owner)
+    report_services.decide_mandate(project=project, by=owner, no_protocol_reason=UNCONSULTED)
     client.force_login(leader)
     client.post(section_url(project, "bakgrunn"), {"bakgrunn-background": "Tekst"})
     client.post(section_url(project, "resultatmal"), {"resultatmal-goals": "Mål 1\n"})
@@ -518,14 +531,14 @@ def test_saving_what_is_already_there_keeps_a_decided_mandate_decided(
 
 
 def test_changing_the_plan_makes_a_new_draft_of_a_decided_mandate(client, project, owner, leader):
-    report_services.decide_mandate(project=project, by=owner)
+    report_services.decide_mandate(project=project, by=owner, no_protocol_reason=UNCONSULTED)
     client.force_login(leader)
     client.post(
         reverse("projects:phases", args=[project.pk]), {"ny-order": "1", "ny-name": "Fase 2"}
     )
     project.refresh_from_db()
     assert project.mandate_state == Project.MandateState.DRAFT
-    report_services.decide_mandate(project=project, by=owner)
+    report_services.decide_mandate(project=project, by=owner, no_protocol_reason=UNCONSULTED)
     assert project.mandate_versions.first().snapshot["phases"][0]["name"] == "Fase 2"
 
 

@@ -14,6 +14,7 @@ from projects.models import Membership
 from reports import services as report_services
 
 from .factories import (
+    UNCONSULTED,
     ActivityFactory,
     MilestoneFactory,
     PhaseFactory,
@@ -508,7 +509,9 @@ def test_the_mandate_pdf_has_the_decision_points_and_the_milestone_table(
     assert "M16" in flat and "Senest 26. august 2013" in flat and "13.05.2013" in flat
 
     # The decided version freezes the table; later changes show in the next draft only.
-    version = report_services.decide_mandate(project=project, by=owner)
+    version = report_services.decide_mandate(
+        project=project, by=owner, no_protocol_reason=UNCONSULTED
+    )
     assert [m["code"] for m in version.snapshot["milestones"]][:3] == ["M1", "M2", "M3"]
     assert [d["title"] for d in version.snapshot["decision_points"]] == [
         "Mandat besluttet",

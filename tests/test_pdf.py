@@ -10,7 +10,7 @@ from projects import services
 from projects.models import MandateVersion
 from reports import services as report_services
 
-from .factories import PhaseFactory, SolutionOptionFactory, WorkstreamFactory
+from .factories import UNCONSULTED, PhaseFactory, SolutionOptionFactory, WorkstreamFactory
 
 
 @pytest.fixture
@@ -124,7 +124,9 @@ def test_a_decided_version_is_rendered_once_and_kept(
     client, written_project, owner, leader, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        version = report_services.decide_mandate(project=written_project, by=owner)
+        version = report_services.decide_mandate(
+            project=written_project, by=owner, no_protocol_reason=UNCONSULTED
+        )
     version.refresh_from_db()
     stored = version.pdf.name
     assert stored
@@ -155,7 +157,9 @@ def test_a_decided_version_is_rendered_once_and_kept(
 
 
 def test_the_current_pdf_of_a_decided_mandate_is_the_stored_version(client, written_project, owner):
-    report_services.decide_mandate(project=written_project, by=owner)
+    report_services.decide_mandate(
+        project=written_project, by=owner, no_protocol_reason=UNCONSULTED
+    )
     client.force_login(owner)
     response = client.get(reverse("reports:mandate_pdf", args=[written_project.pk]))
     assert response.status_code == 302

@@ -8,6 +8,7 @@ from projects.models import Membership
 from reports import services as report_services
 
 from .factories import (
+    UNCONSULTED,
     ActivityFactory,
     AgendaItemFactory,
     EmployeeFactory,
@@ -53,20 +54,22 @@ def build(n_projects):
                 SolutionOptionFactory(
                     workstream=ws, title=f"F{o}", is_zero_alternative=o == 0, by=boss
                 )
-        report_services.decide_mandate(project=project, by=boss)
+        report_services.decide_mandate(project=project, by=boss, no_protocol_reason=UNCONSULTED)
         projects.append(project)
     return steering, projects
 
 
-# Every page: session, user, and at the end the session saved again (savepoint, update, release)
+# Every page: session, user, the number of tasks beside "Mine oppgaver" in the menu (one query,
+# reports.worklist.count), and at the end the session saved again (savepoint, update, release)
 # because sessions end after 30 idle minutes (SESSION_SAVE_EVERY_REQUEST).
-REQUEST = 5
+REQUEST = 6
 # + count, the page of projects with organisation, owner and leader joined, and whether the user
 # may start projects (their own and their groups' permissions)
 PROJECT_LIST_QUERIES = REQUEST + 4
-# + project, permissions, goals, benefits, phases, workstreams (+lead), options, versions, and the
-# decision points and milestones (one query, through the mandate_snapshot_requested signal)
-MANDATE_QUERIES = REQUEST + 9
+# + project, permissions, goals, benefits, phases, workstreams (+lead), options, versions, the
+# latest sending to the owner, and the decision points and milestones (one query,
+# milestones.mandate.mandate_milestones)
+MANDATE_QUERIES = REQUEST + 10
 # + project, permissions, workstreams, memberships, phases, latest version, the milestone counts
 # (one aggregate) and the next three milestones
 OVERVIEW_QUERIES = REQUEST + 8
@@ -77,9 +80,10 @@ WORKSTREAMS_QUERIES = REQUEST + 5
 # + project, permissions, memberships with their users
 MEMBERS_QUERIES = REQUEST + 3
 # + project, permissions, and the history of the project, goals, benefits, benefit measurements,
-# phases, workstreams, options, memberships, milestones, activities, org units, positions and role
-# descriptions (each with its users), risks, decision requests and status reports
-CHANGELOG_QUERIES = REQUEST + 2 + 16
+# phases, workstreams, options, memberships, the mandate's sendings to the owner, risks,
+# milestones, activities, org units, positions and role descriptions (each with its users),
+# decision requests and status reports
+CHANGELOG_QUERIES = REQUEST + 2 + 17
 
 
 @pytest.mark.parametrize("n_projects", [3, 60])

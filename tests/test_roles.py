@@ -11,6 +11,8 @@ from consultations.documents import ensure_protocol_pdf
 from milestones.models import Activity, Milestone
 from projects.models import MandateVersion, Membership, Project
 
+from .factories import UNCONSULTED
+
 EDITORS = {"eier", "leder"}
 READERS = {"styring", "medlem", "hr", "tillitsvalgt", "verneombud"}
 NOT_MEMBERS = {"utenfor", "admin"}
@@ -138,7 +140,9 @@ def test_the_owner_decides_and_the_leader_manages_members(client, demo):
     )
     assert response.status_code == 302
     client.force_login(User.objects.get(username="eier"))
-    assert client.post(reverse("reports:decide_mandate", args=[project.pk])).status_code == 302
+    decision = {"beslutt-decided_on": "2021-05-03", "beslutt-no_protocol_reason": UNCONSULTED}
+    response = client.post(reverse("reports:decide_mandate", args=[project.pk]), decision)
+    assert response.status_code == 302
     assert project.mandate_versions.count() == 1
 
 

@@ -12,6 +12,8 @@ from projects import services
 from projects.models import MandateVersion
 from reports import services as report_services
 
+from .factories import UNCONSULTED
+
 
 @pytest.fixture
 def worker(start_worker):
@@ -22,7 +24,9 @@ def test_a_decided_mandate_is_rendered_by_the_worker(worker, project, owner, lea
     services.update_mandate_fields(
         project=project, values={"background": "Bakgrunn med æøå"}, section="Bakgrunn", by=leader
     )
-    version = report_services.decide_mandate(project=project, by=owner)  # commits: queues the task
+    version = report_services.decide_mandate(
+        project=project, by=owner, no_protocol_reason=UNCONSULTED
+    )  # commits: queues the task
 
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:

@@ -107,6 +107,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "reports.context_processors.tasks",
             ],
         },
     },
@@ -130,7 +131,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "projects:list"
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Sessions end after 30 minutes without a request.
@@ -223,8 +224,6 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 120
 CELERY_TASK_TIME_LIMIT = 180
 CELERY_TIMEZONE = TIME_ZONE
-# Status-report mails the server refuses are tried again after up to 1, 2, 4, 8, 16 × this.
-REPORT_RETRY_BACKOFF = env.int("REPORT_RETRY_BACKOFF", default=60)
 # The outbox (notifications): beat sends what is due this often, and a mail the server cannot
 # take now is tried again after up to 1, 2, 4, … × OUTBOX_RETRY_SECONDS (at most an hour apart),
 # for a day.
@@ -244,6 +243,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "milestone-reminders": {
         "task": "milestones.tasks.dispatch_milestone_reminders",
         "schedule": crontab(hour=7, minute=0),
+    },
+    # Every five minutes: the PDFs of documents frozen since (decided, approved, published).
+    "documents": {
+        "task": "reports.tasks.store_frozen_documents",
+        "schedule": 300,
     },
     # Every hour: the drafts of reporting periods that have ended, and the leader's reminder.
     "status-reports": {
