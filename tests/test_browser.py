@@ -54,8 +54,11 @@ def test_the_leader_writes_the_mandate_and_downloads_it(page: Page, live_server,
     page.get_by_label("Passord", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Logg inn").click()
 
-    # The project list.
-    expect(page).to_have_url(f"{live_server.url}/prosjekter/")
+    # The front page, and from it the project list.
+    expect(page).to_have_url(f"{live_server.url}/")
+    expect(page.get_by_role("heading", level=1, name="Mine oppgaver")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("navigation", name="Hovedmeny").get_by_role("link", name="Prosjekter").click()
     expect(page.get_by_role("heading", level=1, name="Prosjekter")).to_be_visible()
     row = page.get_by_role("row").filter(has_text=project.name)
     expect(row).to_contain_text("Åmot kommune")
@@ -262,8 +265,8 @@ def test_the_login_form_works_with_the_keyboard(page: Page, live_server, leader)
     expect(password).to_be_focused()
     page.keyboard.press("Enter")
     # (The browser keeps the #innhold fragment across the redirect.)
-    expect(page).to_have_url(re.compile(rf"^{re.escape(live_server.url)}/prosjekter/(#innhold)?$"))
-    expect(page.get_by_role("heading", level=1, name="Prosjekter")).to_be_visible()
+    expect(page).to_have_url(re.compile(rf"^{re.escape(live_server.url)}/(#innhold)?$"))
+    expect(page.get_by_role("heading", level=1, name="Mine oppgaver")).to_be_visible()
 
 
 def test_a_phase_ending_before_it_starts_is_refused_in_norwegian(

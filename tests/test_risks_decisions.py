@@ -10,6 +10,7 @@ from reports import services as report_services
 from reports.models import DecisionRequest
 
 from .factories import DecisionRequestFactory, RiskFactory, UserFactory
+from .test_queries import REQUEST  # what every page costs
 
 Role = Membership.Role
 
@@ -154,10 +155,9 @@ def test_risk_and_decision_pages_make_the_same_number_of_queries_at_any_size(
         )
         DecisionRequestFactory(project=project, title=f"Sak {i}", question="vedta", by=leader)
     client.force_login(leader)
-    # session, user, session save (5) + project, permissions, the risks (+owner), and the form's
-    # people
-    with django_assert_num_queries(5 + 2 + 1 + 1):
+    # every page's (REQUEST) + project, permissions, the risks (+owner), and the form's people
+    with django_assert_num_queries(REQUEST + 2 + 1 + 1):
         assert client.get(reverse("projects:risks", args=[project.pk])).status_code == 200
     # + project, permissions, the requests (+who laid them out)
-    with django_assert_num_queries(5 + 2 + 1):
+    with django_assert_num_queries(REQUEST + 2 + 1):
         assert client.get(reverse("reports:decisions", args=[project.pk])).status_code == 200
