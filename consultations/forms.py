@@ -1,7 +1,8 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DATETIME_WIDGET, choice_field, model_choice_field
+from core.forms import DATE_WIDGET, DATETIME_WIDGET, choice_field, model_choice_field
 from projects.models import Membership
 
 from .models import AgendaItem, Meeting, Question, Side
@@ -36,9 +37,12 @@ class MeetingForm(forms.ModelForm):
         fields = ["kind", "title", "starts_at", "ends_at", "place"]
         widgets = {"starts_at": DATETIME_WIDGET, "ends_at": DATETIME_WIDGET}
 
-    def __init__(self, *args, project, **kwargs):
+    def __init__(self, *args, project, held=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.project = project
+        self.held = held
+        if held:
+            self.fields["invited"].label = _("Deltakere i møtet")
         invited = Membership.objects.for_project(project)
         model_choice_field(self, "invited").queryset = invited
         if self.instance.pk:
@@ -51,6 +55,8 @@ class MeetingForm(forms.ModelForm):
         starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
         if starts and ends and ends <= starts:
             self.add_error("ends_at", _("Møtet må slutte etter at det starter."))
+        if self.held and starts and starts > timezone.now():
+            self.add_error("starts_at", _("Et møte som registreres i ettertid, er allerede holdt."))
         return cleaned
 
     @property
@@ -182,3 +188,28 @@ class AnswerForm(forms.Form):
     answer = forms.CharField(
         label=_("Svar"), max_length=10000, widget=forms.Textarea(attrs={"rows": 4})
     )
+
+
+class CorrectionForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Hva bør rettes?"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class PlacementDecisionForm(forms.Form):
+    decided_on = forms.DateField(label=_("Beslutningsdato"), widget=DATE_WIDGET)
+    no_protocol_reason = forms.CharField(
+        label=_("Begrunnelse for å beslutte uten godkjent protokoll"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Sendes til tillitsvalgte og verneombud i prosjektet (uten den ansattes navn), og står "
+            "ved beslutningen."
+        ),
+    )
+
+    def __init__(self, *args, consulted: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if consulted:
+            del self.fields["no_protocol_reason"]

@@ -22,9 +22,11 @@ from core.tasks import after_commit
 from milestones import services as milestone_services
 from milestones.models import Milestone
 from projects.models import Project
+from projects.notices import site_url
+from roles import services as role_services
 from roles.models import OrgUnit, Placement, RoleDescription
 
-from . import notices
+from . import gate, notices
 from .documents import ensure_protocol_pdf, protocol_snapshot
 from .models import (
     AgendaItem,
@@ -52,6 +54,11 @@ def _not_approved(meeting: Meeting) -> None:
         )
 
 
+def _not_cancelled(meeting: Meeting) -> None:
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise ValidationError(_("Møtet er avlyst."))
+
+
 def _not_out_for_approval(meeting: Meeting) -> None:
     if meeting.protocols.filter(status=Protocol.Status.SENT).exists():
         raise ValidationError(
@@ -77,6 +84,7 @@ def save_meeting(
     if meeting.pk:
         current = Meeting.objects.select_for_update().get(pk=meeting.pk)
         _not_approved(current)
+        _not_cancelled(current)
         if current.status != Meeting.Status.PLANNED and meeting.starts_at != current.starts_at:
             raise ValidationError({"starts_at": _("Møtet er holdt; tidspunktet kan ikke flyttes.")})
     elif meeting.starts_at <= timezone.now() and not held_before:
@@ -138,6 +146,7 @@ def _set_participants(meeting: Meeting, participants: list[dict]) -> list[User]:
 def call_meeting(*, meeting: Meeting, by: User) -> Meeting:
     """Send the notice with the agenda and a calendar invitation to everyone invited."""
     meeting = _lock(meeting)
+    _not_cancelled(meeting)
     if meeting.starts_at <= timezone.now():
         raise ValidationError(_("Møtet har allerede startet. Flytt det fram i tid før innkalling."))
     if not meeting.participants.exists():
@@ -181,6 +190,7 @@ def mark_held(
     names, never one whose item ended in disagreement."""
     meeting = _lock(meeting)
     _not_approved(meeting)
+    _not_cancelled(meeting)
     _not_out_for_approval(meeting)
     if meeting.starts_at > timezone.now():
         raise ValidationError(_("Møtet har ikke startet ennå."))
@@ -450,3 +460,81 @@ def answer(
         question.save()
     notices.queue_answer(question, by=by)
     return question
+
+
+# --- Placements: consulted in a meeting, decided through the gate ------------------------------
+
+
+def consulted_in(item: AgendaItem) -> str:
+    """Where an agenda item was consulted on, as a placement records it."""
+    meeting = item.meeting
+    day = timezone.localdate(meeting.starts_at)
+    return _("%(kind)s «%(title)s» %(date)s, sak %(n)s") % {
+        "kind": meeting.get_kind_display(),
+        "title": meeting.title,
+        "date": day.strftime("%d.%m.%Y"),
+        "n": item.order,
+    }
+
+
+@transaction.atomic
+def mark_placements_consulted(*, item: AgendaItem, by: User) -> list[Placement]:
+    """The placements an agenda item concerns were consulted on in its meeting (once held): each
+    one proposed becomes "drøftet", with the meeting and item it was consulted in."""
+    meeting = _lock(item.meeting)
+    if meeting.status not in (Meeting.Status.HELD, Meeting.Status.PROTOCOL_APPROVED):
+        raise ValidationError(_("Møtet er ikke holdt ennå."))
+    item = AgendaItem.objects.select_related("meeting").get(pk=item.pk)
+    where = consulted_in(item)
+    moved = []
+    for placement in item.placements.filter(status=Placement.Status.PROPOSED):
+        moved.append(
+            role_services.set_placement_status(
+                placement=placement,
+                status=Placement.Status.CONSULTED,
+                consulted_in=where,
+                by=by,
+            )
+        )
+    if not moved:
+        raise ValidationError(_("Saken gjelder ingen foreslåtte innplasseringer."))
+    return moved
+
+
+@transaction.atomic
+def decide_placement(
+    *,
+    placement: Placement,
+    by: User,
+    decided_on: dt.date | None = None,
+    no_protocol_reason: str = "",
+) -> Placement:
+    """Decide a placement, through the consultation gate: without an approved protocol from a
+    meeting where it was on the agenda, it needs a reason (refused in strict mode), which the
+    union and safety representatives are sent, naming the position, never the employee."""
+    project = (
+        Project.objects.select_for_update()
+        .select_related("organisation")
+        .get(pk=placement.employee.project_id)
+    )
+    reason = gate.check(gate.for_placement(placement), project=project, reason=no_protocol_reason)
+    placement = role_services.set_placement_status(
+        placement=placement,
+        status=Placement.Status.DECIDED,
+        on=decided_on,
+        no_protocol_reason=reason,
+        by=by,
+    )
+    if reason:
+        gate.tell_representatives(
+            project=project,
+            what=str(
+                _("Innplassering i stillingen %(position)s")
+                % {"position": placement.position.title}
+            ),
+            reason=reason,
+            url=site_url("roles:staffing", project.pk),
+            by=by,
+            ref=f"placement:{placement.pk}",
+        )
+    return placement

@@ -9,22 +9,37 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from core.forms import errors_as_message, errors_on_form
+from core.forms import errors_as_message, errors_on_form, form_errors
 from core.pdf import frozen_pdf_download, pdf_download
+from milestones.models import today
 from projects.permissions import (
     ANSWER_QUESTIONS,
+    MANAGE_PERSONNEL,
     RUN_MEETINGS,
     VIEW_PERSONAL_DATA,
     own_workstream_ids,
+    personal_data_view,
     project_view,
     require,
 )
+from roles.models import Placement
 
-from . import documents, services
-from .forms import AgendaItemForm, AnswerForm, EntryForm, HeldForm, MeetingForm, QuestionForm
+from . import documents, gate, services
+from .forms import (
+    AgendaItemForm,
+    AnswerForm,
+    CorrectionForm,
+    EntryForm,
+    HeldForm,
+    MeetingForm,
+    PlacementDecisionForm,
+    QuestionForm,
+)
 from .models import AgendaItem, Meeting, Participant, Protocol, Question
 
 
@@ -129,6 +144,42 @@ def meeting_call(request, project, pk):
     return redirect("consultations:meeting", project.pk, pk)
 
 
+@require_POST
+@project_view(RUN_MEETINGS)
+def meeting_cancel(request, project, pk):
+    item = get_object_or_404(Meeting, project=project, pk=pk)
+    with errors_as_message(request):
+        services.cancel_meeting(meeting=item, by=request.user)
+        messages.success(
+            request,
+            _("Møtet er avlyst. De som var kalt inn, får avlysningen i kalenderen sin.")
+            if item.called_at
+            else _("Møtet er avlyst."),
+        )
+    return redirect("consultations:meeting", project.pk, pk)
+
+
+@project_view(RUN_MEETINGS)
+def meeting_record_afterwards(request, project):
+    """A meeting held without a notice from reorg, recorded afterwards (and marked so)."""
+    form = MeetingForm(request.POST or None, project=project, held=True)
+    if request.method == "POST" and form.is_valid():
+        with errors_on_form(form):
+            saved = services.save_meeting(
+                meeting=form.save(commit=False),
+                participants=form.participants,
+                by=request.user,
+                held_before=True,
+            )
+            messages.success(
+                request,
+                _("Møtet er registrert i ettertid. Registrer hvem som var til stede, og sakene."),
+            )
+            return redirect("consultations:meeting_held", project.pk, saved.pk)
+    context = {"project": project, "form": form, "meeting": None, "afterwards": True}
+    return render(request, "consultations/meeting_form.html", context)
+
+
 @project_view(RUN_MEETINGS)
 def meeting_held(request, project, pk):
     item = get_object_or_404(Meeting, project=project, pk=pk)
@@ -212,18 +263,48 @@ def protocol(request, project, meeting_pk):
     me = Participant.objects.filter(meeting=item_meeting, user=request.user, present=True).first()
     current = protocols[0] if protocols else None
     confirmed = current and any(c.user_id == request.user.pk for c in current.confirmations.all())
+    may_confirm = bool(me and current and current.status == Protocol.Status.SENT and not confirmed)
+    # What the protocol says, as its PDF does: frozen once sent, else what it would say now.
+    snapshot = (current and current.snapshot) or (
+        documents.protocol_snapshot(item_meeting)
+        if item_meeting.status in (Meeting.Status.HELD, Meeting.Status.PROTOCOL_APPROVED)
+        else None
+    )
     context = {
         "project": project,
         "meeting": item_meeting,
         "protocols": protocols,
         "current": current,
         "can_run": RUN_MEETINGS in project.perms,
-        "may_confirm": bool(
-            me and current and current.status == Protocol.Status.SENT and not confirmed
-        ),
+        "may_confirm": may_confirm,
+        "correction_form": CorrectionForm() if may_confirm else None,
         "sides_present": sorted(services.sides_present(item_meeting)),
+        "document": documents.protocol_context(
+            snapshot, current, current.confirmations.all() if current else []
+        )
+        if snapshot
+        else None,
     }
     return render(request, "consultations/protocol.html", context)
+
+
+@require_POST
+@project_view()
+def protocol_correction(request, project, meeting_pk):
+    """A representative present asks for a correction instead of confirming."""
+    item_meeting = _meeting_for(request, project, meeting_pk)
+    form = CorrectionForm(request.POST)
+    if form.is_valid():
+        with errors_as_message(request):
+            services.request_correction(
+                meeting=item_meeting, comment=form.cleaned_data["comment"], by=request.user
+            )
+            messages.success(
+                request, _("Du har bedt om retting. Prosjektlederen har fått beskjed.")
+            )
+    else:
+        messages.error(request, form_errors(form))
+    return redirect("consultations:protocol", project.pk, item_meeting.pk)
 
 
 @require_POST
@@ -313,3 +394,58 @@ def question_answer(request, project, pk):
             services.answer(question=item, text=form.cleaned_data["answer"], by=request.user)
             messages.success(request, _("Svaret er publisert til alle arbeidsstrømmene."))
     return redirect("consultations:questions", project.pk)
+
+
+# --- Placements: consulted in a meeting, decided through the gate ------------------------------
+
+
+@require_POST
+@project_view(RUN_MEETINGS)
+def item_placements_consulted(request, project, meeting_pk, pk):
+    """The placements on an agenda item were consulted on in this (held) meeting."""
+    if VIEW_PERSONAL_DATA not in project.perms:
+        raise PermissionDenied
+    item = get_object_or_404(AgendaItem, meeting__project=project, meeting_id=meeting_pk, pk=pk)
+    with errors_as_message(request):
+        moved = services.mark_placements_consulted(item=item, by=request.user)
+        messages.success(
+            request,
+            ngettext(
+                "%(n)s innplassering er markert som drøftet.",
+                "%(n)s innplasseringer er markert som drøftet.",
+                len(moved),
+            )
+            % {"n": len(moved)},
+        )
+    return redirect("consultations:meeting", project.pk, meeting_pk)
+
+
+@personal_data_view(MANAGE_PERSONNEL)
+def placement_decide(request, project, pk):
+    """HR, the owner or the leader decides a placement, seeing what was consulted on about it."""
+    placement = get_object_or_404(
+        Placement.objects.select_related("employee", "position", "position__unit"),
+        employee__project=project,
+        pk=pk,
+    )
+    consultation = gate.for_placement(placement)
+    form = PlacementDecisionForm(
+        request.POST or None, consulted=consultation.approved, initial={"decided_on": today()}
+    )
+    if request.method == "POST" and form.is_valid():
+        with errors_on_form(form):
+            services.decide_placement(placement=placement, by=request.user, **form.cleaned_data)
+            messages.success(
+                request,
+                _("Innplasseringen av %(employee)s er besluttet.")
+                % {"employee": placement.employee},
+            )
+            return redirect(reverse("roles:placements", args=[project.pk]) + f"#p{placement.pk}")
+    context = {
+        "project": project,
+        "placement": placement,
+        "consultation": consultation,
+        "form": form,
+        "strict": project.organisation.strict_consultation,
+    }
+    return render(request, "consultations/placement_decide.html", context)

@@ -241,6 +241,8 @@ HELSE_INTERVIEWS = {
 
 PROPOSED_ON = date(2022, 9, 26)
 CONSULTED_ON = date(2022, 10, 4)  # drøftet med de tillitsvalgte
+# Held before the project used reorg: where the placements were consulted on, as HR records it.
+CONSULTED_IN = "Drøftingsmøte om innplassering av enhetsledere 04.10.2022, sak 1"
 DECIDED_ON = date(2022, 10, 11)
 
 # number: position key, basis, status reached, answered on (accepted/declined), note
@@ -485,7 +487,11 @@ def _placements(employees, positions, by) -> None:
         )
         for step in STEPS[status]:
             placement = services.set_placement_status(
-                placement=placement, status=step, by=by, on=dates.get(step, answered_on)
+                placement=placement,
+                status=step,
+                by=by,
+                on=dates.get(step, answered_on),
+                consulted_in=CONSULTED_IN if step == Status.CONSULTED else "",
             )
 
 

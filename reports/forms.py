@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from consultations.models import AgendaItem
 from core.forms import DATE_WIDGET, choice_field, model_choice_field
 from projects.models import Benefit, BenefitMeasurement
 
@@ -8,15 +9,41 @@ from .models import DIMENSIONS, DecisionRequest, Light, StatusReport
 from .services import EDITABLE_FIELDS
 
 
+class AgendaItemChoiceField(forms.ModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, obj):
+        meeting = obj.meeting
+        return f"{meeting.title} ({meeting.starts_at:%d.%m.%Y}), sak {obj.order}: {obj.title}"
+
+
 class DecisionRequestForm(forms.ModelForm):
+    agenda_items = AgendaItemChoiceField(
+        queryset=AgendaItem.objects.none(),
+        required=False,
+        label=_("Drøftet i"),
+        help_text=_(
+            "Sakene på møtenes sakslister der saken er drøftet med de ansattes representanter."
+        ),
+    )
+
     class Meta:
         model = DecisionRequest
-        fields = ["title", "question", "basis", "deadline"]
+        fields = ["title", "question", "basis", "deadline", "affects_employees", "agenda_items"]
         widgets = {
             "question": forms.Textarea(attrs={"rows": 3}),
             "basis": forms.Textarea(attrs={"rows": 6}),
             "deadline": DATE_WIDGET,
         }
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        model_choice_field(self, "agenda_items").queryset = (
+            AgendaItem.objects.filter(meeting__project=project)
+            .exclude(meeting__status="cancelled")
+            .select_related("meeting")
+            .order_by("-meeting__starts_at", "order")
+        )
 
 
 class DecisionForm(forms.Form):
@@ -37,6 +64,7 @@ class DecisionForm(forms.Form):
         widget=DATE_WIDGET,
         help_text=_("Står den tom, brukes dagens dato."),
     )
+    no_protocol_reason = forms.CharField(required=False, max_length=5000)
 
 
 class StatusReportForm(forms.ModelForm):

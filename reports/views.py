@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from consultations import gate
+from consultations.models import AgendaItem, Meeting
 from core.forms import errors_as_message, errors_on_form, form_errors
 from core.pdf import frozen_pdf_download, pdf_download
 from milestones.mandate import mandate_milestones
@@ -309,7 +310,7 @@ def report(request, project, number):
     context = {
         **status_report_context(item),
         "form": form,
-        "decision_form": DecisionRequestForm(prefix="ny") if editable else None,
+        "decision_form": DecisionRequestForm(prefix="ny", project=project) if editable else None,
         "benefit_form": BenefitMeasurementForm(project=project, prefix="maling")
         if editable and project.benefits.exists()
         else None,
@@ -360,13 +361,17 @@ def report_pdf(request, project, number):
 def report_decision_request(request, project, number):
     """A decision request put forward in this report."""
     item = _report(project, number)
-    form = DecisionRequestForm(request.POST, prefix="ny")
+    form = DecisionRequestForm(request.POST, prefix="ny", project=project)
     if form.is_valid():
         decision = form.save(commit=False)
         decision.project, decision.report = project, item
         with errors_on_form(form):
             with transaction.atomic():  # the request and the draft's figures, or neither
-                services.save_decision_request(request=decision, by=request.user)
+                services.save_decision_request(
+                    request=decision,
+                    agenda_items=form.cleaned_data["agenda_items"],
+                    by=request.user,
+                )
                 services.refresh_draft(report=item, by=request.user)
             messages.success(request, _("Saken er lagt fram for styringsgruppen i rapporten."))
             return redirect("reports:report", project.pk, number)
@@ -401,7 +406,7 @@ def decisions(request, project):
     owner write the requests and record the decisions."""
     form = None
     if CHANGE_PLAN in project.perms:
-        form = DecisionRequestForm(request.POST or None, prefix="ny")
+        form = DecisionRequestForm(request.POST or None, prefix="ny", project=project)
     if request.method == "POST":
         require(project, CHANGE_PLAN)
         assert form is not None  # made above for a user with the right
@@ -409,10 +414,22 @@ def decisions(request, project):
             item = form.save(commit=False)
             item.project = project
             with errors_on_form(form):
-                services.save_decision_request(request=item, by=request.user)
+                services.save_decision_request(
+                    request=item, agenda_items=form.cleaned_data["agenda_items"], by=request.user
+                )
                 messages.success(request, _("Saken er lagt fram for styringsgruppen."))
                 return redirect("reports:decisions", project.pk)
-    items = list(project.decision_requests.select_related("created_by"))
+    requests = project.decision_requests.select_related("created_by").prefetch_related(
+        Prefetch("agenda_items", queryset=AgendaItem.objects.select_related("meeting"))
+    )
+    if CHANGE_PLAN not in project.perms:
+        # One put forward in a status report reaches the steering group when it is published.
+        requests = requests.exclude(report__state=StatusReport.State.DRAFT)
+    items = list(requests)
+    for item in items:
+        item.consulted = any(
+            i.meeting.status == Meeting.Status.PROTOCOL_APPROVED for i in item.agenda_items.all()
+        )
     context = {
         "project": project,
         "pending": [i for i in items if i.outcome == DecisionRequest.Outcome.PENDING],
@@ -438,6 +455,7 @@ def decision_record(request, project, pk):
                 outcome=form.cleaned_data["outcome"],
                 decision=form.cleaned_data["decision"],
                 on=form.cleaned_data["decided_on"],
+                no_protocol_reason=form.cleaned_data["no_protocol_reason"],
                 by=request.user,
             )
             messages.success(request, _("Vedtaket er registrert."))

@@ -188,4 +188,14 @@ class PlacementForm(forms.ModelForm):
 
 
 class PlacementStatusForm(forms.Form):
-    status = forms.ChoiceField(label=_("Ny status"), choices=Placement.Status.choices)
+    """The steps the placements list takes itself: "drøftet" is marked from the meeting's agenda
+    item, and a decision goes through the consultation gate (consultations.views)."""
+
+    status = forms.ChoiceField(
+        label=_("Ny status"),
+        choices=[
+            (value, label)
+            for value, label in Placement.Status.choices
+            if value not in (Placement.Status.CONSULTED, Placement.Status.DECIDED)
+        ],
+    )

@@ -377,6 +377,8 @@ class Placement(models.Model):
     )
     decided_on = models.DateField(_("beslutningsdato"), null=True, blank=True)
     declined_on = models.DateField(_("dato for avslag"), null=True, blank=True)
+    # Where it was consulted on: the meeting and agenda item.
+    consulted_in = models.CharField(_("drøftet i"), max_length=400, blank=True)
     # Decided before the consultation had an approved protocol: why (consultations.gate).
     no_protocol_reason = models.TextField(
         _("begrunnelse for å beslutte uten godkjent protokoll"), blank=True, max_length=5000

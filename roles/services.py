@@ -257,8 +257,18 @@ def save_placement(*, placement: Placement, by: User) -> Placement:
 
 @transaction.atomic
 def set_placement_status(
-    *, placement: Placement, status: str, by: User, on: dt.date | None = None
+    *,
+    placement: Placement,
+    status: str,
+    by: User,
+    on: dt.date | None = None,
+    consulted_in: str = "",
+    no_protocol_reason: str = "",
 ) -> Placement:
+    """Move a placement on. "Drøftet" needs `consulted_in`: the meeting and agenda item where
+    it was consulted on (consultations.services.mark_placements_consulted). A decision records
+    `no_protocol_reason` when that consultation had no approved protocol
+    (consultations.services.decide_placement checks it)."""
     _lock(placement.employee.project)
     placement = (
         Placement.objects.select_for_update()
@@ -275,12 +285,24 @@ def set_placement_status(
                 }
             }
         )
+    if status == Status.CONSULTED and not consulted_in.strip():
+        raise ValidationError(
+            {
+                "status": _(
+                    "En innplassering blir drøftet i et møte: marker den som drøftet fra saken "
+                    "på møtets saksliste."
+                )
+            }
+        )
     day = on or timezone.localdate()
     placement.status = status
     if status in Placement.FILLING:
         _check_fills(placement)
+    if status == Status.CONSULTED:
+        placement.consulted_in = consulted_in.strip()
     if status == Status.DECIDED:
         placement.decided_on = day
+        placement.no_protocol_reason = no_protocol_reason.strip()
     elif status == Status.DECLINED:
         placement.declined_on = day
     elif status in (Status.PROPOSED, Status.CONSULTED):

@@ -619,10 +619,14 @@ def _attach_missing(placements):
     for placement in placements:
         has = {c.casefold() for c in placement.employee.competence_list}
         placement.missing = [t for t in required[placement.position_id] if t.casefold() not in has]
+        # "Drøftet" is marked from the meeting's agenda item, and a decision has a page of its
+        # own with what was consulted on (consultations): the rest changes here.
+        nexts = services.NEXT_STATUSES[placement.status]
         placement.allowed = [
             (value, Placement.Status(value).label)
-            for value in sorted(services.NEXT_STATUSES[placement.status])
+            for value in sorted(nexts - {Placement.Status.CONSULTED, Placement.Status.DECIDED})
         ]
+        placement.decidable = Placement.Status.DECIDED in nexts
 
 
 def _warn_missing(request, placement):

@@ -67,6 +67,8 @@ PASSWORD = "reorg-test"
 # The reason a test gives for deciding without an approved protocol (consultations.gate): the
 # tests of the consultation itself are in test_consultation_gate.py.
 UNCONSULTED = "Drøftet med hovedtillitsvalgte før prosjektet tok i bruk reorg."
+# Where a test's placement was consulted on (the meetings' own path: test_consultation_gate.py).
+CONSULTED_IN = "Drøftingsmøte 10.03.2027, sak 1"
 
 FIRST_NAMES = [
     "Åse", "Øystein", "Bjørn", "Solveig", "Håkon", "Ingrid", "Jørgen", "Kåre", "Mette", "Sigrid",
@@ -633,7 +635,11 @@ class PlacementFactory(ServiceFactory):
         placement = role_services.save_placement(placement=obj, by=by)
         for step in steps:
             placement = role_services.set_placement_status(
-                placement=placement, status=step, by=by, on=days.get(step)
+                placement=placement,
+                status=step,
+                by=by,
+                on=days.get(step),
+                consulted_in=CONSULTED_IN if step == Placement.Status.CONSULTED else "",
             )
         return placement
 

@@ -158,6 +158,7 @@ def test_risk_and_decision_pages_make_the_same_number_of_queries_at_any_size(
     # every page's (REQUEST) + project, permissions, the risks (+owner), and the form's people
     with django_assert_num_queries(REQUEST + 2 + 1 + 1):
         assert client.get(reverse("projects:risks", args=[project.pk])).status_code == 200
-    # + project, permissions, the requests (+who laid them out)
-    with django_assert_num_queries(REQUEST + 2 + 1):
+    # + project, permissions, the requests (+who laid them out), the agenda items they were
+    # consulted in (+meeting), and the form's agenda items to choose from
+    with django_assert_num_queries(REQUEST + 2 + 1 + 1 + 1):
         assert client.get(reverse("reports:decisions", args=[project.pk])).status_code == 200

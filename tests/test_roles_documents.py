@@ -25,6 +25,7 @@ from roles.models import (
 )
 
 from .factories import (
+    CONSULTED_IN,
     EmployeeFactory,
     OrgUnitFactory,
     PlacementFactory,
@@ -420,7 +421,9 @@ def test_employee_status(project, leader, org):
 
     first = PlacementFactory(employee=person, position=org["nurse"], fte=Decimal(100), by=leader)
     second = PlacementFactory(employee=person, position=org["head"], fte=Decimal(100), by=leader)
-    services.set_placement_status(placement=second, status=Status.CONSULTED, by=leader)
+    services.set_placement_status(
+        placement=second, status=Status.CONSULTED, by=leader, consulted_in=CONSULTED_IN
+    )
     placements = list(person.placements.all())
     # The latest proposal or consultation tells where the employee stands.
     assert employee_status(person, placements) == "Drøftet"

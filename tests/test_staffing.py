@@ -19,7 +19,7 @@ from roles.models import (
     Placement,
 )
 
-from .factories import STAFF_NAMES, MappingInterviewFactory, PlacementFactory
+from .factories import STAFF_NAMES, UNCONSULTED, MappingInterviewFactory, PlacementFactory
 from .test_pdf import pdf_text
 
 Role = Membership.Role
@@ -204,9 +204,8 @@ def test_a_position_is_never_overfilled_by_decided_placements(client, project, l
     before = state()
     client.force_login(leader)
     response = client.post(
-        reverse("roles:placement_status", args=[project.pk, second.pk]),
-        {"status": "decided"},
-        follow=True,
+        reverse("consultations:placement_decide", args=[project.pk, second.pk]),
+        {"decided_on": dt.date.today().isoformat(), "no_protocol_reason": UNCONSULTED},
     )
     body = response.content.decode()
     assert (
@@ -231,9 +230,8 @@ def test_an_employee_has_at_most_one_decided_placement(client, project, leader, 
     before = state()
     client.force_login(leader)
     response = client.post(
-        reverse("roles:placement_status", args=[project.pk, other.pk]),
-        {"status": "decided"},
-        follow=True,
+        reverse("consultations:placement_decide", args=[project.pk, other.pk]),
+        {"decided_on": dt.date.today().isoformat(), "no_protocol_reason": UNCONSULTED},
     )
     assert "Den ansatte er allerede innplassert i en annen stilling." in response.content.decode()
     assert state() == before
