@@ -652,6 +652,9 @@ VELFERD = {
     },
     "result_goals": VELFERD_RESULT_GOALS,
     "phases": VELFERD_PHASES,
+    # The leader has sent the mandate to the owner, who has not decided it yet: the owner's task.
+    "submitted": "Mandatet er oppdatert etter styringsgruppens møte 24. juni. Jeg ber om at det "
+    "besluttes før arbeidsstrømmene starter opp etter ferien.",
 }
 
 # --- Seed 004: Vestvågøy kommune, sector Helse og mestring, 2021–2022 --------------------------
@@ -943,6 +946,10 @@ def build_project(spec, organisation, users, admin) -> Project:
             project=project, by=users[spec["decided_by"]], **spec.get("decision", {})
         )
         project.refresh_from_db()
+    if spec.get("submitted"):
+        services.submit_mandate(
+            project=project, message=spec["submitted"], by=users[spec["leader"]]
+        )
     if spec.get("amendment"):
         amendment = spec["amendment"]
         services.update_mandate_fields(

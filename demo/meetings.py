@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 
 from consultations import services
 from consultations.models import AgendaItem, Meeting, Question, Side
-from roles.models import OrgUnit, RoleDescription
+from roles.models import OrgUnit, Placement, RoleDescription
 
 OSLO = ZoneInfo("Europe/Oslo")
 Outcome = AgendaItem.Outcome
@@ -177,6 +177,26 @@ HELSE_ENTRIES = [
 
 # Who confirms the protocol for each side present.
 HELSE_CONFIRMERS = ["leder", "tillitsvalgt", "verneombud"]
+
+# The consultation on the unit heads' placements, held before the project used reorg and recorded
+# afterwards: its protocol is out for approval, confirmed by the employer's side, waiting for the
+# union and safety representatives.
+HELSE_PLACEMENT_MEETING = {
+    "kind": Meeting.Kind.CONSULTATION,
+    "title": "Drøftingsmøte om innplassering av enhetsledere",
+    "starts_at": datetime(2022, 10, 4, 9, 0, tzinfo=OSLO),
+    "ends_at": datetime(2022, 10, 4, 10, 30, tzinfo=OSLO),
+    "place": "Rådhuset, møterom 2",
+}
+HELSE_PLACEMENT_ITEM = {
+    "title": "Innplassering av enhetsledere i ny organisering",
+    "done": "HR har holdt kartleggingssamtaler med alle berørte ledere, og forslag til "
+    "innplassering i enhetslederstillingene er sendt til de tillitsvalgte.",
+    "next_steps": "Kommunedirektøren beslutter innplasseringene etter drøftingen. Ledere som ikke "
+    "innplasseres direkte, får tilbud om omstillingssamtale.",
+    "outcome": AgendaItem.Outcome.AGREED,
+    "conclusion": "Partene er enige om forslagene til innplassering.",
+}
 
 HELSE_PLANNED_MEETING = {
     "kind": Meeting.Kind.INFORMATION,
@@ -335,6 +355,8 @@ def _build_helse(project, users) -> None:
     for name in HELSE_CONFIRMERS:
         services.confirm(meeting=meeting, by=users[name])
 
+    _placement_meeting(project, users, leader)
+
     planned = _meeting(project, HELSE_PLANNED_MEETING, users, leader, held_before=False)
     for order, spec in enumerate(HELSE_PLANNED_ITEMS, start=1):
         item = AgendaItem(
@@ -345,6 +367,31 @@ def _build_helse(project, users) -> None:
             next_steps=spec["next_steps"],
         )
         services.save_item(item=item, links=_item_links(spec, available, milestones), by=leader)
+
+
+def _placement_meeting(project, users, leader) -> None:
+    meeting = _meeting(project, HELSE_PLACEMENT_MEETING, users, leader, held_before=True)
+    spec = HELSE_PLACEMENT_ITEM
+    heads = Placement.objects.filter(
+        employee__project=project, position__title__startswith="Enhetsleder"
+    )
+    item = services.save_item(
+        item=AgendaItem(
+            meeting=meeting, order=1, title=spec["title"], done=spec["done"],
+            next_steps=spec["next_steps"],
+        ),
+        links={"placements": list(heads)},
+        by=leader,
+    )  # fmt: skip
+    services.mark_held(
+        meeting=meeting,
+        present_user_ids=[users[name].pk for name, _side in HELSE_PARTICIPANTS],
+        by=leader,
+    )
+    item.outcome, item.conclusion = spec["outcome"], spec["conclusion"]
+    services.save_item(item=item, by=leader)
+    services.send_for_approval(meeting=meeting, by=leader)
+    services.confirm(meeting=meeting, by=leader)
 
 
 def _build_amot(project, users) -> None:

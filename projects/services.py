@@ -136,7 +136,29 @@ def add_member(
         membership.save()
         sync_permissions(project=project, user=user)
         _sync_owner_and_leader(project)
+    _tell_member(project, user, by=by)
     return membership
+
+
+def _tell_member(project: Project, user: User, *, by: User) -> None:
+    """A member is told their roles in the project when they change (not when they change them
+    themselves)."""
+    if user.pk == by.pk:
+        return
+    roles = [
+        str(m.get_role_display()) for m in Membership.objects.filter(project=project, user=user)
+    ]
+    grant = Membership.objects.filter(project=project, user=user, sees_personal_data=True)
+    notify_members(
+        [user],
+        "projects/email/member_roles",
+        {"roles": roles, "sees_personal_data": grant.exists(), "changed_by": by},
+        kind="member.roles",
+        project=project,
+        url=site_url("reports:overview", project.pk),
+        sender=by,
+        ref=f"project:{project.pk}",
+    )
 
 
 @transaction.atomic
@@ -159,6 +181,8 @@ def remove_member(*, membership: Membership, by: User) -> None:
         membership.delete()
         sync_permissions(project=project, user=membership.user)
         _sync_owner_and_leader(project)
+    if Membership.objects.filter(project=project, user=membership.user).exists():
+        _tell_member(project, membership.user, by=by)
 
 
 @transaction.atomic
@@ -173,6 +197,7 @@ def set_personal_data_access(*, membership: Membership, grant: bool, by: User) -
         membership.sees_personal_data = grant
         membership.save(update_fields=["sees_personal_data"])
         sync_permissions(project=membership.project, user=membership.user)
+    _tell_member(membership.project, membership.user, by=by)
     return membership
 
 
@@ -225,9 +250,8 @@ NOT_MANDATE_FIELDS = {"status"}
 def _mark_mandate_changed(
     project: Project, reason: str | Promise, fields: Iterable[str] = ()
 ) -> None:
-    if project.mandate_state == Project.MandateState.SUBMITTED:
-        # The owner decides what was sent, not something else: a change takes it back.
-        _close_submission(project, MandateSubmission.Outcome.WITHDRAWN, by=None, comment="")
+    # The owner decides what was sent, not something else: a change takes it back.
+    _close_submission(project, MandateSubmission.Outcome.WITHDRAWN, by=None, comment="")
     project.mandate_state = Project.MandateState.DRAFT
     project._change_reason = _reason(reason)
     project.full_clean()

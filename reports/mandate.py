@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 from milestones.mandate import mandate_milestones
 from milestones.models import history_sources as milestone_history
 from projects.mandate import mandate_sections
-from projects.models import Project
+from projects.models import Goal, Project
 from projects.models import history_sources as project_history
 from roles.models import history_sources as organisation_history
 
+from .compare import word_diff
 from .models import history_sources as steering_history
 
 
@@ -45,13 +46,51 @@ def history_sources(project: Project) -> list:
     ]
 
 
+# The mandate's own texts: an edit of one shows in the log what it said before and after.
+TEXT_FIELDS = ("name", "owner_title", "background", "purpose", "constraints", "obligations",
+               "quality_requirements")  # fmt: skip
+
+
+def _text_changes(records: list) -> dict[int, list[dict]]:
+    """For each history record (newest first, as read) that changed a text, by its position in
+    `records`: the field and its words, what was removed and what was added. Records of several
+    objects (goals) are compared with the one before of the same object."""
+    changes: dict[int, list[dict]] = {}
+    before: dict[object, object] = {}  # the next older record of each object
+    for index in reversed(range(len(records))):
+        record = records[index]
+        previous = before.get(record.id)
+        before[record.id] = record
+        fields = [f for f in TEXT_FIELDS if hasattr(record, f)] or ["text"]
+        found = []
+        for field in fields:
+            old = "" if previous is None else getattr(previous, field, "")
+            new = "" if record.history_type == "-" else getattr(record, field, "")
+            if previous is None and record.history_type == "+" and field != "text":
+                continue  # a new project: its texts are in the mandate itself
+            if old != new:
+                label = record.instance_type._meta.get_field(field).verbose_name
+                found.append({"field": label, "parts": word_diff(old or "", new or "")})
+        if found:
+            changes[index] = found
+    return changes
+
+
 def changelog(project: Project) -> list[dict]:
-    """The newest changes to the project's mandate and plan: date, user, section, and how many
-    rows one save wrote. One query per source."""
+    """The newest changes to the project's mandate and plan: date, user, section, how many rows
+    one save wrote, and for the mandate's texts and goals what they said before and after. One
+    query per source."""
     rows = []
+    texts = {
+        Project.history.model,
+        Goal.history.model,
+    }
     for queryset, default_section in history_sources(project):
-        records = queryset.select_related("history_user").order_by("-history_date")
-        for record in records[:ROWS_PER_SOURCE]:
+        records = list(
+            queryset.select_related("history_user").order_by("-history_date")[:ROWS_PER_SOURCE]
+        )
+        changes = _text_changes(records) if queryset.model in texts else {}
+        for index, record in enumerate(records):
             rows.append(
                 {
                     "date": record.history_date,
@@ -60,6 +99,7 @@ def changelog(project: Project) -> list[dict]:
                     if record.history_change_reason
                     else default_section,
                     "type": record.history_type,
+                    "changes": changes.get(index, []),
                 }
             )
     rows.sort(key=lambda r: r["date"], reverse=True)
@@ -73,6 +113,7 @@ def changelog(project: Project) -> list[dict]:
         ):
             last["count"] += 1
             last["oldest"] = row["date"]
+            last["changes"] = last["changes"] + row["changes"]
         else:
             entries.append({**row, "count": 1, "oldest": row["date"]})
     return entries[:ENTRIES]

@@ -503,7 +503,8 @@ def consultations_counts():
 
 
 def demo_meeting(project):
-    return project.meetings.get(kind="consultation")
+    """Seed 004's consultation of 6 July 2022."""
+    return project.meetings.get(title__startswith="Drøftingsmøte om overordnet organisering")
 
 
 def test_the_demo_consultation_has_seed_004s_agenda_and_an_approved_protocol(demo):
@@ -569,7 +570,7 @@ def test_the_demo_consultations_history_always_names_a_user(demo):
     from consultations.models import AgendaItem, Meeting
 
     assert set(AgendaItem.history.values_list("history_user__username", flat=True)) == {"leder"}
-    assert Meeting.history.filter(history_type="+").get(title__startswith="Drøftingsmøte")
+    assert Meeting.history.filter(history_type="+").get(title__startswith="Drøftingsmøte om over")
 
 
 @pytest.mark.parametrize("username", ALL_DEMO_USERS)
