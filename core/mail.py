@@ -1,5 +1,6 @@
 """The e-mail the product sends by itself (reminders, notices, protocols, answers, reports): one
-function composes every message, and one policy says which failures are tried again.
+function composes every message, and one policy says which failures are tried again (the outbox,
+notifications.outbox, sends them).
 
 A message is `<template>_subject.txt` and `<template>_body.txt`, rendered in Bokmål and Oslo time
 whatever the request's language and time zone, from DEFAULT_FROM_EMAIL, marked as sent by a
@@ -12,9 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from email.headerregistry import Address
 from email.message import MIMEPart
-from functools import wraps
 
-from celery import shared_task
 from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
@@ -116,9 +115,6 @@ def _set_calendar(part: MIMEPart, invitation: Invitation, filename: str | None =
 
 # --- When sending fails -------------------------------------------------------------------------
 
-MAX_RETRIES = 5
-
-
 def is_temporary(error: BaseException) -> bool:
     """Whether a failed send may succeed later: the server could not be reached or dropped the
     connection, or it answered 4xx (greylisting, a full queue). A 5xx answer (no such mailbox, a
@@ -137,38 +133,3 @@ def retry_backoff(retries: int, factor: float = 60) -> float:
     return get_exponential_backoff_interval(
         factor=factor, retries=retries, maximum=3600, full_jitter=True
     )
-
-
-def mail_task(*, on_failure=None, backoff_setting: str | None = None):
-    """A Celery task that sends mail, with the one retry policy: acknowledged late, retried with
-    backoff (at most MAX_RETRIES times) when the failure is temporary, never when it is permanent
-    (the task then ends without an error, the failure logged). `on_failure(*args, error=…,
-    permanent=…)` records each failure where the sender can see it. `backoff_setting` names a
-    setting with the backoff factor in seconds (default 60)."""
-
-    def decorator(function):
-        @shared_task(
-            bind=True,
-            name=f"{function.__module__}.{function.__name__}",
-            acks_late=True,
-            reject_on_worker_lost=True,
-            max_retries=MAX_RETRIES,
-        )
-        @wraps(function)
-        def task(self, *args, **kwargs):
-            try:
-                return function(*args, **kwargs)
-            except (smtplib.SMTPException, OSError) as error:
-                permanent = not is_temporary(error)
-                if on_failure is not None:
-                    on_failure(*args, error=error, permanent=permanent)
-                if permanent:
-                    logger.error("%s%r failed for good: %s", self.name, args, error)
-                    return None
-                factor = getattr(settings, backoff_setting) if backoff_setting else 60
-                countdown = retry_backoff(self.request.retries, factor)
-                raise self.retry(exc=error, countdown=countdown) from error
-
-        return task
-
-    return decorator
