@@ -9,10 +9,21 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from consultations import services as consultation_services
+from consultations.models import Meeting
 from projects.models import MandateVersion, Membership
+from reports import services as report_services
 
 from .browser import assert_accessible, log_in
-from .factories import AgendaItemFactory, MeetingFactory, MembershipFactory
+from .factories import (
+    AgendaItemFactory,
+    EmployeeFactory,
+    MeetingFactory,
+    MembershipFactory,
+    OrgUnitFactory,
+    PlacementFactory,
+    PositionFactory,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -89,3 +100,60 @@ def test_the_mandate_goes_to_the_owner_who_decides_it_through_the_consultation_g
     assert REASON in told.body and "Hovedavtalen § 1-4" in told.body
     version = MandateVersion.objects.get()
     assert (version.comment, version.no_protocol_reason) == ("Vedtatt som foreslått.", REASON)
+
+
+def test_the_new_pages_of_the_process_are_accessible(page: Page, project, owner, leader):
+    """The profile, the comparison of versions, the protocol read on its page with the form to
+    ask for a correction, a placement's decision, a meeting recorded afterwards."""
+    rep = MembershipFactory(
+        project=project, user__username="tillitsvalgt", role=Membership.Role.UNION_REP,
+        union_name="Fagforbundet", by=leader,
+    ).user  # fmt: skip
+    report_services.decide_mandate(project=project, by=owner, no_protocol_reason="Drøftet før.")
+    meeting = MeetingFactory(
+        project=project,
+        participants=[{"user": leader, "side": "employer"}, {"user": rep, "side": "union"}],
+        by=leader,
+    )
+    AgendaItemFactory(meeting=meeting, title="Ny organisering", by=leader)
+    Meeting.objects.filter(pk=meeting.pk).update(
+        starts_at=timezone.now() - dt.timedelta(hours=3),
+        ends_at=timezone.now() - dt.timedelta(hours=1),
+    )
+    consultation_services.mark_held(
+        meeting=Meeting.objects.get(pk=meeting.pk), present_user_ids=[leader.pk, rep.pk], by=leader
+    )
+    consultation_services.send_for_approval(meeting=meeting, by=leader)
+    unit = OrgUnitFactory(project=project, by=leader)
+    employee = EmployeeFactory(project=project, by=leader)
+    placement = PlacementFactory(
+        employee=employee, position=PositionFactory(unit=unit, by=leader), by=leader
+    )
+
+    log_in(page, "tillitsvalgt")
+    page.goto(f"/prosjekter/{project.pk}/moter/{meeting.pk}/protokoll/")
+    expect(page.get_by_role("heading", name="Slik protokollen lyder")).to_be_visible()
+    expect(page.get_by_role("button", name="Be om retting")).to_be_visible()
+    assert_accessible(page)
+    page.goto("/accounts/profil/")
+    expect(page.get_by_role("heading", level=1, name="Min profil")).to_be_visible()
+    page.get_by_label("samle varslene i én e-post hver morgen").check()
+    page.get_by_role("button", name="Lagre").click()
+    expect(page.get_by_text("Profilen er lagret.")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Logg ut").click()
+
+    log_in(page, "leder")
+    page.goto(f"/prosjekter/{project.pk}/mandat/sammenlign/")
+    expect(
+        page.get_by_role("heading", level=1, name="Sammenlign versjoner av mandatet")
+    ).to_be_visible()
+    assert_accessible(page)
+    page.goto(f"/prosjekter/{project.pk}/innplasseringer/{placement.pk}/beslutt/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Beslutt innplasseringen")
+    assert_accessible(page)
+    page.goto(f"/prosjekter/{project.pk}/moter/i-ettertid/")
+    expect(
+        page.get_by_role("heading", level=1, name="Registrer et møte i ettertid")
+    ).to_be_visible()
+    assert_accessible(page)
