@@ -8,13 +8,13 @@ program (RFC 3834), with attachments, Bcc and a calendar invitation as it needs.
 
 import email.policy
 import logging
+import random
 import smtplib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from email.headerregistry import Address
 from email.message import MIMEPart
 
-from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.template.loader import render_to_string
@@ -129,7 +129,7 @@ def is_temporary(error: BaseException) -> bool:
 
 
 def retry_backoff(retries: int, factor: float = 60) -> float:
-    """Seconds before the next try: up to 1, 2, 4, 8 and 16 times `factor`, with full jitter."""
-    return get_exponential_backoff_interval(
-        factor=factor, retries=retries, maximum=3600, full_jitter=True
-    )
+    """Seconds before the next try: a random wait (full jitter) of up to 1, 2, 4, 8 … times
+    `factor`, at most an hour. `factor` may have a fraction (settings read it as a float; Celery's
+    get_exponential_backoff_interval takes whole seconds only and raises on a float)."""
+    return random.uniform(0, min(3600.0, factor * 2 ** min(retries, 32)))

@@ -61,8 +61,23 @@ def _still_recipient(mail: OutgoingMail) -> bool:
     return mail.recipient is None or mail.recipient.is_active
 
 
+def _store_documents(mail_id: int) -> None:
+    """Store the PDFs a queued mail carries, each in its own transaction, before the mail is
+    locked: a send that dies at the mail server (a worker killed) then rolls back only the
+    mail, not a PDF whose file is already written, which the next try would store again under
+    another name (and attach under it)."""
+    refs = (
+        OutgoingMail.objects.filter(pk=mail_id, state=OutgoingMail.State.QUEUED)
+        .values_list("attachments", flat=True)
+        .first()
+    )
+    for ref in refs or ():
+        apps.get_model(ref["model"]).objects.get(pk=ref["pk"]).stored_pdf()
+
+
 def send(mail_id: int) -> bool:
     """Send one queued mail unless another worker holds it or it has gone; True if sent."""
+    _store_documents(mail_id)
     with transaction.atomic():
         mail = (
             OutgoingMail.objects.select_for_update(skip_locked=True, of=("self",))

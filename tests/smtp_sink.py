@@ -65,6 +65,8 @@ class _Handler:
         self.sink = sink
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:
+        with self.sink._lock:
+            self.sink.recipients_asked += 1
         if self.sink.rcpt_delay:
             # Before the message is sent: a client that dies now has delivered nothing.
             await asyncio.sleep(self.sink.rcpt_delay)
@@ -104,6 +106,8 @@ class SMTPSink:
         self.refused = 0
         self.delay = 0.0  # seconds to take over each message, as a slow server does
         self.rcpt_delay = 0.0  # seconds to take over each recipient, before the message
+        # RCPT commands received so far, delivered or not: a client is sending from the first.
+        self.recipients_asked = 0
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.bind((HOST, 0))
         self.host = HOST

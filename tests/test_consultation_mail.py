@@ -1,25 +1,30 @@
-"""The e-mail of consultations: the notice of a meeting with its calendar invitation (read back
-with icalendar from what an SMTP server received), the changed notice, the approved protocol
-with its PDF, and the answer to a question sent once to every workstream."""
+"""The e-mail of consultations, written to the outbox by the services and sent from it: the
+notice of a meeting with its calendar invitation (read back with icalendar from what an SMTP
+server received), the changed notice and the cancellation for those no longer invited or for
+all when the meeting is off, the protocol to confirm and the approved protocol with its PDF, and
+the answer to a question sent once to every workstream."""
 
 import datetime as dt
 import email
 import email.policy
-import smtplib
-from email.utils import parseaddr
+from email.utils import getaddresses
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings as django_settings
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone, translation
 from icalendar import Calendar
 
+from consultations import notices, services
 from consultations.models import Meeting, Participant, Protocol, Question, Side
 from consultations.notices import compose_notice, meeting_ics
-from consultations.tasks import send_answer_digest, send_meeting_notice, send_protocol
+from notifications import outbox
+from notifications import services as outbox_services
+from notifications.models import OutgoingMail
 from projects.models import Membership
 
 from .factories import (
@@ -93,6 +98,15 @@ def addresses(*users) -> list[str]:
     return sorted(user.email for user in users)
 
 
+def recipients(message) -> list[str]:
+    """The addresses a message from Django's outbox went to, without the names."""
+    return sorted(address for _name, address in getaddresses(message.recipients()))
+
+
+def by_subject(sink) -> dict:
+    return {received.subject: received for received in sink.messages}
+
+
 def parsed(message) -> email.message.EmailMessage:
     """A message from Django's outbox as a mail server would receive it."""
     return email.message_from_bytes(message.message().as_bytes(), policy=email.policy.default)
@@ -122,19 +136,30 @@ def attendee_addresses(event) -> list[str]:
 # --- The notice ---------------------------------------------------------------------------------
 
 
+def call(meeting, by, capture):
+    """Call the meeting; its notice is sent right after the commit. `meeting` is read again, as
+    a form for the next change would read it."""
+    with capture(execute=True):
+        services.call_meeting(meeting=meeting, by=by)
+    meeting.refresh_from_db()
+
+
 def test_the_notice_reaches_the_mail_server_with_the_invitation(
-    meeting, people, settings, smtp_sink
+    meeting, people, settings, smtp_sink, django_capture_on_commit_callbacks
 ):
     settings.MAILERS = smtp_sink.mailers
     invited = [people[key] for key in ("leader", "union", "safety")]
 
-    assert send_meeting_notice(meeting.pk, False) == 3
+    call(meeting, people["leader"], django_capture_on_commit_callbacks)
 
     (received,) = smtp_sink.wait_for(1)
     assert sorted(received.envelope_to) == addresses(*invited)
     assert "Kjærsti Ødegård <kjaersti.odegard@amot.kommune.no>" in str(received.message["To"])
     assert received.subject == f"Innkalling: {TITLE} 10.03.2027 kl. 09:00"
     assert received.message["Auto-Submitted"] == "auto-generated"
+    (row,) = OutgoingMail.objects.filter(kind="meeting.notice")
+    assert row.state == "sent" and row.sender == people["leader"]
+    assert received.message["Message-ID"] == row.message_id
 
     part, calendar = invitation(received.message)
     assert part.get_content_disposition() == "attachment"
@@ -177,8 +202,22 @@ def test_the_notice_reaches_the_mail_server_with_the_invitation(
     assert names["kjaersti.odegard@amot.kommune.no"] == "Kjærsti Ødegård"
 
 
-def test_the_notice_text(meeting, people):
-    send_meeting_notice(meeting.pk, False)
+def test_the_notice_is_a_row_until_the_commit(meeting, people):
+    services.call_meeting(meeting=meeting, by=people["leader"])
+    assert mail.outbox == []  # nothing committed: nothing sent
+    (row,) = OutgoingMail.objects.all()
+    assert (row.kind, row.ref, row.project_id) == (
+        "meeting.notice",
+        f"meeting:{meeting.pk}",
+        meeting.project_id,
+    )
+    assert row.invitation_method == "REQUEST" and row.invitation.startswith("BEGIN:VCALENDAR\r\n")
+    assert outbox.sweep() == 1  # beat's sweep sends it where no commit did
+    assert len(mail.outbox) == 1
+
+
+def test_the_notice_text(meeting, people, django_capture_on_commit_callbacks):
+    call(meeting, people["leader"], django_capture_on_commit_callbacks)
 
     (message,) = mail.outbox
     body = message.body
@@ -208,25 +247,118 @@ def test_the_notice_text(meeting, people):
     assert message.from_email == django_settings.DEFAULT_FROM_EMAIL
 
 
-def test_an_update_has_the_next_sequence_and_says_it_is_changed(meeting, people):
-    send_meeting_notice(meeting.pk, False)
-    # As services.call_meeting / save_meeting do for a meeting already called.
-    meeting.sequence += 1
+def test_a_change_to_a_called_meeting_sends_the_updated_invitation(
+    meeting, people, settings, smtp_sink, django_capture_on_commit_callbacks
+):
+    settings.MAILERS = smtp_sink.mailers
+    call(meeting, people["leader"], django_capture_on_commit_callbacks)
     meeting.starts_at = dt.datetime(2027, 3, 11, 13, 0, tzinfo=OSLO)
     meeting.ends_at = dt.datetime(2027, 3, 11, 15, 0, tzinfo=OSLO)
-    meeting.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.save_meeting(meeting=meeting, by=people["leader"])
 
-    assert send_meeting_notice(meeting.pk, True) == 3
-
-    first, update = mail.outbox
+    first, update = smtp_sink.wait_for(2)
     assert update.subject == f"Endret innkalling: {TITLE} 11.03.2027 kl. 13:00"
     assert update.body.startswith("Innkallingen er endret.")
-    _, before = invitation(parsed(first))
-    _, after = invitation(parsed(update))
+    assert sorted(update.envelope_to) == sorted(first.envelope_to)
+    _, before = invitation(first.message)
+    _, after = invitation(update.message)
     assert after["METHOD"] == "REQUEST"
     assert event_of(after)["UID"] == event_of(before)["UID"] == f"{meeting.uid}@reorg"
     assert event_of(after)["SEQUENCE"] == event_of(before)["SEQUENCE"] + 1 == 1
     assert event_of(after)["DTSTART"].dt == dt.datetime(2027, 3, 11, 12, 0, tzinfo=dt.UTC)
+
+
+def test_calling_a_called_meeting_again_is_an_update(
+    meeting, people, django_capture_on_commit_callbacks
+):
+    call(meeting, people["leader"], django_capture_on_commit_callbacks)
+    call(meeting, people["leader"], django_capture_on_commit_callbacks)
+    first, again = mail.outbox
+    assert again.subject.startswith("Endret innkalling: ")
+    _, calendar = invitation(parsed(again))
+    assert event_of(calendar)["SEQUENCE"] == 1
+
+
+def test_a_change_before_the_meeting_is_called_sends_nothing(
+    meeting, people, django_capture_on_commit_callbacks
+):
+    meeting.place = "Kulturhuset"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.save_meeting(meeting=meeting, by=people["leader"])
+    assert not OutgoingMail.objects.exists() and mail.outbox == []
+
+
+def participants_but(meeting, *left_out):
+    return [
+        {"user": p.user, "side": p.side, "union_name": p.union_name}
+        for p in meeting.participants.select_related("user")
+        if p.user not in left_out
+    ]
+
+
+def test_someone_no_longer_invited_gets_the_cancellation_of_their_invitation(
+    meeting, people, settings, smtp_sink, django_capture_on_commit_callbacks
+):
+    settings.MAILERS = smtp_sink.mailers
+    call(meeting, people["leader"], django_capture_on_commit_callbacks)
+    safety = people["safety"]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.save_meeting(
+            meeting=meeting, participants=participants_but(meeting, safety), by=people["leader"]
+        )
+
+    assert len(smtp_sink.wait_for(3)) == 3
+    sent = by_subject(smtp_sink)
+    update = sent[f"Endret innkalling: {TITLE} 10.03.2027 kl. 09:00"]
+    assert sorted(update.envelope_to) == addresses(people["leader"], people["union"])
+    assert attendee_addresses(event_of(invitation(update.message)[1])) == addresses(
+        people["leader"], people["union"]
+    )
+
+    cancelled = sent[f"Avlyst for deg: {TITLE} 10.03.2027 kl. 09:00"]
+    assert cancelled.envelope_to == [safety.email]
+    assert "Du er ikke lenger kalt inn til dette møtet" in cancelled.body
+    part, calendar = invitation(cancelled.message)
+    assert part.get_param("method") == "CANCEL"
+    assert calendar["METHOD"] == "CANCEL"
+    event = event_of(calendar)
+    assert event["UID"] == f"{meeting.uid}@reorg"  # the invitation they have, cancelled
+    assert event["SEQUENCE"] == 1 and event["STATUS"] == "CANCELLED"
+    assert attendee_addresses(event) == [safety.email]
+    row = OutgoingMail.objects.get(kind="meeting.cancelled")
+    assert row.state == "sent" and row.sender == people["leader"]
+
+
+def test_a_cancelled_meeting_sends_everyone_invited_the_cancellation(
+    meeting, people, settings, smtp_sink, django_capture_on_commit_callbacks
+):
+    settings.MAILERS = smtp_sink.mailers
+    call(meeting, people["leader"], django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cancel_meeting(meeting=meeting, by=people["leader"])
+
+    notice, cancelled = smtp_sink.wait_for(2)
+    invited = addresses(people["leader"], people["union"], people["safety"])
+    assert sorted(cancelled.envelope_to) == sorted(notice.envelope_to) == invited
+    assert cancelled.subject == f"Avlyst for deg: {TITLE} 10.03.2027 kl. 09:00"
+    assert "Møtet i prosjektet Omstilling av administrasjonen er avlyst." in cancelled.body
+    _, calendar = invitation(cancelled.message)
+    assert calendar["METHOD"] == "CANCEL"
+    event = event_of(calendar)
+    assert event["UID"] == event_of(invitation(notice.message)[1])["UID"]
+    assert event["SEQUENCE"] == 1 and event["STATUS"] == "CANCELLED"
+    assert attendee_addresses(event) == invited
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.CANCELLED
+
+
+def test_a_meeting_never_called_is_cancelled_without_mail(
+    meeting, people, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cancel_meeting(meeting=meeting, by=people["leader"])
+    assert not OutgoingMail.objects.exists() and mail.outbox == []
 
 
 def test_the_notice_is_in_bokmal_and_oslo_time_whatever_is_active(meeting, people):
@@ -238,25 +370,25 @@ def test_the_notice_is_in_bokmal_and_oslo_time_whatever_is_active(meeting, peopl
     assert str(event_of(calendar)["DESCRIPTION"]).startswith("Drøftingsmøte\n")
 
 
-def test_no_mail_without_an_address_or_for_someone_deactivated(meeting, people):
+def test_no_mail_without_an_address_or_for_someone_deactivated(
+    meeting, people, django_capture_on_commit_callbacks
+):
     people["safety"].is_active = False
     people["safety"].save()
 
-    assert send_meeting_notice(meeting.pk, False) == 2
+    call(meeting, people["leader"], django_capture_on_commit_callbacks)
 
     (message,) = mail.outbox
-    assert sorted(parseaddr(r)[1] for r in message.recipients()) == addresses(
-        people["leader"], people["union"]
-    )
+    assert recipients(message) == addresses(people["leader"], people["union"])
     _, calendar = invitation(parsed(message))
     assert attendee_addresses(event_of(calendar)) == addresses(people["leader"], people["union"])
 
 
-def test_a_meeting_gone_or_without_anyone_to_mail_sends_nothing(meeting, people):
+def test_a_meeting_without_anyone_to_mail_queues_nothing(meeting, people):
     Participant.objects.filter(meeting=meeting).exclude(user=people["no_address"]).delete()
-    assert send_meeting_notice(meeting.pk, False) == 0
-    assert send_meeting_notice(meeting.pk + 1000, False) == 0
-    assert mail.outbox == []
+    assert notices.queue_notice(meeting, by=people["leader"]) is None
+    services.call_meeting(meeting=meeting, by=people["leader"])  # called all the same
+    assert not OutgoingMail.objects.exists()
 
 
 def test_a_cancellation(meeting, people):
@@ -299,8 +431,12 @@ def test_the_approved_protocol_is_mailed_with_its_pdf(
     protocol, meeting, people, settings, smtp_sink
 ):
     settings.MAILERS = smtp_sink.mailers
+    row = notices.queue_protocol(protocol, by=people["leader"])
+    assert row.key == f"protocol:{protocol.pk}"
+    assert notices.queue_protocol(protocol, by=people["leader"]) == row  # once per version
 
-    assert send_protocol(protocol.pk) == 3
+    assert outbox.sweep() == 1
+    assert outbox.sweep() == 0
 
     (received,) = smtp_sink.wait_for(1)
     assert sorted(received.envelope_to) == addresses(
@@ -317,10 +453,64 @@ def test_the_approved_protocol_is_mailed_with_its_pdf(
     )
 
 
-def test_a_protocol_not_approved_is_not_mailed(protocol):
-    Protocol.objects.filter(pk=protocol.pk).update(status=Protocol.Status.DRAFT)
-    assert send_protocol(protocol.pk) == 0
-    assert mail.outbox == []
+def hold(meeting, present, by):
+    """The meeting, moved to this morning, held with `present` there."""
+    Meeting.objects.filter(pk=meeting.pk).update(
+        starts_at=timezone.now() - dt.timedelta(hours=3),
+        ends_at=timezone.now() - dt.timedelta(hours=1),
+    )
+    meeting.refresh_from_db()
+    return services.mark_held(meeting=meeting, present_user_ids=[u.pk for u in present], by=by)
+
+
+def test_the_protocol_is_mailed_once_approved_with_the_pdf_stored_when_it_is_sent(
+    meeting, people, settings, smtp_sink
+):
+    """Sent for approval, the representatives present are asked to confirm, and the protocol
+    itself is not mailed; approved, it is, with its PDF (stored by the send if no one has yet:
+    nothing here is committed, so the PDF's own after-commit work has not run)."""
+    settings.MAILERS = smtp_sink.mailers
+    leader, union = people["leader"], people["union"]
+    hold(meeting, [leader, union], leader)
+
+    protocol = services.send_for_approval(meeting=meeting, by=leader)
+    assert outbox.sweep() == 1
+    (to_confirm,) = smtp_sink.wait_for(1)
+    assert to_confirm.envelope_to == [union.email]  # not the leader, who sent it
+    assert to_confirm.subject == f"Protokoll til bekreftelse: {TITLE}"
+    assert to_confirm.body.startswith("Hei Kjærsti,\n")
+    assert not OutgoingMail.objects.filter(kind="protocol.approved").exists()
+
+    services.confirm(meeting=meeting, by=leader)
+    services.confirm(meeting=meeting, by=union)
+    protocol.refresh_from_db()
+    assert protocol.status == Protocol.Status.APPROVED and not protocol.pdf
+
+    assert outbox.sweep() == 1
+    _, received = smtp_sink.wait_for(2)
+    protocol.refresh_from_db()
+    assert protocol.pdf  # stored by the send
+    assert received.subject == f"Godkjent protokoll: {TITLE}"
+    assert sorted(received.envelope_to) == addresses(leader, union, people["safety"])
+    (attachment,) = list(received.message.iter_attachments())
+    assert attachment.get_filename() == protocol.pdf.name.rsplit("/", 1)[-1]
+    assert attachment.get_content() == protocol.pdf.open("rb").read()
+    assert attachment.get_content().startswith(b"%PDF")
+
+
+def test_a_correction_asked_for_is_told_to_the_leader(
+    meeting, people, django_capture_on_commit_callbacks
+):
+    leader, union = people["leader"], people["union"]
+    hold(meeting, [leader, union], leader)
+    services.send_for_approval(meeting=meeting, by=leader)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.request_correction(meeting=meeting, comment="Punkt 2 er feil.", by=union)
+    (message,) = [m for m in mail.outbox if m.subject.startswith("Retting")]
+    assert recipients(message) == [leader.email]
+    assert message.subject == f"Retting av protokollen er etterspurt: {TITLE}"
+    assert "Kjærsti Ødegård ber om retting av protokollen" in message.body
+    assert "Punkt 2 er feil.\n" in message.body
 
 
 # --- The answer to a question -------------------------------------------------------------------
@@ -347,7 +537,8 @@ def workstreams(project, organisation, leader, member_with_role):
 
 
 @pytest.fixture
-def question(project, workstreams, leader):
+def question(project, workstreams):
+    """Asked by Ola Nordmann of Økonomi, not answered yet."""
     asker = workstreams["people"][1]
     asker.first_name, asker.last_name = "Ola", "Nordmann"
     asker.save()
@@ -357,19 +548,31 @@ def question(project, workstreams, leader):
         asked_by=asker,
         asked_on=dt.date(2027, 2, 1),
         text="Beholder vi lønnssystemet når avdelingene slås sammen?",
-        answer="Ja, lønnssystemet beholdes ut 2027.",
-        answered_by=leader,
+    )
+
+
+def answer(question, leader):
+    return services.answer(
+        question=question,
+        text="Ja, lønnssystemet beholdes ut 2027.",
+        by=leader,
         answered_at=dt.datetime(2027, 2, 3, 10, 0, tzinfo=OSLO),
     )
 
 
 def test_the_answer_goes_to_every_workstream_member_once(
-    question, workstreams, project, settings, smtp_sink
+    question, workstreams, project, leader, settings, smtp_sink, django_capture_on_commit_callbacks
 ):
     settings.MAILERS = smtp_sink.mailers
 
-    assert send_answer_digest(question.pk) == 4
-    assert send_answer_digest(question.pk) == 0  # run again: already sent
+    with django_capture_on_commit_callbacks(execute=True):
+        answer(question, leader)
+    with pytest.raises(ValidationError):  # answered once
+        answer(question, leader)
+    row = OutgoingMail.objects.get(kind="question.answered")
+    assert row.key == f"answer:{question.pk}" and row.state == "sent"
+    assert notices.queue_answer(question, by=leader) == row  # written again: still the one
+    assert outbox.sweep() == 0
 
     (received,) = smtp_sink.wait_for(1)
     assert len(smtp_sink.messages) == 1
@@ -382,78 +585,82 @@ def test_the_answer_goes_to_every_workstream_member_once(
     assert "Beholder vi lønnssystemet når avdelingene slås sammen?\n" in body
     assert "Ja, lønnssystemet beholdes ut 2027.\n" in body
     assert SITE + reverse("consultations:questions", args=[project.pk]) in body
-    question.refresh_from_db()
-    assert question.digest_sent_at is not None
 
 
-def test_a_refused_digest_stays_unsent_and_the_next_try_sends_it(
-    question, workstreams, settings, smtp_sink
+def test_a_refused_answer_stays_queued_and_the_next_sweep_sends_it(
+    question, workstreams, leader, settings, smtp_sink, django_capture_on_commit_callbacks
 ):
     settings.MAILERS = smtp_sink.mailers
     smtp_sink.refuse(1)
 
-    with pytest.raises(smtplib.SMTPException):
-        send_answer_digest(question.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        answer(question, leader)  # the answer stands: its mail fails after the commit
     question.refresh_from_db()
-    assert question.digest_sent_at is None
+    assert question.answered_at is not None
+    row = OutgoingMail.objects.get(kind="question.answered")
+    assert row.state == "queued" and row.attempts == 1 and row.last_error.startswith("(451")
+    assert smtp_sink.messages == []
 
-    assert send_answer_digest(question.pk) == 4
-    assert len(smtp_sink.wait_for(1)) == 1
+    OutgoingMail.objects.update(next_attempt_at=timezone.now())
+    assert outbox.sweep() == 1
+    (received,) = smtp_sink.wait_for(1)
+    assert sorted(received.envelope_to) == addresses(*workstreams["people"])
 
 
 def test_an_unanswered_question_is_not_sent(project, workstreams):
-    question = QuestionFactory(
-        project=project,
-        workstream=workstreams["economy"],
-        asked_by=workstreams["people"][0],
-        asked_on=dt.date(2027, 2, 1),
-        text="Når kommer svaret?",
+    services.ask(
+        question=Question(project=project, workstream=workstreams["economy"], text="Når?"),
+        by=workstreams["people"][0],
     )
-    assert send_answer_digest(question.pk) == 0
-    question.refresh_from_db()
-    assert question.digest_sent_at is None
-    assert mail.outbox == []
+    assert not OutgoingMail.objects.exists()
+    assert outbox.sweep() == 0 and mail.outbox == []
 
 
-def test_a_question_without_a_workstream(question, workstreams, project):
+def test_a_question_without_a_workstream(
+    question, workstreams, project, leader, django_capture_on_commit_callbacks
+):
     Question.objects.filter(pk=question.pk).update(workstream=None)
-    assert send_answer_digest(question.pk) == 4
+    with django_capture_on_commit_callbacks(execute=True):
+        answer(question, leader)
     (message,) = mail.outbox
     assert message.subject == f"Svar på spørsmål i {project.name}"
+    assert recipients(message) == addresses(*workstreams["people"])
 
 
 def test_only_people_with_an_address_in_this_projects_workstreams(
-    question, workstreams, organisation, leader
+    question, workstreams, organisation, leader, django_capture_on_commit_callbacks
 ):
     outsider = UserFactory(organisations=[organisation])
-    assert send_answer_digest(question.pk) == 4
+    with django_capture_on_commit_callbacks(execute=True):
+        answer(question, leader)
     (message,) = mail.outbox
-    assert outsider.email not in message.recipients()
-    assert "" not in message.recipients()
+    assert outsider.email not in recipients(message)
+    assert "" not in recipients(message)
+    assert recipients(message) == addresses(*workstreams["people"])
 
 
-# --- The tasks ----------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("task", [send_meeting_notice, send_protocol, send_answer_digest])
-def test_the_tasks_are_acknowledged_late_and_retried_at_most_five_times(task):
-    assert task.acks_late and task.reject_on_worker_lost
-    assert task.max_retries == 5
-
-
-def test_a_temporary_refusal_is_raised_for_the_retry_and_a_permanent_one_is_not(
-    question, settings, smtp_sink
+def test_a_temporary_refusal_is_tried_again_and_a_permanent_one_waits_for_the_sender(
+    question, workstreams, leader, settings, smtp_sink
 ):
     settings.MAILERS = smtp_sink.mailers
+    answer(question, leader)
+    row = OutgoingMail.objects.get(kind="question.answered")
+
     smtp_sink.refuse(1, code=451)
-    # Called directly, the task raises what a worker retries.
-    with pytest.raises(smtplib.SMTPDataError):
-        send_answer_digest(question.pk)
-    question.refresh_from_db()
-    assert question.digest_sent_at is None
+    assert outbox.sweep() == 0
+    row.refresh_from_db()
+    assert row.state == "queued" and row.next_attempt_at > row.queued_at
 
     smtp_sink.refuse(1, code=550)
-    assert send_answer_digest(question.pk) is None  # refused for good: not retried
-    question.refresh_from_db()
-    assert question.digest_sent_at is None
+    OutgoingMail.objects.update(next_attempt_at=timezone.now())
+    assert outbox.sweep() == 0
+    assert outbox.sweep() == 0  # refused for good: not tried again
+    row.refresh_from_db()
+    assert row.state == "failed" and row.attempts == 2
+    assert list(OutgoingMail.objects.failed_for(leader)) == [row]
     assert smtp_sink.refused == 2 and smtp_sink.messages == []
+
+    outbox_services.resend(mail=row, by=leader)
+    assert outbox.sweep() == 1
+    (received,) = smtp_sink.wait_for(1)
+    assert received.message["Message-ID"] == row.message_id

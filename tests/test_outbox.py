@@ -223,3 +223,21 @@ def test_a_composed_message_keeps_its_parts(project, member):
     row = services.queue(message, kind="broadcast", project_id=project.pk)
     sent = outbox.as_message(row)
     assert sent.bcc == ["a@x.no"] and sent.extra_headers["To"] == "undisclosed-recipients:;"
+
+
+@pytest.mark.parametrize("factor", [0.2, 60.0])
+def test_a_retry_wait_set_in_seconds_with_a_fraction_is_honoured(
+    project, member, settings, smtp_sink, factor
+):
+    """OUTBOX_RETRY_SECONDS is read as a float from the environment (0.2 in the worker tests,
+    60.0 for "60"): the backoff takes it as it is."""
+    settings.MAILERS = smtp_sink.mailers
+    settings.OUTBOX_RETRY_SECONDS = factor
+    (row,) = notice(project, [member])
+    smtp_sink.refuse(1, code=451)
+    before = timezone.now()
+
+    assert outbox.sweep() == 0
+    row.refresh_from_db()
+    assert row.state == "queued" and row.attempts == 1
+    assert before <= row.next_attempt_at <= timezone.now() + dt.timedelta(seconds=factor)

@@ -1,5 +1,7 @@
-"""The three-week cycle end to end: a real Redis, real Celery workers and beat, and a local SMTP
-server (tests/smtp_sink.py). PostgreSQL and Redis only; CI runs them.
+"""The three-week cycle end to end: a real Redis, real Celery workers and beat (the status reports'
+dispatch and the outbox's sweep every second), and a local SMTP server (tests/smtp_sink.py).
+PostgreSQL and Redis only; CI runs them. Publishing here commits, and with a broker nothing is
+sent at the commit: beat's sweep sends the outbox.
 
 1. Beat ticks, the draft of the period that ended yesterday exists and the leader is told; after
    publishing, each member of the steering group has exactly one e-mail with the PDF.
@@ -12,25 +14,34 @@ import signal
 import time
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
+from notifications.models import OutgoingMail
 from projects.models import Membership, Project
 from reports import periods, services
-from reports.models import Delivery, StatusReport
+from reports.models import StatusReport
 
 from .factories import MembershipFactory, OrganisationFactory, ProjectFactory, UserFactory
-from .worker import worker_logs
+from .worker import mail_env, wait_until, worker_logs
 
 Role = Membership.Role
 ALL_GREEN = {
     f"{key}_status": "green"
     for key in ("overall", "progress", "economy", "quality", "risk", "benefits")
 }
+SITE = "https://reorg.fjordvik.kommune.no"
 
 
 @pytest.fixture
 def worker_redis_url():
     return os.environ.get("REDIS_URL_FOR_TESTS", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture(autouse=True)
+def site_url(settings):
+    """The test process composes what publishing sends: the same SITE_URL as the workers'."""
+    settings.SITE_URL = SITE
 
 
 @pytest.fixture
@@ -55,33 +66,23 @@ def cycle_project(transactional_db):
     return project, leader, [owner, *steering]
 
 
-def mail_env(sink, **more) -> dict:
-    return {
-        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "EMAIL_HOST": sink.host,
-        "EMAIL_PORT": str(sink.port),
-        "SITE_URL": "https://reorg.fjordvik.kommune.no",
-        **more,
-    }
-
-
-def wait_until(condition, workers, what: str, timeout: float = 90):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.3)
-    pytest.fail(f"{what} did not happen in time:\n{worker_logs(workers)}")
-
-
 def publish_first_report(project, leader) -> StatusReport:
     report, _created = services.create_draft(project=project, period=periods.period(project, 1))
     services.save_report(report=report, values=ALL_GREEN, by=leader)
     return services.publish(report=report, by=leader)
 
 
+def report_mails(report):
+    return OutgoingMail.objects.filter(ref=f"statusreport:{report.pk}", kind="report.published")
+
+
+def report_received(sink):
+    """What the SMTP sink got of the published report (the leader's notice of the draft aside)."""
+    return [m for m in sink.messages if m.subject.startswith("Statusrapport")]
+
+
 def assert_one_mail_with_the_pdf_each(sink, recipients, report):
-    received = [m for m in sink.messages if m.subject.startswith("Statusrapport")]
+    received = report_received(sink)
     assert sorted(to for m in received for to in m.envelope_to) == sorted(
         u.email for u in recipients
     )
@@ -90,63 +91,80 @@ def assert_one_mail_with_the_pdf_each(sink, recipients, report):
         assert attachment.get_content_type() == "application/pdf"
         assert attachment.get_filename() == "statusrapport-ou-velferd-01.pdf"
         assert attachment.get_content().startswith(b"%PDF")
-    assert not Delivery.objects.filter(report=report, sent_at__isnull=True).exists()
+    assert {m.message["Message-ID"] for m in received} == {
+        f"<statusrapport-{report.pk}-{u.pk}@reorg.fjordvik.kommune.no>" for u in recipients
+    }
+    assert set(report_mails(report).values_list("state", flat=True)) == {"sent"}
+
+
+def locked_by_a_worker(report) -> int:
+    """How many of the report's mails a worker holds under its row lock (it is sending them)."""
+    with transaction.atomic():
+        mails = report_mails(report).filter(state="queued").values_list("pk", flat=True)
+        return len(mails) - len(mails.select_for_update(skip_locked=True))
 
 
 def test_beat_makes_the_draft_and_publishing_mails_each_steering_member_once(
     start_worker, smtp_sink, cycle_project
 ):
     project, leader, recipients = cycle_project
-    env = mail_env(smtp_sink, TEST_BEAT_EVERY="1")
+    env = mail_env(smtp_sink, beat="status-reports,outbox,documents", SITE_URL=SITE)
     worker = start_worker(env, "reports")
     worker.wait_ready()
     beat = start_worker(env, "beat", beat=True)
     workers = [worker, beat]
 
     wait_until(lambda: StatusReport.objects.filter(project=project).exists(), workers, "the draft")
-    wait_until(lambda: len(smtp_sink.messages) >= 1, workers, "the leader's reminder")
-    time.sleep(3)  # more ticks: still one draft, one reminder
+    wait_until(lambda: len(smtp_sink.messages) >= 1, workers, "the leader's notice")
+    time.sleep(3)  # more ticks: still one draft, one notice
     assert StatusReport.objects.filter(project=project).count() == 1
-    (reminder,) = smtp_sink.messages
-    assert reminder.envelope_to == [leader.email]
-    assert reminder.subject == "Utkast til statusrapport 1 for OU-VELFERD er klart"
-    assert "https://reorg.fjordvik.kommune.no/prosjekter/" in reminder.body
+    (notice,) = smtp_sink.messages
+    assert notice.envelope_to == [leader.email]
+    assert notice.subject == "Utkast til statusrapport 1 for OU-VELFERD er klart"
+    assert f"{SITE}/prosjekter/{project.pk}/statusrapporter/1/" in notice.body
 
     report = StatusReport.objects.get(project=project)
     services.save_report(report=report, values=ALL_GREEN, by=leader)
-    report = services.publish(report=report, by=leader)
-    wait_until(lambda: len(smtp_sink.messages) >= 1 + len(recipients), workers, "the deliveries")
+    report = services.publish(report=report, by=leader)  # commits; beat's sweeps do the rest
+    wait_until(lambda: len(smtp_sink.messages) >= 1 + len(recipients), workers, "the mails")
     time.sleep(3)  # a duplicate would arrive now
-    assert len(smtp_sink.messages) == 1 + len(recipients)
+    assert len(smtp_sink.messages) == 1 + len(recipients), worker_logs(workers)
     assert_one_mail_with_the_pdf_each(smtp_sink, recipients, report)
+    report.refresh_from_db()
+    assert report.pdf.name.endswith("statusrapport-ou-velferd-01.pdf")
 
 
 def test_a_worker_killed_while_sending_leaves_one_mail_each(start_worker, smtp_sink, cycle_project):
     project, leader, recipients = cycle_project
-    # Redis gives a dead worker's unacknowledged task to another after 3 s (production: 1 hour).
-    env = mail_env(smtp_sink, TEST_VISIBILITY_TIMEOUT="3")
+    env = mail_env(smtp_sink, SITE_URL=SITE)
     first = start_worker(env, "first")
     first.wait_ready()
-    smtp_sink.rcpt_delay = 5  # the first send hangs at the mail server
+    beat = start_worker(env, "beat", beat=True)
+    report, _created = services.create_draft(project=project, period=periods.period(project, 1))
+    wait_until(lambda: len(smtp_sink.messages) == 1, [first, beat], "the leader's notice")
 
-    report = publish_first_report(project, leader)
+    smtp_sink.rcpt_delay = 5  # the first send hangs at the mail server, its row locked
+    services.save_report(report=report, values=ALL_GREEN, by=leader)
+    report = services.publish(report=report, by=leader)
     wait_until(
-        lambda: "send_report_delivery" in first.output() and " received" in first.output(),
-        [first],
-        "the first send",
+        lambda: locked_by_a_worker(report) == 1 and smtp_sink.recipients_asked == 2,
+        [first, beat],
+        "the first send at the mail server",
     )
-    time.sleep(1)
     first.process.send_signal(signal.SIGKILL)
     first.process.wait()
-    assert smtp_sink.messages == []
+    # Its transaction is rolled back with its connection: the mail is queued as before.
+    wait_until(lambda: locked_by_a_worker(report) == 0, [beat], "the lock released")
+    assert report_received(smtp_sink) == []
+    assert report_mails(report).filter(state="queued", attempts=0).count() == len(recipients)
 
     smtp_sink.rcpt_delay = 0
     second = start_worker(env, "second")
     second.wait_ready()
-    workers = [first, second]
-    wait_until(lambda: len(smtp_sink.messages) >= len(recipients), workers, "the deliveries")
-    time.sleep(5)  # a duplicate would arrive now
-    assert len(smtp_sink.messages) == len(recipients), worker_logs(workers)
+    workers = [second, beat]
+    wait_until(lambda: len(report_received(smtp_sink)) >= len(recipients), workers, "the mails")
+    time.sleep(3)  # a duplicate would arrive now
+    assert len(report_received(smtp_sink)) == len(recipients), worker_logs([first, *workers])
     assert_one_mail_with_the_pdf_each(smtp_sink, recipients, report)
 
 
@@ -154,24 +172,25 @@ def test_mails_refused_for_a_while_arrive_once_the_server_accepts(
     start_worker, smtp_sink, cycle_project
 ):
     project, leader, recipients = cycle_project
-    # Retries after up to 1, 2, 4… seconds instead of minutes.
-    worker = start_worker(mail_env(smtp_sink, REPORT_RETRY_BACKOFF="1"), "reports")
+    # Tried again after up to 0.2, 0.4, 0.8… seconds instead of minutes (OUTBOX_RETRY_SECONDS).
+    env = mail_env(smtp_sink, SITE_URL=SITE)
+    worker = start_worker(env, "reports")
     worker.wait_ready()
+    workers = [worker, start_worker(env, "beat", beat=True)]
     smtp_sink.refuse()  # every message, until accept()
 
     report = publish_first_report(project, leader)
+    mails = report_mails(report)
     wait_until(
-        lambda: Delivery.objects.filter(report=report, attempts__gte=1).count() == len(recipients),
-        [worker],
-        "a refused try of every delivery",
+        lambda: mails.filter(attempts__gte=2).count() == len(recipients),
+        workers,
+        "two refused tries of every mail",
     )
     assert smtp_sink.messages == []
-    assert Delivery.objects.filter(report=report, last_error__contains="451").count() == len(
-        recipients
-    )
+    assert mails.filter(state="queued", last_error__contains="451").count() == len(recipients)
 
     smtp_sink.accept()
-    wait_until(lambda: len(smtp_sink.messages) >= len(recipients), [worker], "the deliveries")
-    time.sleep(3)
-    assert len(smtp_sink.messages) == len(recipients)
+    wait_until(lambda: len(report_received(smtp_sink)) >= len(recipients), workers, "the mails")
+    time.sleep(3)  # a duplicate would arrive now
+    assert len(report_received(smtp_sink)) == len(recipients), worker_logs(workers)
     assert_one_mail_with_the_pdf_each(smtp_sink, recipients, report)

@@ -1,9 +1,10 @@
 """Status reports on the three-week cycle: periods and working days, the draft compiled from the
-data, the leader's statuses, publishing (frozen, PDF, one delivery per steering member), what
-changed since the previous report, and who sees what."""
+data, the leader's statuses, publishing (frozen, PDF, one mail with it per steering member,
+through the outbox), what changed since the previous report, and who sees what."""
 
 import datetime as dt
 import io
+from email.utils import parseaddr
 
 import pytest
 from django.core import mail
@@ -14,11 +15,13 @@ from pypdf import PdfReader
 
 from consultations.models import Meeting
 from milestones.models import Milestone
+from notifications import outbox
+from notifications.models import OutgoingMail
 from projects import services as project_services
 from projects.models import Benefit, Membership, Project
 from reports import cycle, periods, services
-from reports.models import DecisionRequest, Delivery, StatusReport
-from reports.tasks import dispatch_due_reports, send_report_delivery
+from reports.models import DecisionRequest, StatusReport
+from reports.tasks import dispatch_due_reports, store_frozen_documents
 
 from .factories import (
     ActivityFactory,
@@ -174,6 +177,35 @@ def make_draft(project):
     return report
 
 
+def draft_told(project):
+    """The first period's draft, and the leader's notice of it sent (nothing is committed in
+    these tests: the sweep sends it), so that the outbox holds nothing else."""
+    report = make_draft(project)
+    assert outbox.sweep() == 1
+    return report
+
+
+def publish_first(project, leader):
+    """The first period's report, published; its mail is written to the outbox, and sent only
+    after a commit or by a sweep."""
+    report = draft_told(project)
+    services.save_report(report=report, values=ALL_GREEN, by=leader)
+    return services.publish(report=report, by=leader)
+
+
+def report_messages():
+    """What Django's outbox got of the published report's mail."""
+    return [m for m in mail.outbox if m.subject.startswith("Statusrapport")]
+
+
+def mailbox(user) -> str:
+    return f"{user.get_full_name()} <{user.email}>"
+
+
+def report_mails():
+    return OutgoingMail.objects.filter(kind="report.published")
+
+
 # --- The draft ------------------------------------------------------------------------------------
 
 
@@ -188,11 +220,14 @@ def test_the_dispatch_makes_each_due_draft_once_and_reminds_the_leader(
     assert (report.number, report.period_start, report.period_end) == (1, plan.start, plan.end)
     assert report.state == StatusReport.State.DRAFT
     (message,) = mail.outbox
-    assert message.to == [leader.email]
+    assert message.to == [mailbox(leader)]
     assert message.subject == "Utkast til statusrapport 1 for OU-TEST er klart"
     assert f"/prosjekter/{active.pk}/statusrapporter/1/" in message.body
-    assert cycle.remind_leader(report.pk) is False  # once
+    with django_capture_on_commit_callbacks(execute=True):
+        cycle.notify_draft_ready(report)  # once
     assert len(mail.outbox) == 1
+    (row,) = OutgoingMail.objects.filter(kind="report.draft")
+    assert row.key == f"draft:{report.pk}:{leader.pk}" and row.state == "sent"
     record = report.history.get()
     assert record.history_user == leader
     assert record.history_change_reason == "Utkast laget fra prosjektets data"
@@ -304,13 +339,13 @@ def test_a_report_without_every_status_is_not_published(client, active, plan, bo
     assert "Mangler: Fremdrift, Økonomi, Kvalitet, Risiko, Gevinster." in response.content.decode()
     report.refresh_from_db()
     assert report.state == "draft" and not report.pdf
-    assert not Delivery.objects.exists() and mail.outbox == []
+    assert not report_mails().exists() and mail.outbox == []
 
 
 def test_publishing_freezes_stores_the_pdf_and_mails_each_steering_member_once(
     client, active, plan, board, owner, leader, django_capture_on_commit_callbacks
 ):
-    report = make_draft(active)
+    report = draft_told(active)
     services.save_report(report=report, values=ALL_GREEN, by=leader)
     client.force_login(leader)
     with django_capture_on_commit_callbacks(execute=True):
@@ -320,21 +355,28 @@ def test_publishing_freezes_stores_the_pdf_and_mails_each_steering_member_once(
     report.refresh_from_db()
     assert report.state == "published" and report.published_by == leader
     assert report.pdf.name.endswith(".pdf")
-    expected = sorted(
-        [owner.email, board["kdg"].email, board["kdl"].email, board["tillitsvalgt"].email]
+    recipients = [owner, board["kdg"], board["kdl"], board["tillitsvalgt"]]
+    # Each their own mail, To them by name: not hr, not the one without an address.
+    assert sorted(m.to for m in report_messages()) == sorted([mailbox(u)] for u in recipients)
+    for message in report_messages():
+        assert message.subject == "Statusrapport 1 for OU-TEST: samlet status grønn"
+        ((filename, content, mimetype),) = message.attachments
+        assert (filename, mimetype) == ("statusrapport-ou-test-01.pdf", "application/pdf")
+        assert content == report.pdf.open("rb").read()  # the stored PDF
+        assert content.startswith(b"%PDF")
+    assert {m.extra_headers["Message-ID"] for m in report_messages()} == {
+        f"<statusrapport-{report.pk}-{u.pk}@127.0.0.1>" for u in recipients
+    }
+    assert sorted((d.recipient.pk, d.state) for d in cycle.deliveries(report)) == sorted(
+        (u.pk, "sent") for u in recipients
     )
-    assert sorted(m.to[0] for m in mail.outbox) == expected  # not hr, not the one without address
-    message = mail.outbox[0]
-    assert message.subject == "Statusrapport 1 for OU-TEST: samlet status grønn"
-    ((filename, content, mimetype),) = message.attachments
-    assert (filename, mimetype) == ("statusrapport-ou-test-01.pdf", "application/pdf")
-    assert content.startswith(b"%PDF")
-    assert Delivery.objects.filter(sent_at__isnull=False).count() == 4
 
-    # Sent is sent: a repeated task sends nothing.
-    for delivery in Delivery.objects.all():
-        assert send_report_delivery(delivery.pk) is False
-    assert len(mail.outbox) == 4
+    # Sent is sent: sent again, or written again, nothing more goes.
+    for delivery in cycle.deliveries(report):
+        assert outbox.send(delivery.pk) is False
+    cycle.queue_deliveries(report, recipients, by=leader)
+    assert report_mails().count() == 4 and outbox.sweep() == 0
+    assert len(report_messages()) == 4
 
     # Frozen: no more edits, no second publishing, and the figures stay as published.
     with pytest.raises(Exception, match="publisert"):
@@ -443,41 +485,75 @@ def test_the_list_flags_a_late_report(client, active, board, organisation, owner
 
 
 def test_someone_who_left_the_steering_group_gets_nothing(
-    active, plan, board, leader, django_capture_on_commit_callbacks
+    client, active, plan, board, leader, django_capture_on_commit_callbacks
 ):
-    report = make_draft(active)
+    report = draft_told(active)
     services.save_report(report=report, values=ALL_GREEN, by=leader)
     with django_capture_on_commit_callbacks(execute=True):
         services.publish(report=report, by=leader)
         # Removed between publishing and the send (the sends run after the commit).
         Membership.objects.filter(user=board["kdl"]).delete()
         project_services.sync_permissions(project=active, user=board["kdl"])
-    assert board["kdl"].email not in [m.to[0] for m in mail.outbox]
-    delivery = Delivery.objects.get(recipient=board["kdl"])
-    assert delivery.sent_at is None and delivery.last_error == "Ikke lenger mottaker"
+    assert len(report_messages()) == 3
+    assert board["kdl"].email not in [parseaddr(m.to[0])[1] for m in report_messages()]
+    delivery = report_mails().get(recipient=board["kdl"])
+    assert delivery.state == "cancelled" and delivery.sent_at is None
+    assert outbox.sweep() == 0  # nor later
+    client.force_login(leader)
+    body = client.get(reverse("reports:report", args=[active.pk, 1])).content.decode()
+    assert f"{board['kdl'].get_full_name()}: ikke sendt: ikke lenger i styringsgruppen" in body
 
 
-def test_the_send_task_is_retried_and_acknowledged_late():
-    assert send_report_delivery.acks_late and send_report_delivery.reject_on_worker_lost
-    assert send_report_delivery.max_retries == 5
-
-
-def test_a_mailbox_refused_for_good_is_noted_and_not_queued_again(
-    active, plan, board, leader, settings, smtp_sink
-):
-    report = make_draft(active)
-    services.save_report(report=report, values=ALL_GREEN, by=leader)
-    services.publish(report=report, by=leader)  # the sends run below, not after a commit
+def test_a_mailbox_refused_for_good_shows_on_the_report_page_for_the_leader_who_resends_it(
+    client, active, plan, board, owner, leader, settings, smtp_sink,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    report = publish_first(active, leader)  # the sends run below, not after a commit
     settings.MAILERS = smtp_sink.mailers
-    delivery = Delivery.objects.filter(recipient=board["kdg"]).get()
+    refused = report_mails().get(recipient=board["kdg"])
     smtp_sink.refuse(1, code=550)
 
-    assert send_report_delivery(delivery.pk) is None  # not raised: not retried
-    delivery.refresh_from_db()
-    assert delivery.sent_at is None and delivery.failed_at is not None
-    assert delivery.attempts == 1 and delivery.last_error.startswith("(550")
-    Delivery.objects.update(created_at=timezone.now() - dt.timedelta(hours=1))
-    assert delivery.pk not in cycle.unsent(timezone.now())[0]
+    assert outbox.send(refused.pk) is False
+    assert outbox.sweep() == 3  # the others
+    assert outbox.sweep() == 0  # refused for good: not tried again by itself
+    refused.refresh_from_db()
+    assert refused.state == "failed" and refused.failed_at is not None
+    assert refused.attempts == 1 and refused.last_error.startswith("(550")
+    assert refused.sender == leader
+
+    url = reverse("reports:report", args=[active.pk, 1])
+    resend = reverse("notifications:resend", args=[refused.pk])
+    client.force_login(leader)
+    body = client.get(url).content.decode()
+    assert f"{board['kdg'].get_full_name()}: ikke sendt (1 forsøk): (550" in body
+    assert f'action="{resend}"' in body
+    assert f"{board['kdl'].get_full_name()}: sendt " in body
+    # Anyone else, the one it was for or the owner (who sees the list too), neither sees the
+    # button nor may press it.
+    for other in (board["kdg"], owner):
+        client.force_login(other)
+        body = client.get(url).content.decode()
+        assert resend not in body
+        assert client.post(resend, {"next": url}).status_code == 404
+    assert f"{board['kdg'].get_full_name()}: ikke sendt (1 forsøk)" in body  # the owner's
+    refused.refresh_from_db()
+    assert refused.state == "failed"
+
+    client.force_login(leader)
+    assert client.get(resend).status_code == 405  # a POST only
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(resend, {"next": url}, follow=True)
+    assert response.redirect_chain == [(url, 302)]
+    assert "sendes på nytt" in response.content.decode()
+    received = [r for r in smtp_sink.wait_for(4) if r.envelope_to == [board["kdg"].email]]
+    assert len(received) == 1
+    assert (
+        received[0].message["Message-ID"]
+        == f"<statusrapport-{report.pk}-{board['kdg'].pk}@127.0.0.1>"
+    )
+    refused.refresh_from_db()
+    assert refused.state == "sent" and refused.message_id == received[0].message["Message-ID"]
+    assert outbox.sweep() == 0 and len(smtp_sink.messages) == 4
 
 
 # --- Queries --------------------------------------------------------------------------------------
@@ -547,19 +623,18 @@ def test_a_changed_interval_does_not_make_an_overlapping_report(active, leader):
     assert cycle.due_periods(today()) == []
 
 
-def test_the_hourly_dispatch_sends_what_a_lost_task_left(
-    active, plan, board, leader, django_capture_on_commit_callbacks
-):
-    report = make_draft(active)
-    services.save_report(report=report, values=ALL_GREEN, by=leader)
-    services.publish(report=report, by=leader)  # its sends were never queued (no commit here)
-    assert Delivery.objects.filter(sent_at__isnull=True).count() == 4
-    dispatch_due_reports()
-    assert mail.outbox == []  # less than half an hour old: perhaps still on its way
-    Delivery.objects.update(created_at=timezone.now() - dt.timedelta(hours=1))
-    StatusReport.objects.update(created_at=timezone.now() - dt.timedelta(hours=1))
-    dispatch_due_reports()
-    assert len(mail.outbox) == 4
-    assert not Delivery.objects.filter(sent_at__isnull=True).exists()
-    ids = {m.extra_headers["Message-ID"] for m in mail.outbox}
+def test_beats_sweeps_send_and_store_what_no_commit_did(active, plan, board, leader):
+    """With a broker nothing runs after the commit: beat's sweeps store the PDF and send."""
+    report = publish_first(active, leader)  # nothing committed here: nothing sent or stored
+    assert report_mails().filter(state="queued").count() == 4 and report_messages() == []
+    assert store_frozen_documents() == 1
+    report.refresh_from_db()
+    assert report.pdf
+    assert store_frozen_documents() == 0
+    assert outbox.sweep() == 4
+    assert outbox.sweep() == 0
+    assert len(report_messages()) == 4
+    assert not report_mails().exclude(state="sent").exists()
+    ids = {m.extra_headers["Message-ID"] for m in report_messages()}
     assert len(ids) == 4 and all(i.startswith(f"<statusrapport-{report.pk}-") for i in ids)
+    assert {m.attachments[0][1] for m in report_messages()} == {report.pdf.open("rb").read()}

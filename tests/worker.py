@@ -150,3 +150,34 @@ def start_worker_fixture(
 
 def worker_logs(workers) -> str:
     return "\n".join(f"--- {w.name} ---\n{w.output()}" for w in workers)
+
+
+def mail_env(sink, *, beat_every: float = 1, beat: str = "outbox", **more) -> dict:
+    """The environment of a worker or beat that sends the outbox's mail to the SMTP sink, with
+    beat's entries `beat` (TEST_BEAT_TASKS: e.g. "outbox,documents") every `beat_every` seconds,
+    and temporary failures tried again after a fraction of a second (OUTBOX_RETRY_SECONDS)."""
+    return {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": sink.host,
+        "EMAIL_PORT": str(sink.port),
+        "TEST_BEAT_EVERY": str(beat_every),
+        "TEST_BEAT_TASKS": beat,
+        "OUTBOX_RETRY_SECONDS": "0.2",
+        **more,
+    }
+
+
+def wait_until(condition: Callable[[], bool], workers, what: str, timeout: float = 90) -> None:
+    """Wait for `condition`; fails the test with the workers' logs if it is late or a worker
+    has died."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        for worker in workers:
+            if not worker.is_running():
+                pytest.fail(
+                    f"{worker.name} exited while waiting for {what}:\n{worker_logs(workers)}"
+                )
+        time.sleep(0.2)
+    pytest.fail(f"{what} did not happen in time:\n{worker_logs(workers)}")

@@ -24,15 +24,19 @@ STORAGES = {  # noqa: F405
 # through Redis too, as in production.
 CELERY_TASK_ALWAYS_EAGER = not _bool("TEST_WORKER", False)
 AXES_ENABLED = True
-# A beat or worker started by a test: how often beat dispatches the status reports, so that a
-# test sees a real tick in seconds instead of at five past the hour; and how soon Redis gives a
-# killed worker's unacknowledged task to another (production keeps Celery's hour).
+# A beat or worker started by a test: which of beat's entries run, each every TEST_BEAT_EVERY
+# seconds, so that a test sees real ticks in seconds instead of minutes or hours: TEST_BEAT_TASKS
+# names them from base's CELERY_BEAT_SCHEDULE (comma separated; by default the status reports'
+# dispatch, the outbox's sweep and the documents' sweep). And how soon Redis gives a killed
+# worker's unacknowledged task to another (production keeps Celery's hour).
 if "TEST_BEAT_EVERY" in os.environ:
+    _every = env.float("TEST_BEAT_EVERY")
+    _names = env.str("TEST_BEAT_TASKS", default="status-reports,outbox,documents").split(",")
+    # An unknown name fails here (KeyError), not silently in a test that waits for its ticks.
     CELERY_BEAT_SCHEDULE = {  # noqa: F405
-        "status-reports": {
-            "task": "reports.tasks.dispatch_due_reports",
-            "schedule": env.float("TEST_BEAT_EVERY"),
-        },
+        name.strip(): {**CELERY_BEAT_SCHEDULE[name.strip()], "schedule": _every}  # noqa: F405
+        for name in _names
+        if name.strip()
     }
 if "TEST_VISIBILITY_TIMEOUT" in os.environ:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
