@@ -115,6 +115,7 @@ def _set_calendar(part: MIMEPart, invitation: Invitation, filename: str | None =
 
 # --- When sending fails -------------------------------------------------------------------------
 
+
 def is_temporary(error: BaseException) -> bool:
     """Whether a failed send may succeed later: the server could not be reached or dropped the
     connection, or it answered 4xx (greylisting, a full queue). A 5xx answer (no such mailbox, a

@@ -75,6 +75,9 @@ class OutgoingMail(models.Model):
     # one has, and attached when the mail is sent.
     attachments = models.JSONField(default=list)
     url = models.CharField(_("lenke"), max_length=500, blank=True)
+    # The project roles its recipient must still hold when it is sent (a report to the steering
+    # group): empty, any member.
+    roles = models.JSONField(default=list)
 
     digest = models.BooleanField(_("samles i daglig oppsummering"), default=False)
     state = models.CharField(_("status"), max_length=10, choices=State, default=State.QUEUED)

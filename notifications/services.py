@@ -17,6 +17,8 @@ from core.tasks import after_commit
 
 from .models import OutgoingMail
 
+NO_LONGER_RECIPIENT = "Ikke lenger mottaker."
+
 
 def message_id() -> str:
     """A Message-ID of the product's own domain; kept on the row, so a resend has the same."""
@@ -35,11 +37,12 @@ def queue(
     url: str = "",
     documents: Sequence[models.Model] = (),
     digest: bool = False,
+    roles: Iterable[str] = (),
 ) -> OutgoingMail:
     """Put a composed message in the outbox, in the caller's transaction. `documents` are frozen
     documents (with a `stored_pdf()`) whose PDFs go with it; `key` makes it once per occasion:
     queued again under the same key, the first is kept. `digest` holds it for the recipient's
-    daily digest."""
+    daily digest; `roles`, the project roles the recipient must still hold when it is sent."""
     headers = dict(message.extra_headers)
     mail = OutgoingMail(
         kind=kind,
@@ -57,6 +60,7 @@ def queue(
         url=url,
         digest=digest,
         attachments=[{"model": d._meta.label_lower, "pk": d.pk} for d in documents],
+        roles=sorted(roles),
     )
     if isinstance(message, CalendarMessage):
         mail.invitation = message.invitation.ics.decode()
@@ -140,9 +144,20 @@ def resend(*, mail: OutgoingMail, by: User) -> OutgoingMail:
     return mail
 
 
-def cancel_notices(*, user: User, project_id: int) -> int:
-    """Someone who can no longer see a project gets none of the notices about it still waiting
-    (projects.services, when their rights change)."""
-    return OutgoingMail.objects.filter(
+def cancel_notices(*, user: User, project_id: int, roles: Iterable[str] | None = None) -> int:
+    """Someone who can no longer see a project gets none of the notices about it still waiting;
+    with `roles` (what they still hold), none of those meant for a role they have left (a
+    report to the steering group). Called by projects.services when their rights change."""
+    waiting = OutgoingMail.objects.filter(
         recipient=user, project_id=project_id, state=OutgoingMail.State.QUEUED
-    ).update(state=OutgoingMail.State.CANCELLED)
+    )
+    if roles is not None:
+        held = set(roles)
+        waiting = waiting.filter(
+            pk__in=[
+                pk
+                for pk, wanted in waiting.exclude(roles=[]).values_list("pk", "roles")
+                if not held & set(wanted)
+            ]
+        )
+    return waiting.update(state=OutgoingMail.State.CANCELLED, last_error=NO_LONGER_RECIPIENT)

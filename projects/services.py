@@ -181,7 +181,13 @@ def remove_member(*, membership: Membership, by: User) -> None:
         membership.delete()
         sync_permissions(project=project, user=membership.user)
         _sync_owner_and_leader(project)
-    if Membership.objects.filter(project=project, user=membership.user).exists():
+    remaining = set(
+        Membership.objects.filter(project=project, user=membership.user).values_list(
+            "role", flat=True
+        )
+    )
+    if remaining:
+        cancel_notices(user=membership.user, project_id=project.pk, roles=remaining)
         _tell_member(project, membership.user, by=by)
 
 

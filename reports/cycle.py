@@ -15,12 +15,15 @@ from accounts.models import User
 from core.mail import automated_message, mailbox
 from notifications.models import OutgoingMail
 from notifications.services import queue
-from projects.models import Project
+from projects.models import Membership, Project
 from projects.notices import notify_members, site_url
 
 from . import periods
 from .documents import render_status_report_pdf, status_report_filename
 from .models import StatusReport
+
+# Who a published report is mailed to: the steering group, chaired by the project owner.
+RECIPIENT_ROLES = (Membership.Role.OWNER, Membership.Role.STEERING)
 
 
 def due_periods(on: dt.date) -> list[tuple[Project, periods.Period]]:
@@ -92,6 +95,7 @@ def queue_deliveries(report: StatusReport, recipients: list[User], *, by: User) 
             sender=by,
             key=f"report:{report.pk}:{recipient.pk}",
             documents=[report],
+            roles=RECIPIENT_ROLES,
         )
 
 

@@ -33,8 +33,7 @@ from .models import DIMENSIONS, CalendarFeed, DecisionRequest, StatusReport
 
 Outcome = DecisionRequest.Outcome
 
-# Who a published report is mailed to: the steering group, chaired by the project owner.
-RECIPIENT_ROLES = (Membership.Role.OWNER, Membership.Role.STEERING)
+RECIPIENT_ROLES = cycle.RECIPIENT_ROLES
 
 EDITABLE_FIELDS = [
     *(f"{key}_{part}" for key, _label in DIMENSIONS for part in ("status", "comment")),

@@ -1,4 +1,4 @@
-""""Mine oppgaver", the front page: what waits for each person across their projects, each item
+""" "Mine oppgaver", the front page: what waits for each person across their projects, each item
 linking to where they act; the count in the main menu; each demo role has its own; an empty
 state that says what the role can do; the same number of queries with 3 and with 300 projects."""
 

@@ -24,7 +24,9 @@ from .factories import UserFactory
 
 @pytest.fixture
 def member(member_with_role):
-    return member_with_role(Membership.Role.STEERING)
+    user = member_with_role(Membership.Role.STEERING)
+    OutgoingMail.objects.all().delete()  # the set-up's own notices (members told of their roles)
+    return user
 
 
 def notice(project, users, **kwargs):

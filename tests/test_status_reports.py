@@ -177,9 +177,16 @@ def make_draft(project):
     return report
 
 
+def settle():
+    """Send what the set-up queued (the members told of their roles), and forget it."""
+    outbox.sweep()
+    mail.outbox.clear()
+
+
 def draft_told(project):
     """The first period's draft, and the leader's notice of it sent (nothing is committed in
     these tests: the sweep sends it), so that the outbox holds nothing else."""
+    settle()
     report = make_draft(project)
     assert outbox.sweep() == 1
     return report
@@ -504,6 +511,22 @@ def test_someone_who_left_the_steering_group_gets_nothing(
     assert f"{board['kdl'].get_full_name()}: ikke sendt: ikke lenger i styringsgruppen" in body
 
 
+def test_someone_who_left_the_steering_group_for_another_role_gets_nothing_either(
+    active, plan, board, leader
+):
+    report = draft_told(active)
+    services.save_report(report=report, values=ALL_GREEN, by=leader)
+    services.publish(report=report, by=leader)  # the sends run below, not after a commit
+    kdl = board["kdl"]
+    MembershipFactory(project=active, user=kdl, role=Membership.Role.OBSERVER, by=leader)
+    project_services.remove_member(
+        membership=Membership.objects.get(project=active, user=kdl, role="steering"), by=leader
+    )
+    outbox.sweep()
+    assert kdl.email not in [parseaddr(m.to[0])[1] for m in report_messages()]
+    assert report_mails().get(recipient=kdl).state == "cancelled"
+
+
 def test_a_mailbox_refused_for_good_shows_on_the_report_page_for_the_leader_who_resends_it(
     client, active, plan, board, owner, leader, settings, smtp_sink,
     django_capture_on_commit_callbacks,
@@ -562,9 +585,10 @@ def test_a_mailbox_refused_for_good_shows_on_the_report_page_for_the_leader_who_
 REPORT_LIST_QUERIES = REQUEST + 2 + 1
 # + project, permissions, the report (+ the one it is compared with, when there is one); for the
 # leader of a draft the latest published one before it, whether the project has benefits to
-# measure and the choices of the measurement form
+# measure, the choices of the measurement form and the agenda items a new decision request may
+# have been consulted in
 REPORT_QUERIES_STEERING = REQUEST + 2 + 1
-REPORT_QUERIES_LEADER = REQUEST + 2 + 2 + 2
+REPORT_QUERIES_LEADER = REQUEST + 2 + 2 + 2 + 1
 
 
 @pytest.mark.parametrize("size", [2, 40])
