@@ -70,11 +70,19 @@ def test_hr_works_through_the_staffing_plan(page: Page, project, leader, staff, 
     ).to_be_visible()
     assert_accessible(page)
 
-    # Decide it on the placement list.
+    # Decide it from the placement list, through the consultation gate: not consulted yet, so
+    # the decision gives its reason.
     sub.get_by_role("link", name="Innplasseringer").click()
-    page.get_by_label("Ny status for Åse Prøvesen").select_option(label="Besluttet")
-    page.get_by_role("button", name="Endre Åse Prøvesen").click()
-    expect(page.get_by_text("Innplasseringen av Åse Prøvesen er nå «Besluttet».")).to_be_visible()
+    page.get_by_role("link", name="Beslutt Åse Prøvesen").click()
+    expect(
+        page.get_by_text("Ingen sak på noen saksliste gjelder innplasseringen ennå.")
+    ).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Begrunnelse for å beslutte uten godkjent protokoll").fill(
+        "Drøftet med Fagforbundet i møte 3. mars, før prosjektet tok i bruk reorg."
+    )
+    page.get_by_role("button", name="Beslutt innplasseringen").click()
+    expect(page.get_by_text("Innplasseringen av Åse Prøvesen er besluttet.")).to_be_visible()
     assert_accessible(page)
 
     sub.get_by_role("link", name="Bemanningsplan").click()

@@ -34,6 +34,7 @@ from .factories import (
     QuestionFactory,
     UserFactory,
     WorkstreamFactory,
+    forget_notices,
 )
 
 Role = Membership.Role
@@ -63,6 +64,7 @@ def people(leader, member_with_role):
     ):
         user.first_name, user.last_name, user.email = first, last, address
         user.save()
+    forget_notices()
     return {"leader": leader, "union": union, "safety": safety, "no_address": no_address}
 
 
@@ -533,6 +535,7 @@ def workstreams(project, organisation, leader, member_with_role):
     )
     # Not in any of this project's workstreams:
     member_with_role(Role.STEERING)
+    forget_notices()
     return {"economy": economy, "health": health, "people": [ingrid, ola, kari, leader]}
 
 

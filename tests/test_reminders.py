@@ -23,7 +23,13 @@ from notifications.models import OutgoingMail
 from projects import services
 from projects.models import Membership, Project
 
-from .factories import MembershipFactory, MilestoneFactory, ProjectFactory, UserFactory
+from .factories import (
+    MembershipFactory,
+    MilestoneFactory,
+    ProjectFactory,
+    UserFactory,
+    forget_notices,
+)
 from .smtp_sink import closed_port, smtp_mailers
 from .worker import mail_env, wait_until, worker_logs
 
@@ -106,6 +112,7 @@ def plan(project, health, organisation, owner, leader, kari, ola, today):
             responsible=kari,
         )
         Project.objects.filter(pk=closed.pk).update(status=status)
+    forget_notices()
     return {"kari": ["B1", "M3", "M4"], "ola": ["M5"]}
 
 
@@ -310,6 +317,7 @@ def test_no_mail_and_no_rows_when_nothing_is_due(
 ):
     MembershipFactory(project=project, user=kari, role=Role.PROJECT_GROUP, by=leader)
     MilestoneFactory(project=project, code="M1", due_date=today + 14 * DAY, responsible=kari)
+    forget_notices()
     assert dispatch(django_capture_on_commit_callbacks) == 0
     assert not OutgoingMail.objects.exists()
     assert mail.outbox == []

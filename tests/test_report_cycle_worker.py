@@ -22,7 +22,13 @@ from projects.models import Membership, Project
 from reports import periods, services
 from reports.models import StatusReport
 
-from .factories import MembershipFactory, OrganisationFactory, ProjectFactory, UserFactory
+from .factories import (
+    MembershipFactory,
+    OrganisationFactory,
+    ProjectFactory,
+    UserFactory,
+    forget_notices,
+)
 from .worker import mail_env, wait_until, worker_logs
 
 Role = Membership.Role
@@ -63,6 +69,7 @@ def cycle_project(transactional_db):
         MembershipFactory(project=project, user__username=name, role=Role.STEERING, by=leader).user
         for name in ("kdg", "kdl", "tillitsvalgt")
     ]
+    forget_notices()
     return project, leader, [owner, *steering]
 
 

@@ -14,13 +14,14 @@ from projects import services
 from projects.models import MandateVersion
 from reports import services as report_services
 
-from .factories import UNCONSULTED
+from .factories import UNCONSULTED, forget_notices
 from .worker import mail_env, wait_until
 
 
 def test_a_decided_mandate_is_stored_and_told_by_beats_sweeps(
     start_worker, smtp_sink, project, owner, leader, settings
 ):
+    forget_notices()  # the owner told of the role when the project was made
     env = mail_env(smtp_sink, beat="documents,outbox")
     worker = start_worker(env, "pdf")
     worker.wait_ready()
