@@ -1037,6 +1037,63 @@ def measure_export(client, name, url, *, runs, show_sql):
     }
 
 
+IMPORT_UNITS = (
+    "Kode;Navn;Type;Overordnet;Leder\n"
+    "100;Helse og omsorg;Sektor;;Kommunalsjef\n"
+    "200;Hjemmetjenester;Enhet;100;Enhetsleder\n"
+    "300;Økonomi og lønn;;;\n"
+)
+
+
+def measure_import(project, leader, *, runs, show_sql):
+    """The CSV import of 2,000 employees (Windows-1252, as the HR systems export), into the
+    project's current organization: seconds and queries, each run rolled back (it was a timed
+    assertion in tests/test_roles_import.py; speed is measured here)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from roles.imports import import_current_units, import_employees
+
+    codes = ["100", "200", "300"]
+    lines = ["Ansattnummer;Fornavn;Etternavn;Enhet;Stilling;Stillingsprosent;Startdato;Kompetanse"]
+    lines += [
+        f"{90000 + n};Fornavn{n};Ætternavn{n};{codes[n % 3]};Konsulent;{50 + n % 51};"
+        f'01.0{1 + n % 9}.2010;"Norsk;Engelsk"'
+        for n in range(2000)
+    ]
+    text = ("\n".join(lines) + "\n").encode("cp1252")
+
+    def run():
+        with transaction.atomic():
+            units = SimpleUploadedFile("enheter.csv", IMPORT_UNITS.encode("utf-8"))
+            import_current_units(project=project, file=units, by=leader)
+            upload = SimpleUploadedFile("ansatte.csv", text)
+            start = time.perf_counter()
+            created = import_employees(project=project, file=upload, by=leader)
+            elapsed = time.perf_counter() - start
+            assert len(created) == 2000
+            transaction.set_rollback(True)
+        return elapsed
+
+    run()  # warm-up
+    with CaptureQueriesContext(connection) as captured:
+        run()
+    if show_sql:
+        for query in captured.captured_queries:
+            print(query["sql"])
+    times = [run() for _ in range(runs)]
+    return {
+        "page": "roles: import of 2,000 employees (CSV)",
+        "url": "roles.imports.import_employees",
+        "queries": len(captured.captured_queries),
+        "median_s": statistics.median(times),
+        "pages": None,
+        "bytes": len(text),
+        "runs": runs,
+    }
+
+
 def measure(dataset: Dataset, args) -> tuple[list, list]:
     """The pages as the steering user, who sees no personal data (the staffing plan shows counts
     only); the personal-data pages as the project's leader, who has VIEW_PERSONAL_DATA."""
@@ -1083,6 +1140,7 @@ def measure(dataset: Dataset, args) -> tuple[list, list]:
             reverse("roles:staffing_export", args=[pk]),
             **runs,
         ),
+        measure_import(dataset.projects[-1], dataset.projects[-1].leader, **runs),
     ]
     return html, documents
 

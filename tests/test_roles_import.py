@@ -4,7 +4,6 @@
 import datetime as dt
 import io
 import os
-import time
 from decimal import Decimal
 
 import pytest
@@ -552,10 +551,8 @@ def test_two_thousand_employees(project, leader, units, django_assert_max_num_qu
     ]
     file = upload("\n".join(lines) + "\n", "cp1252")
 
-    started = time.monotonic()
     with django_assert_max_num_queries(40):
         created = import_employees(project=project, file=file, by=leader)
-    elapsed = time.monotonic() - started
 
     assert len(created) == 2000
     assert Employee.objects.filter(project=project).count() == 2000
@@ -567,7 +564,6 @@ def test_two_thousand_employees(project, leader, units, django_assert_max_num_qu
     assert Employee.objects.get(employee_number="10008").current_unit == units["200"]
     assert Employee.objects.get(employee_number="10008").competences == "Norsk\nEngelsk"
     assert Employee.objects.get(employee_number="10008").fte == Decimal("58")
-    assert elapsed < 10  # generous: it takes well under a second
 
 
 def test_the_project_is_locked(project, leader, monkeypatch):
