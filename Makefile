@@ -25,12 +25,13 @@ run: install
 	@echo "reorg kjører på http://$(HOST)/  (Ctrl+C stopper)"
 	$(BIN)/python manage.py runserver $(HOST)
 
-# Locally the test database is kept between runs (--reuse-db; migrations still apply); CI passes
-# its own PYTEST_ARGS and starts from a fresh one.
+# One pytest process per core (pytest-xdist), each test file on one of them (its module fixtures,
+# such as the demo, are built once). Locally the test databases are kept between runs
+# (--reuse-db; migrations still apply); CI passes its own PYTEST_ARGS and starts from fresh ones.
 PYTEST_ARGS ?= --reuse-db
 
 test: install
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n auto --dist loadfile $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

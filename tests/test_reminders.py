@@ -4,7 +4,6 @@ once, whatever the retries, the dispatchers or the number of workers (the last t
 real workers and beat against Redis and an SMTP sink)."""
 
 import datetime as dt
-import os
 import threading
 import time
 
@@ -36,12 +35,6 @@ from .worker import mail_env, wait_until, worker_logs
 Role = Membership.Role
 Status = Milestone.Status
 DAY = dt.timedelta(days=1)
-
-
-@pytest.fixture
-def worker_redis_url():
-    """Not test_worker's database (15), which it empties: the two may run at the same time."""
-    return os.environ.get("REDIS_URL_FOR_TESTS", "redis://127.0.0.1:6379/14")
 
 
 @pytest.fixture

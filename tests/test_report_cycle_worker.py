@@ -9,7 +9,6 @@ sent at the commit: beat's sweep sends the outbox.
 3. The mail server refuses for a while: the mails arrive, once each, when it accepts again."""
 
 import datetime as dt
-import os
 import signal
 import time
 
@@ -37,11 +36,6 @@ ALL_GREEN = {
     for key in ("overall", "progress", "economy", "quality", "risk", "benefits")
 }
 SITE = "https://reorg.fjordvik.kommune.no"
-
-
-@pytest.fixture
-def worker_redis_url():
-    return os.environ.get("REDIS_URL_FOR_TESTS", "redis://127.0.0.1:6379/15")
 
 
 @pytest.fixture(autouse=True)

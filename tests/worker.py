@@ -78,8 +78,14 @@ class Worker:
 
 
 @pytest.fixture(name="worker_redis_url")
-def worker_redis_url_fixture() -> str:
-    return os.environ.get("REDIS_URL_FOR_TESTS", "redis://127.0.0.1:6379/15")
+def worker_redis_url_fixture(worker_id) -> str:
+    """REDIS_URL_FOR_TESTS (database 15 by default), a database lower for each further pytest-xdist
+    process (gw1: 14, ...), so that processes running worker tests at once never share a queue
+    (the fixture empties it first)."""
+    base = os.environ.get("REDIS_URL_FOR_TESTS", "redis://127.0.0.1:6379/15")
+    url, _slash, number = base.rpartition("/")
+    index = int(worker_id.removeprefix("gw")) if worker_id.startswith("gw") else 0
+    return f"{url}/{int(number) - index}"
 
 
 @pytest.fixture(name="start_worker")
