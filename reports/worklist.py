@@ -17,12 +17,8 @@ from milestones.models import Activity, Milestone
 from notifications.models import OutgoingMail
 from projects.models import MandateSubmission, Membership, Project
 from projects.permissions import (
-    ANSWER_QUESTIONS,
     CHANGE_MANDATE,
-    CHANGE_PLAN,
     DECIDE_MANDATE,
-    MANAGE_PERSONNEL,
-    RUN_MEETINGS,
 )
 from roles.models import Placement
 
@@ -77,6 +73,17 @@ def _visible(user: User) -> QuerySet:
     return Project.objects.visible_to(user).values("pk")
 
 
+def projects_as(user: User, *roles: str) -> QuerySet:
+    """The ids of the projects the user can see and holds one of these roles in: the work that
+    is theirs to do, not everything their rights would let them (an owner may edit a report,
+    but completing it is the leader's task)."""
+    return (
+        Project.objects.visible_to(user)
+        .filter(pk__in=Membership.objects.filter(user=user, role__in=roles).values("project_id"))
+        .values("pk")
+    )
+
+
 # --- Each kind of task: a queryset, so that the page lists them and the menu counts them ---------
 
 
@@ -122,7 +129,7 @@ def protocols_to_confirm(user: User) -> QuerySet:
 
 def protocols_to_correct(user: User) -> QuerySet:
     return Protocol.objects.filter(
-        meeting__project__in=projects_where(user, RUN_MEETINGS),
+        meeting__project__in=projects_as(user, Membership.Role.LEADER),
         status=Protocol.Status.DRAFT,
         correction_requested_at__isnull=False,
     )
@@ -130,7 +137,7 @@ def protocols_to_correct(user: User) -> QuerySet:
 
 def report_drafts(user: User) -> QuerySet:
     return StatusReport.objects.filter(
-        project__in=projects_where(user, CHANGE_PLAN), state=StatusReport.State.DRAFT
+        project__in=projects_as(user, Membership.Role.LEADER), state=StatusReport.State.DRAFT
     )
 
 
@@ -148,7 +155,7 @@ def activities_due(user: User, today: dt.date) -> QuerySet:
 
 def questions_to_answer(user: User) -> QuerySet:
     return Question.objects.filter(
-        project__in=projects_where(user, ANSWER_QUESTIONS), answered_at__isnull=True
+        project__in=projects_as(user, Membership.Role.LEADER), answered_at__isnull=True
     )
 
 
@@ -156,9 +163,10 @@ PLACEMENT_STEPS = (Placement.Status.PROPOSED, Placement.Status.CONSULTED)
 
 
 def placements_waiting(user: User) -> QuerySet:
-    """Per project, the placements waiting to be consulted on and to be decided: counts only."""
+    """Per project, the placements waiting to be consulted on and to be decided: counts only,
+    for HR (and the leader)."""
     return (
-        Project.objects.filter(pk__in=projects_where(user, MANAGE_PERSONNEL))
+        Project.objects.filter(pk__in=projects_as(user, Membership.Role.HR, Membership.Role.LEADER))
         .annotate(
             proposed=Count(
                 "employees__placements",
