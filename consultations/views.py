@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from core.forms import errors_as_message, errors_on_form, form_errors
+from core.forms import errors_as_message, errors_on_form, form_errors, model_choice_field
 from core.pdf import frozen_pdf_download, pdf_download
 from milestones.models import today
 from projects.permissions import (
@@ -22,12 +22,14 @@ from projects.permissions import (
     MANAGE_PERSONNEL,
     RUN_MEETINGS,
     VIEW_PERSONAL_DATA,
+    no_store,
     own_workstream_ids,
     personal_data_view,
     project_view,
     require,
 )
-from roles.models import Placement
+from roles import access_log
+from roles.models import PersonalDataAccess, Placement
 
 from . import documents, gate, services
 from .forms import (
@@ -41,6 +43,8 @@ from .forms import (
     QuestionForm,
 )
 from .models import AgendaItem, Meeting, Participant, Protocol, Question
+
+Purpose = PersonalDataAccess.Purpose
 
 
 def _meeting_for(request, project, pk) -> Meeting:
@@ -125,12 +129,17 @@ def meeting(request, project, pk):
         and item.status != Meeting.Status.PROTOCOL_APPROVED
         and not (protocol and protocol.status == Protocol.Status.SENT),
     }
-    return render(request, "consultations/meeting.html", context)
+    response = render(request, "consultations/meeting.html", context)
+    named = (
+        {p.employee_id for i in agenda for p in i.placements.all()} if sees_personal_data else ()
+    )
+    if named:
+        access_log.log(request, project, Purpose.MEETING, employees=named)
+        no_store(response)
+    return response
 
 
 def _placements_with_names():
-    from roles.models import Placement
-
     return Placement.objects.select_related("employee", "position")
 
 
@@ -231,7 +240,14 @@ def _item_form(request, project, meeting_pk, pk):
             messages.success(request, _("Saken er lagret."))
             return redirect("consultations:meeting", project.pk, item_meeting.pk)
     context = {"project": project, "meeting": item_meeting, "form": form, "item": item}
-    return render(request, "consultations/item_form.html", context)
+    response = render(request, "consultations/item_form.html", context)
+    if "placements" in form.fields:  # the choices name every placed employee
+        choices = model_choice_field(form, "placements").queryset
+        assert choices is not None  # the form narrows it to the project
+        shown = list(choices.values_list("employee_id", flat=True))
+        access_log.log(request, project, Purpose.EDIT, employees=shown)
+        no_store(response)
+    return response
 
 
 @require_POST
@@ -428,6 +444,7 @@ def placement_decide(request, project, pk):
         employee__project=project,
         pk=pk,
     )
+    access_log.log(request, project, Purpose.DECISION, employees=[placement.employee_id])
     consultation = gate.for_placement(placement)
     form = PlacementDecisionForm(
         request.POST or None, consulted=consultation.approved, initial={"decided_on": today()}

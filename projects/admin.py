@@ -1,8 +1,12 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts import admin as accounts_admin
+from accounts.models import User
 from core.admin import ReadOnlyHistoryAdmin, ReadOnlyInline
 
+from . import services
 from .models import (
     Benefit,
     Goal,
@@ -82,3 +86,22 @@ class MandateVersionAdmin(SimpleHistoryAdmin):
     list_display = ("project", "number", "decided_by", "decided_at")
     list_select_related = ("project", "decided_by")
     readonly_fields = ("project", "number", "snapshot", "decided_by", "decided_at", "pdf")
+
+
+# The users: the admin may pseudonymise one who has left (projects.services), since the access
+# log, the history and decisions refer to them and a deletion would break those records.
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserAdmin(accounts_admin.UserAdmin):
+    actions = ["pseudonymise"]
+
+    @admin.action(description=_("Pseudonymiser valgte brukere (de som har sluttet)"))
+    def pseudonymise(self, request, queryset):
+        for user in queryset.exclude(pk=request.user.pk):
+            services.pseudonymise_user(user=user, by=request.user)
+        self.message_user(request, _("Brukerne er deaktivert og pseudonymisert."))
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # pseudonymise instead: the records that name them stay whole

@@ -86,6 +86,18 @@ class Project(models.Model):
         help_text=_("Kort kode for prosjektet, for eksempel OU-VELFERD."),
     )
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.DRAFT)
+    # Closed (completed or cancelled) on: the personal data is anonymised a retention period
+    # after (roles.privacy), unless extended once, with a reason.
+    closed_on = models.DateField(_("avsluttet"), null=True, blank=True)
+    retention_extended_until = models.DateField(
+        _("oppbevaring forlenget til"), null=True, blank=True
+    )
+    retention_extension_reason = models.TextField(
+        _("begrunnelse for forlenget oppbevaring"), blank=True, max_length=2000
+    )
+    personal_data_erased_at = models.DateTimeField(
+        _("personopplysninger anonymisert"), null=True, blank=True
+    )
     owner = models.ForeignKey(
         User,
         on_delete=models.PROTECT,
@@ -166,6 +178,12 @@ class Project(models.Model):
             ("manage_personnel", _("Kan registrere ansatte, samtaler og innplasseringer")),
             ("run_meetings", _("Kan kalle inn til og lede møter med tillitsvalgte og verneombud")),
             ("answer_questions", _("Kan besvare spørsmål fra arbeidsstrømmene")),
+            (
+                "manage_privacy",
+                _(
+                    "Kan forvalte personopplysningene: innsynslogg, sletting, innsyn og behandlingsprotokoll"
+                ),
+            ),
         ]
 
     def __str__(self):
@@ -405,8 +423,15 @@ class Membership(models.Model):
             "tillitsvalgt som skal drøfte innplasseringen."
         ),
     )
+    # The grant of insight is for a purpose and ends by itself (roles.tasks.end_expired_insight).
+    insight_purpose = models.CharField(_("formål med innsynet"), max_length=300, blank=True)
+    insight_until = models.DateField(_("innsyn til og med"), null=True, blank=True)
+    insight_granted_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
+    _change_reason: str  # read by simple-history when set before save() or delete()
 
     objects = MembershipQuerySet.as_manager()
 

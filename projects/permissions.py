@@ -9,7 +9,8 @@ from functools import wraps
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponseBase
+from django.utils.cache import patch_cache_control
 
 from .models import Membership, Project, ProjectUserObjectPermission, Workstream
 
@@ -33,6 +34,9 @@ MANAGE_PERSONNEL = "manage_personnel"
 RUN_MEETINGS = "run_meetings"
 # The questions log: answering (and so publishing) a workstream's question.
 ANSWER_QUESTIONS = "answer_questions"
+# The personal data's keepers, the owner and HR (GDPR articles 15, 17 and 30): the access log,
+# the record of processing, erasure and retention, an employee's access request.
+MANAGE_PRIVACY = "manage_privacy"
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.OWNER: frozenset(
@@ -47,6 +51,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             MANAGE_PERSONNEL,
             RUN_MEETINGS,
             ANSWER_QUESTIONS,
+            MANAGE_PRIVACY,
         }
     ),
     Role.LEADER: frozenset(
@@ -67,7 +72,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.WORKSTREAM_LEAD: frozenset({VIEW, UPDATE_PROGRESS}),
     Role.UNION_REP: frozenset({VIEW}),
     Role.SAFETY_REP: frozenset({VIEW}),
-    Role.HR: frozenset({VIEW, VIEW_PERSONAL_DATA, CHANGE_ORGANISATION, MANAGE_PERSONNEL}),
+    Role.HR: frozenset(
+        {VIEW, VIEW_PERSONAL_DATA, CHANGE_ORGANISATION, MANAGE_PERSONNEL, MANAGE_PRIVACY}
+    ),
     Role.OBSERVER: frozenset({VIEW}),
 }
 
@@ -160,9 +167,16 @@ def require_progress(user, project: Project, workstream_id: int | None) -> None:
         raise PermissionDenied
 
 
+def no_store(response: HttpResponseBase) -> HttpResponseBase:
+    """A response with personal data: kept by no cache, shared or the browser's."""
+    patch_cache_control(response, no_store=True, no_cache=True, private=True)
+    return response
+
+
 def personal_data_view(perm: str = VIEW_PERSONAL_DATA):
     """Decorator for views of personal data (employees, interviews, placements): a user without
-    the right gets 404, as if the page did not exist, not 403 (which would confirm it does)."""
+    the right gets 404, as if the page did not exist, not 403 (which would confirm it does).
+    The response is never cached (the view logs what it shows: roles.access_log)."""
 
     def decorator(view):
         @wraps(view)
@@ -172,7 +186,7 @@ def personal_data_view(perm: str = VIEW_PERSONAL_DATA):
                 raise Http404
             if perm not in project.perms:
                 raise PermissionDenied
-            return view(request, project, *args, **kwargs)
+            return no_store(view(request, project, *args, **kwargs))
 
         return wrapper
 

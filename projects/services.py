@@ -192,16 +192,47 @@ def remove_member(*, membership: Membership, by: User) -> None:
 
 
 @transaction.atomic
-def set_personal_data_access(*, membership: Membership, grant: bool, by: User) -> Membership:
+def set_personal_data_access(
+    *,
+    membership: Membership,
+    grant: bool,
+    by: User,
+    purpose: str = "",
+    until: dt.date | None = None,
+) -> Membership:
     """The project grants (or withdraws) a member's insight into personal data, e.g. a union
-    representative who is to consult on the placements. Their roles' own rights are unchanged."""
+    representative who is to consult on the placements: for a purpose, until a day (it ends by
+    itself then: roles.privacy). Their roles' own rights are unchanged. The access log records
+    the grant (roles.services.grant_insight, which calls this)."""
     Project.objects.select_for_update().get(pk=membership.project_id)
     membership = Membership.objects.select_related("project", "user").get(pk=membership.pk)
-    if membership.sees_personal_data == grant:
+    if grant:
+        errors = {}
+        if not purpose.strip():
+            errors["purpose"] = _("Skriv hva innsynet skal brukes til.")
+        if until is None:
+            errors["until"] = _("Innsyn gis til en bestemt dato.")
+        elif until < timezone.localdate():
+            errors["until"] = _("Datoen har vært.")
+        if errors:
+            raise ValidationError(errors)
+    if membership.sees_personal_data == grant and not grant:
         return membership
     with acting_as(by):
         membership.sees_personal_data = grant
-        membership.save(update_fields=["sees_personal_data"])
+        membership.insight_purpose = purpose.strip() if grant else ""
+        membership.insight_until = until if grant else None
+        membership.insight_granted_by = by if grant else None
+        membership._change_reason = _reason(
+            gettext_noop("Innsyn i personopplysninger gitt")
+            if grant
+            else gettext_noop("Innsyn i personopplysninger trukket")
+        )
+        membership.save(
+            update_fields=[
+                "sees_personal_data", "insight_purpose", "insight_until", "insight_granted_by"
+            ]
+        )  # fmt: skip
         sync_permissions(project=membership.project, user=membership.user)
     _tell_member(membership.project, membership.user, by=by)
     return membership
@@ -250,7 +281,7 @@ def sync_permissions(*, project: Project, user: User) -> None:
 
 # Fields of the project that are not part of the mandate: changing them leaves a decided mandate
 # decided.
-NOT_MANDATE_FIELDS = {"status"}
+NOT_MANDATE_FIELDS = {"status", "closed_on"}
 
 
 def _mark_mandate_changed(
@@ -291,6 +322,11 @@ def update_mandate_fields(
     with acting_as(by):
         for name in changed:
             setattr(project, name, values[name])
+        if "status" in changed:
+            # Closed: the retention of its personal data starts (roles.privacy); reopened: not.
+            closed = project.status in (Project.Status.COMPLETED, Project.Status.CANCELLED)
+            project.closed_on = (project.closed_on or timezone.localdate()) if closed else None
+            changed.append("closed_on")
         if set(changed) <= NOT_MANDATE_FIELDS:
             project._change_reason = _reason(section)
             project.full_clean()
@@ -620,3 +656,29 @@ def record_benefit_measurement(*, measurement: BenefitMeasurement, by: User) -> 
     with acting_as(by):
         measurement.save()
     return measurement
+
+
+# --- Users who leave -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def pseudonymise_user(*, user: User, by: User) -> User:
+    """A user who has left, on request: deactivated, out of every project and organisation, and
+    nothing left that names them (name, user name, e-mail, job title). The rows that refer to
+    them (history, the access log, decisions) keep pointing to this account, now a pseudonym, so
+    no record breaks."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    with acting_as(by):
+        for membership in Membership.objects.filter(user=user).select_related("project"):
+            membership.delete()
+            sync_permissions(project=membership.project, user=user)
+        for organisation in user.organisations.all():
+            organisation.members.remove(user)
+    user.username = f"slettet-{user.pk}"
+    user.first_name = user.last_name = user.job_title = ""
+    user.email = ""
+    user.is_active = user.is_staff = user.is_superuser = False
+    user.daily_digest = False
+    user.set_unusable_password()
+    user.save()
+    return user

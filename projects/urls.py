@@ -29,9 +29,4 @@ urlpatterns = [
     path("<int:project_pk>/risiko/<int:pk>/slett/", views.risk_delete, name="risk_delete"),
     path("<int:project_pk>/medlemmer/", views.members, name="members"),
     path("<int:project_pk>/medlemmer/<int:pk>/fjern/", views.member_remove, name="member_remove"),
-    path(
-        "<int:project_pk>/medlemmer/<int:pk>/personopplysninger/",
-        views.member_personal_data,
-        name="member_personal_data",
-    ),
 ]

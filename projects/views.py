@@ -365,24 +365,6 @@ def members(request, project):
 
 @require_POST
 @project_view(MANAGE_MEMBERS)
-def member_personal_data(request, project, pk):
-    """The project grants a member insight into personal data (or withdraws it)."""
-    membership = get_object_or_404(
-        Membership.objects.select_related("user"), project=project, pk=pk
-    )
-    grant = request.POST.get("grant") == "1"
-    services.set_personal_data_access(membership=membership, grant=grant, by=request.user)
-    message = (
-        _("%(user)s har fått innsyn i personopplysninger.")
-        if grant
-        else _("%(user)s har ikke lenger innsyn i personopplysninger.")
-    )
-    messages.success(request, message % {"user": membership.user})
-    return redirect("projects:members", project.pk)
-
-
-@require_POST
-@project_view(MANAGE_MEMBERS)
 def member_remove(request, project, pk):
     membership = get_object_or_404(
         Membership.objects.select_related("user"), project=project, pk=pk

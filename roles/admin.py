@@ -33,12 +33,16 @@ class RoleDescriptionAdmin(ReadOnlyHistoryAdmin):
 
 @admin.register(PersonalDataAccess)
 class PersonalDataAccessAdmin(ReadOnlyAdmin):
-    """Who saw or exported personal data. The employee is shown by number only here."""
+    """Who saw or exported personal data. Employees are shown by number only here."""
 
-    list_display = ("at", "user", "action", "project", "employee_number")
-    list_filter = ("action", "project__organisation")
-    list_select_related = ("user", "project", "employee")
+    list_display = ("at", "user", "purpose", "project", "employee_numbers")
+    list_filter = ("purpose", "project__organisation")
+    list_select_related = ("user", "project")
+    exclude = ("employees",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("employees")
 
     @admin.display(description="ansattnummer")
-    def employee_number(self, obj):
-        return obj.employee.employee_number if obj.employee else "–"
+    def employee_numbers(self, obj):
+        return ", ".join(e.employee_number for e in obj.employees.all()) or "–"

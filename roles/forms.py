@@ -199,3 +199,41 @@ class PlacementStatusForm(forms.Form):
             if value not in (Placement.Status.CONSULTED, Placement.Status.DECIDED)
         ],
     )
+
+
+# --- Personal data: insight, erasure, retention ----------------------------------------------------
+
+
+class InsightForm(forms.Form):
+    purpose = forms.CharField(
+        label=_("Formål"),
+        max_length=300,
+        help_text=_("Hva innsynet skal brukes til, for eksempel drøfting av innplasseringene."),
+    )
+    until = forms.DateField(
+        label=_("Til og med"),
+        widget=DATE_WIDGET,
+        help_text=_("Innsynet tar slutt av seg selv etter denne dagen."),
+    )
+
+
+class ErasureForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Grunn"),
+        max_length=500,
+        help_text=_(
+            "For eksempel: den ansatte har bedt om sletting (personvernforordningen art. 17)."
+        ),
+    )
+    confirm = forms.BooleanField(
+        label=_("Jeg forstår at opplysningene ikke kan hentes tilbake."), required=True
+    )
+
+
+class RetentionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Begrunnelse"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Hvorfor personopplysningene må oppbevares lenger, for eksempel en klagesak."),
+    )

@@ -268,6 +268,9 @@ class Employee(models.Model):
         default=False,
         help_text=_("Kommunens retningslinjer for nedbemanning gjelder."),
     )
+    # Anonymised (personvernforordningen art. 17): what identified the person is gone, here and
+    # in the history; the placements stay, as counts (roles.privacy.erase_employee).
+    erased_at = models.DateTimeField(_("anonymisert"), null=True, blank=True)
     history = HistoricalRecords()
     _change_reason: str  # read by simple-history when set before save() or delete()
 
@@ -412,28 +415,49 @@ class Placement(models.Model):
 
 
 class PersonalDataAccess(models.Model):
-    """Who looked at or exported personal data, and when: one row per view of an employee's
-    record, per export and per PDF with names. Written, never changed."""
+    """The access log: one row per response that showed or gave out personal data, with the
+    employees it showed (or the search), who, why and when. Written, never changed; an erased
+    employee stays in it under their pseudonym."""
 
-    class Action(models.TextChoices):
-        VIEW = "view", _("Så personopplysninger")
-        EXPORT = "export", _("Eksporterte bemanningsplanen")
+    class Purpose(models.TextChoices):
+        LIST = "list", _("Ansattlisten")
+        SEARCH = "search", _("Søk blant ansatte")
+        RECORD = "record", _("En ansatts side")
+        EDIT = "edit", _("Registrering og endring")
+        INTERVIEW = "interview", _("Kartleggingssamtale")
+        PLACEMENTS = "placements", _("Innplasseringer")
+        STAFFING = "staffing", _("Bemanningsplanen med navn")
+        MEETING = "meeting", _("Sak om innplasseringer i et møte")
+        DECISION = "decision", _("Beslutning om innplassering")
+        EXPORT = "export", _("Eksport av bemanningsplanen")
+        IMPORT = "import", _("Import av ansatte")
+        ACCESS_REQUEST = (
+            "access_request",
+            _("Innsyn for den ansatte (personvernforordningen art. 15)"),
+        )
+        ERASURE = "erasure", _("Sletting (anonymisering)")
+        INSIGHT = "insight", _("Innsyn gitt eller trukket")
+        API = "api", _("API")
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    employee = models.ForeignKey(
-        Employee, on_delete=models.SET_NULL, null=True, blank=True, related_name="accesses"
+    purpose = models.CharField(_("formål"), max_length=20, choices=Purpose)
+    employees = models.ManyToManyField(
+        Employee, blank=True, related_name="accesses", verbose_name=_("ansatte")
     )
-    action = models.CharField(max_length=10, choices=Action)
+    query = models.CharField(_("søk"), max_length=200, blank=True)
+    path = models.CharField(_("adresse"), max_length=300, blank=True)
+    note = models.CharField(_("merknad"), max_length=500, blank=True)
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("innsyn i personopplysninger")
         verbose_name_plural = _("innsyn i personopplysninger")
-        ordering = ["-at"]
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["project", "-at"], name="access_log_by_project")]
 
     def __str__(self):
-        return f"{self.user} {self.get_action_display()} {self.at:%d.%m.%Y %H:%M}"
+        return f"{self.user} {self.get_purpose_display()} {self.at:%d.%m.%Y %H:%M}"
 
 
 def history_sources(project: Project) -> list[tuple[models.QuerySet, Promise]]:

@@ -18,8 +18,10 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from core.history import acting_as
-from projects.models import Project
+from projects import services as project_services
+from projects.models import Membership, Project
 
+from . import access_log
 from .models import (
     Competence,
     Employee,
@@ -327,8 +329,40 @@ def missing_competences(employee: Employee, position: Position) -> list[str]:
     ]
 
 
-def log_access(
-    *, project: Project, user: User, action: str, employee: Employee | None = None
-) -> None:
-    """Record that someone saw or exported personal data (the audit trail the issue asks for)."""
-    PersonalDataAccess.objects.create(project=project, user=user, employee=employee, action=action)
+@transaction.atomic
+def grant_insight(
+    *,
+    membership: Membership,
+    grant: bool,
+    by: User,
+    purpose: str = "",
+    until: dt.date | None = None,
+) -> Membership:
+    """Give a member insight into the project's personal data for a purpose until a day, or take
+    it back; the access log records both (its use is logged as any access is)."""
+    membership = project_services.set_personal_data_access(
+        membership=membership, grant=grant, by=by, purpose=purpose, until=until
+    )
+    note = (
+        _("Innsyn for %(user)s til %(until)s: %(purpose)s")
+        % {"user": membership.user, "until": f"{until:%d.%m.%Y}", "purpose": purpose}
+        if grant and until
+        else _("Innsyn for %(user)s trukket") % {"user": membership.user}
+    )
+    access_log.log(None, membership.project, PersonalDataAccess.Purpose.INSIGHT, note=note, user=by)
+    return membership
+
+
+def end_expired_insight(today: dt.date) -> int:
+    """Grants of insight whose day has passed end by themselves, as withdrawn by whoever gave
+    them (or the project's owner)."""
+    expired = Membership.objects.filter(
+        sees_personal_data=True, insight_until__lt=today
+    ).select_related("project", "insight_granted_by", "project__owner")
+    for membership in expired:
+        grant_insight(
+            membership=membership,
+            grant=False,
+            by=membership.insight_granted_by or membership.project.owner,
+        )
+    return len(expired)

@@ -58,6 +58,15 @@ urlpatterns = [
         name="placement_create",
     ),
     path(f"{STAFF}/innplasseringer/", views.placements, name="placements"),
+    path(f"{STAFF}/innsynslogg/", views.access_log_page, name="access_log"),
+    path(f"{STAFF}/personvern/", views.processing, name="processing"),
+    path(f"{STAFF}/ansatte/<int:pk>/anonymiser/", views.employee_erase, name="employee_erase"),
+    path(
+        f"{STAFF}/ansatte/<int:pk>/innsyn.<slug:kind>",
+        views.access_request,
+        name="access_request",
+    ),
+    path("<int:project_pk>/medlemmer/<int:pk>/innsyn/", views.insight, name="insight"),
     path(
         f"{STAFF}/innplasseringer/<int:pk>/status/",
         views.placement_status,

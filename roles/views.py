@@ -23,25 +23,34 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from accounts.models import User
 from core.forms import errors_as_message, errors_on_form
-from core.pdf import pdf_download
+from core.pdf import norwegian_slug, pdf_download, render_pdf
+from projects.models import Membership
 from projects.permissions import (
     CHANGE_ORGANISATION,
+    MANAGE_MEMBERS,
     MANAGE_PERSONNEL,
+    MANAGE_PRIVACY,
+    ROLE_PERMISSIONS,
     VIEW_PERSONAL_DATA,
+    no_store,
     personal_data_view,
     project_view,
 )
 
-from . import documents, exports, imports, services
+from . import access_log, documents, exports, imports, privacy, services
 from .forms import (
     CompetenceFormSet,
     CsvUploadForm,
     EmployeeForm,
+    ErasureForm,
+    InsightForm,
     InterviewForm,
     PlacementForm,
     PlacementStatusForm,
     PositionForm,
+    RetentionForm,
     RoleDescriptionForm,
     UnitForm,
 )
@@ -56,6 +65,8 @@ from .models import (
     RoleDescription,
 )
 from .orgchart import build_tree, compare, layout_chart
+
+Purpose = PersonalDataAccess.Purpose
 
 Structure = OrgUnit.Structure
 STRUCTURE_SLUGS = {"navaerende": Structure.CURRENT, "fremtidig": Structure.FUTURE}
@@ -150,12 +161,15 @@ def units_import(request, project):
     )
 
 
-def _csv_import(request, project, *, importer, done, back, title, columns, example):
-    """Upload a CSV file from the HR system: all rows imported, or none and every bad line named."""
+def _csv_import(request, project, *, importer, done, back, title, columns, example, logged=None):
+    """Upload a CSV file from the HR system: all rows imported, or none and every bad line named.
+    `logged`: the access log's purpose, for a file of personal data."""
     form = CsvUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         with errors_on_form(form):
             created = importer(project=project, file=form.cleaned_data["file"], by=request.user)
+            if logged:
+                access_log.log(request, project, logged, employees=created)
             messages.success(request, done(len(created)) % {"n": len(created)})
             return redirect(back, project.pk)
     context = {
@@ -381,6 +395,7 @@ def staffing(request, project):
         ).get_page(request.GET.get("side"))
         for employee in page.object_list:
             employee.status = exports.employee_status(employee, list(employee.placements.all()))
+        access_log.log(request, project, Purpose.STAFFING, employees=page.object_list)
     context = {
         "project": project,
         "units": units,
@@ -389,7 +404,8 @@ def staffing(request, project):
         "page": page,
         "status_counts": status_counts,
     }
-    return render(request, "roles/staffing.html", context)
+    response = render(request, "roles/staffing.html", context)
+    return no_store(response) if sees_names else response
 
 
 def _status_counts(project):
@@ -437,7 +453,7 @@ def staffing_export(request, project):
     placements = [p for position in positions for p in position.placements.all()]
     with translation.override(settings.LANGUAGE_CODE):  # the workbook is in Bokmål, as HR files it
         workbook = exports.staffing_plan_workbook(project, units, positions, placements, employees)
-    services.log_access(project=project, user=request.user, action=PersonalDataAccess.Action.EXPORT)
+    access_log.log(request, project, Purpose.EXPORT, employees=employees)
     response = HttpResponse(
         workbook,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -473,6 +489,13 @@ def employees(request, project):
             | Q(employee_number__icontains=query)
         )
     page = Paginator(items, PER_PAGE).get_page(request.GET.get("side"))
+    access_log.log(
+        request,
+        project,
+        Purpose.SEARCH if query else Purpose.LIST,
+        employees=page.object_list,
+        query=query,
+    )
     context = {"project": project, "page": page, "form": form, "query": query}
     return render(request, "roles/employees.html", context)
 
@@ -483,6 +506,7 @@ def employees_import(request, project):
         request,
         project,
         importer=imports.import_employees,
+        logged=Purpose.IMPORT,
         done=lambda n: ngettext("%(n)s ansatt er importert.", "%(n)s ansatte er importert.", n),
         back="roles:employees",
         title=_("Importer ansatte"),
@@ -499,9 +523,7 @@ def employee(request, project, pk):
     item = get_object_or_404(
         Employee.objects.select_related("current_unit"), project=project, pk=pk
     )
-    services.log_access(
-        project=project, user=request.user, employee=item, action=PersonalDataAccess.Action.VIEW
-    )
+    access_log.log(request, project, Purpose.RECORD, employees=[item])
     placements = list(
         item.placements.select_related("position", "position__unit", "position__role_description")
         .prefetch_related("position__role_description__competences")
@@ -517,7 +539,7 @@ def employee(request, project, pk):
             "wishes__position__unit"
         ),
         "placements": placements,
-        "accesses": item.accesses.select_related("user")[:20],
+        "accesses": item.accesses.select_related("user").order_by("-at")[:20],
         "can_edit": MANAGE_PERSONNEL in project.perms,
     }
     return render(request, "roles/employee.html", context)
@@ -526,6 +548,7 @@ def employee(request, project, pk):
 @personal_data_view(MANAGE_PERSONNEL)
 def employee_edit(request, project, pk):
     item = get_object_or_404(Employee, project=project, pk=pk)
+    access_log.log(request, project, Purpose.EDIT, employees=[item])
     form = EmployeeForm(request.POST or None, instance=copy(item), project=project)
     if request.method == "POST" and form.is_valid():
         with errors_on_form(form):
@@ -552,6 +575,7 @@ def interview_edit(request, project, employee_pk, pk):
 
 def _interview_form(request, project, employee_pk, interview):
     item = get_object_or_404(Employee, project=project, pk=employee_pk)
+    access_log.log(request, project, Purpose.INTERVIEW, employees=[item])
     instance = copy(interview) if interview else MappingInterview(employee=item)
     form = InterviewForm(request.POST or None, instance=instance, project=project)
     if request.method == "POST" and form.is_valid():
@@ -578,6 +602,9 @@ def placements(request, project):
         items = items.filter(status=status)
     page = Paginator(items, PER_PAGE).get_page(request.GET.get("side"))
     _attach_missing(page.object_list)
+    access_log.log(
+        request, project, Purpose.PLACEMENTS, employees=[p.employee_id for p in page.object_list]
+    )
     context = {
         "project": project,
         "page": page,
@@ -591,6 +618,7 @@ def placements(request, project):
 @personal_data_view(MANAGE_PERSONNEL)
 def placement_create(request, project, employee_pk):
     item = get_object_or_404(Employee, project=project, pk=employee_pk)
+    access_log.log(request, project, Purpose.EDIT, employees=[item])
     form = PlacementForm(request.POST or None, project=project, employee=item)
     if request.method == "POST" and form.is_valid():
         with errors_on_form(form):
@@ -659,3 +687,128 @@ def placement_status(request, project, pk):
                 % {"employee": placement.employee, "status": placement.get_status_display()},
             )
     return redirect(reverse("roles:placements", args=[project.pk]) + f"#p{placement.pk}")
+
+
+# --- Personal data from import to deletion (GDPR articles 15, 17 and 30) ---------------------------
+
+
+@project_view(MANAGE_MEMBERS)
+def insight(request, project, pk):
+    """Give a member without a personal-data role insight, for a purpose until a day (GET: the
+    form; POST), or take it back (POST withdraw=1). Both are in the access log."""
+    membership = get_object_or_404(
+        Membership.objects.select_related("user"), project=project, pk=pk
+    )
+    if ROLE_PERMISSIONS[membership.role] >= {VIEW_PERSONAL_DATA}:
+        raise Http404  # their role sees it already
+    if request.method == "POST" and request.POST.get("withdraw"):
+        services.grant_insight(membership=membership, grant=False, by=request.user)
+        messages.success(
+            request,
+            _("%(user)s har ikke lenger innsyn i personopplysninger.") % {"user": membership.user},
+        )
+        return redirect("projects:members", project.pk)
+    form = InsightForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with errors_on_form(form):
+            services.grant_insight(membership=membership, grant=True, by=request.user,
+                                   **form.cleaned_data)  # fmt: skip
+            messages.success(
+                request,
+                _("%(user)s har fått innsyn i personopplysninger til og med %(until)s.")
+                % {"user": membership.user, "until": f"{form.cleaned_data['until']:%d.%m.%Y}"},
+            )
+            return redirect("projects:members", project.pk)
+    context = {"project": project, "membership": membership, "form": form}
+    return render(request, "roles/insight_form.html", context)
+
+
+@personal_data_view(MANAGE_PRIVACY)
+def access_log_page(request, project):
+    """The access log, newest first, for one employee or one user if chosen: who saw what, why,
+    when. A page at a time."""
+    rows = (
+        PersonalDataAccess.objects.filter(project=project)
+        .select_related("user")
+        .prefetch_related("employees")
+    )
+    employee = user = None
+    if (pk := request.GET.get("ansatt", "")).isdigit():
+        employee = get_object_or_404(Employee, project=project, pk=pk)
+        rows = rows.filter(employees=employee)
+    if (pk := request.GET.get("bruker", "")).isdigit():
+        user = get_object_or_404(User, memberships__project=project, pk=pk)
+        rows = rows.filter(user=user)
+    page = Paginator(rows.distinct(), PER_PAGE).get_page(request.GET.get("side"))
+    context = {"project": project, "page": page, "employee": employee, "chosen_user": user,
+               "users": User.objects.filter(memberships__project=project).distinct()}  # fmt: skip
+    return render(request, "roles/access_log.html", context)
+
+
+@personal_data_view(MANAGE_PRIVACY)
+def processing(request, project):
+    """The project's record of processing (article 30): what personal data it holds, why, who
+    may see it, and when it is erased; the keepers may extend the retention once."""
+    form = None
+    if project.closed_on and not project.retention_extended_until:
+        form = RetentionForm(request.POST or None)
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            with errors_on_form(form):
+                extended = privacy.extend_retention(
+                    project=project, reason=form.cleaned_data["reason"], by=request.user
+                )
+                messages.success(
+                    request,
+                    _("Personopplysningene oppbevares til %(day)s.")
+                    % {"day": f"{extended.retention_extended_until:%d.%m.%Y}"},
+                )
+                return redirect("roles:processing", project.pk)
+    context = {
+        "project": project,
+        "record": privacy.processing(project),
+        "months": privacy.retention_months(),
+        "form": form,
+    }
+    return render(request, "roles/processing.html", context)
+
+
+@personal_data_view(MANAGE_PRIVACY)
+def employee_erase(request, project, pk):
+    """Anonymise an employee, after a confirmation that says what goes."""
+    item = get_object_or_404(Employee, project=project, pk=pk, erased_at__isnull=True)
+    form = ErasureForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with errors_on_form(form):
+            # The service logs the erasure itself.
+            privacy.erase_employee(employee=item, by=request.user,
+                                   reason=form.cleaned_data["reason"])  # fmt: skip
+            messages.success(request, _("Den ansatte er anonymisert."))
+            return redirect("roles:employees", project.pk)
+    access_log.log(request, project, Purpose.ERASURE, employees=[item], note=_("Bekreftelse"))
+    context = {
+        "project": project,
+        "employee": item,
+        "form": form,
+        "interviews": item.interviews.count(),
+        "placements": item.placements.count(),
+    }
+    return render(request, "roles/employee_erase.html", context)
+
+
+@personal_data_view(MANAGE_PRIVACY)
+def access_request(request, project, pk, kind):
+    """Everything held about one employee (article 15): a PDF for the person, JSON for the
+    record. Logged."""
+    item = get_object_or_404(Employee.objects.select_related("project"), project=project, pk=pk)
+    access_log.log(request, project, Purpose.ACCESS_REQUEST, employees=[item], note=kind)
+    slug = norwegian_slug(f"{item.first_name}-{item.last_name}", 40)
+    if kind == "json":
+        response = HttpResponse(privacy.employee_record_json(item), content_type="application/json")
+        response["Content-Disposition"] = f'attachment; filename="innsyn-{slug}.json"'
+        return response
+    pdf = render_pdf("roles/pdf/access_request.html",
+                     {"record": privacy.employee_record(item), "project": project})  # fmt: skip
+    return pdf_download(pdf, f"innsyn-{slug}.pdf")

@@ -257,17 +257,19 @@ def build_staffing(n_employees):
     return project, boss, steering
 
 
+# The access log: its row, and the employees the page showed (roles.access_log).
+ACCESS_LOG = 2
 # + project, permissions, positions with their filled FTE (one aggregate), the status counts
-# (one query), the page's count and employees, their placements (+position, unit)
-STAFFING_QUERIES = REQUEST + 2 + 1 + 1 + 2 + 1
+# (one query), the page's count and employees, their placements (+position, unit), the log
+STAFFING_QUERIES = REQUEST + 2 + 1 + 1 + 2 + 1 + ACCESS_LOG
 # as a member without the personnel right: no page of names
 STAFFING_COUNTS_ONLY_QUERIES = REQUEST + 2 + 1 + 1
-# + project, permissions, the page's count and placements (+employee, position, unit), and the
-# required competences of their positions
-PLACEMENT_LIST_QUERIES = REQUEST + 2 + 2 + 1
-# + project, permissions, the page's count and employees (+current unit), and the new-employee
-# form's current units
-EMPLOYEE_LIST_QUERIES = REQUEST + 2 + 2 + 1
+# + project, permissions, the page's count and placements (+employee, position, unit), the
+# required competences of their positions, the log
+PLACEMENT_LIST_QUERIES = REQUEST + 2 + 2 + 1 + ACCESS_LOG
+# + project, permissions, the page's count and employees (+current unit), the log, and the
+# new-employee form's current units
+EMPLOYEE_LIST_QUERIES = REQUEST + 2 + 2 + ACCESS_LOG + 1
 
 
 @pytest.mark.parametrize("n_employees", [20, 2000])

@@ -124,8 +124,10 @@ def test_the_project_can_grant_a_union_rep_insight_but_not_the_right_to_change(
     rep = member_with_role(Role.UNION_REP)
     membership = Membership.objects.get(project=project, user=rep)
     client.force_login(leader)
+    until = (dt.date.today() + dt.timedelta(days=30)).isoformat()
     response = client.post(
-        reverse("projects:member_personal_data", args=[project.pk, membership.pk]), {"grant": "1"}
+        reverse("roles:insight", args=[project.pk, membership.pk]),
+        {"purpose": "Drøfting av innplasseringene", "until": until},
     )
     assert response.status_code == 302
     client.force_login(rep)
@@ -149,9 +151,7 @@ def test_the_project_can_grant_a_union_rep_insight_but_not_the_right_to_change(
     assert not Placement.objects.exists()
     # Withdrawn again: back to 404.
     client.force_login(owner)
-    client.post(
-        reverse("projects:member_personal_data", args=[project.pk, membership.pk]), {"grant": "0"}
-    )
+    client.post(reverse("roles:insight", args=[project.pk, membership.pk]), {"withdraw": "1"})
     client.force_login(rep)
     assert client.get(reverse("roles:employees", args=[project.pk])).status_code == 404
 
@@ -175,12 +175,12 @@ def test_every_view_of_an_employee_and_every_export_is_logged(client, project, l
     client.get(reverse("roles:employee", args=[project.pk, employee.pk]))
     client.get(reverse("roles:employee", args=[project.pk, employee.pk]))
     assert (
-        PersonalDataAccess.objects.filter(user=leader, employee=employee, action="view").count()
+        PersonalDataAccess.objects.filter(user=leader, employees=employee, purpose="record").count()
         == 2
     )
     response = client.get(reverse("roles:staffing_export", args=[project.pk]))
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    assert PersonalDataAccess.objects.filter(user=leader, action="export").count() == 1
+    assert PersonalDataAccess.objects.filter(user=leader, purpose="export").count() == 1
     workbook = load_workbook(io.BytesIO(response.content))
     cells = {str(c.value) for sheet in workbook for row in sheet.iter_rows() for c in row}
     assert "Fiktiv" in " ".join(cells)

@@ -224,6 +224,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 120
 CELERY_TASK_TIME_LIMIT = 180
 CELERY_TIMEZONE = TIME_ZONE
+# A closed project's personal data is anonymised this many months after it closed (roles.privacy).
+PERSONAL_DATA_RETENTION_MONTHS = env.int("PERSONAL_DATA_RETENTION_MONTHS", default=12)
+
 # The outbox (notifications): beat sends what is due this often, and a mail the server cannot
 # take now is tried again after up to 1, 2, 4, … × OUTBOX_RETRY_SECONDS (at most an hour apart),
 # for a day.
@@ -243,6 +246,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     "milestone-reminders": {
         "task": "milestones.tasks.dispatch_milestone_reminders",
         "schedule": crontab(hour=7, minute=0),
+    },
+    # Every night: closed projects' personal data anonymised when its time is up (warned 30 days
+    # before), and grants of insight that have ended withdrawn.
+    "personal-data": {
+        "task": "roles.tasks.apply_retention",
+        "schedule": crontab(hour=2, minute=30),
     },
     # Every five minutes: the PDFs of documents frozen since (decided, approved, published).
     "documents": {
