@@ -2,7 +2,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DATE_WIDGET, DATETIME_WIDGET, choice_field, model_choice_field
+from core.forms import (
+    DATETIME_WIDGET,
+    DateField,
+    ModelMultipleChoiceField,
+    choice_field,
+    model_choice_field,
+)
 from projects.models import Membership
 
 from .models import AgendaItem, Meeting, Question, Side
@@ -14,7 +20,7 @@ SIDE_OF_ROLE = {
 }
 
 
-class MemberChoiceField(forms.ModelMultipleChoiceField):
+class MemberChoiceField(ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.user} – {obj.get_role_display()}" + (
             f" ({obj.union_name})" if obj.union_name else ""
@@ -75,7 +81,7 @@ class MeetingForm(forms.ModelForm):
         return list(seen.values())
 
 
-class LinkChoiceField(forms.ModelMultipleChoiceField):
+class LinkChoiceField(ModelMultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
 
@@ -197,7 +203,7 @@ class CorrectionForm(forms.Form):
 
 
 class PlacementDecisionForm(forms.Form):
-    decided_on = forms.DateField(label=_("Beslutningsdato"), widget=DATE_WIDGET)
+    decided_on = DateField(label=_("Beslutningsdato"))
     no_protocol_reason = forms.CharField(
         label=_("Begrunnelse for å beslutte uten godkjent protokoll"),
         required=False,

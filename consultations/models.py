@@ -17,6 +17,7 @@ from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.validators import validate_date_range, validate_single_line
 from milestones.models import Milestone
 from projects.models import Project, Workstream
 from roles.models import OrgUnit, Placement, RoleDescription
@@ -54,10 +55,12 @@ class Meeting(models.Model):
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="meetings")
     kind = models.CharField(_("type"), max_length=15, choices=Kind, default=Kind.CONSULTATION)
-    title = models.CharField(_("tittel"), max_length=200)
-    starts_at = models.DateTimeField(_("starter"))
-    ends_at = models.DateTimeField(_("slutter"))
-    place = models.CharField(_("sted"), max_length=200, blank=True)
+    title = models.CharField(_("tittel"), max_length=200, validators=[validate_single_line])
+    starts_at = models.DateTimeField(_("starter"), validators=[validate_date_range])
+    ends_at = models.DateTimeField(_("slutter"), validators=[validate_date_range])
+    place = models.CharField(
+        _("sted"), max_length=200, blank=True, validators=[validate_single_line]
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PLANNED)
     called_at = models.DateTimeField(_("innkalling sendt"), null=True, blank=True)
     # Held without a notice from reorg, and recorded here afterwards by the leader.
@@ -93,7 +96,9 @@ class Participant(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="participants")
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="meeting_participations")
     side = models.CharField(_("part"), max_length=10, choices=Side)
-    union_name = models.CharField(_("fagforening"), max_length=100, blank=True)
+    union_name = models.CharField(
+        _("fagforening"), max_length=100, blank=True, validators=[validate_single_line]
+    )
     present = models.BooleanField(_("til stede"), default=False)
     history = HistoricalRecords()
 
@@ -117,7 +122,7 @@ class AgendaItem(models.Model):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
     order = models.PositiveIntegerField(_("nr."), default=1)
-    title = models.CharField(_("sak"), max_length=300)
+    title = models.CharField(_("sak"), max_length=300, validators=[validate_single_line])
     done = models.TextField(_("hva er gjort"), blank=True, max_length=10000)
     next_steps = models.TextField(_("hva skal nå gjøres"), blank=True, max_length=10000)
     outcome = models.CharField(_("utfall"), max_length=10, choices=Outcome, default=Outcome.OPEN)
@@ -261,7 +266,7 @@ class Question(models.Model):
     asked_by = models.ForeignKey(
         User, on_delete=models.PROTECT, related_name="+", verbose_name=_("spurt av")
     )
-    asked_on = models.DateField(_("dato"))
+    asked_on = models.DateField(_("dato"), validators=[validate_date_range])
     text = models.TextField(_("spørsmål"), max_length=5000)
     answer = models.TextField(_("svar"), blank=True, max_length=10000)
     answered_by = models.ForeignKey(

@@ -1,16 +1,66 @@
-"""What every app's forms and views share: date widgets, and a service's refusal shown where the
+"""What every app's forms and views share: date widgets and fields, and a service's refusal shown where the
 user acts (on the form, or as a message on the next page)."""
 
+import datetime as dt
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connections, transaction
 from django.http import HttpRequest
+from django.utils import timezone
 
-DATE_WIDGET = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
-DATETIME_WIDGET = forms.DateTimeInput(format="%Y-%m-%dT%H:%M", attrs={"type": "datetime-local"})
+from .models import FormSubmission
+from .validators import EARLIEST_DATE, LATEST_DATE, validate_date_range
+
+# The browser's date picker keeps to the same limits as the validator.
+DATE_WIDGET = forms.DateInput(
+    format="%Y-%m-%d",
+    attrs={"type": "date", "min": f"{EARLIEST_DATE:%Y-%m-%d}", "max": f"{LATEST_DATE:%Y-%m-%d}"},
+)
+DATETIME_WIDGET = forms.DateTimeInput(
+    format="%Y-%m-%dT%H:%M",
+    attrs={
+        "type": "datetime-local",
+        "min": f"{EARLIEST_DATE:%Y-%m-%d}T00:00",
+        "max": f"{LATEST_DATE:%Y-%m-%d}T23:59",
+    },
+)
+
+
+class DateField(forms.DateField):
+    """A date of a form that is not a model's, within the limits of every date in reorg."""
+
+    widget = DATE_WIDGET
+    default_validators = [validate_date_range]
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's, with an id too large for the database's integers refused as an invalid choice,
+    like any id that is not among the choices. Django's own lookups only check the range of a
+    single value; with several (`__in`), SQLite raises OverflowError instead."""
+
+    def _check_values(self, value):
+        meta = self.queryset.model._meta
+        field = meta.get_field(self.to_field_name) if self.to_field_name else meta.pk
+        kind = field.get_internal_type()
+        if kind.endswith(("AutoField", "IntegerField")):
+            low, high = connections[self.queryset.db].ops.integer_field_range(kind)
+            for item in value:
+                try:
+                    number = int(item)
+                except (TypeError, ValueError):
+                    continue  # Django's own check names it
+                if not low <= number <= high:
+                    raise ValidationError(
+                        self.error_messages["invalid_choice"],
+                        code="invalid_choice",
+                        params={"value": item},
+                    )
+        return super()._check_values(value)
 
 
 def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
@@ -73,3 +123,47 @@ def errors_as_message(request: HttpRequest) -> Iterator[None]:
 def form_errors(form) -> str:
     """The errors of a form posted from a page that shows another one, as one message."""
     return " ".join(error for errors in form.errors.values() for error in errors)
+
+
+# --- Saved once however often it is sent ---------------------------------------------------------
+
+ONCE_FIELD = "submission"
+
+
+class SubmittedOnce:
+    """A create form with a hidden one-time key, new each time the empty form is shown; the view
+    saves under `first_submission`. A form posted without the key (a script) is saved as always."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[ONCE_FIELD] = forms.UUIDField(
+            widget=forms.HiddenInput, required=False, initial=uuid.uuid4
+        )
+
+
+@contextmanager
+def first_submission(form) -> Iterator[bool]:
+    """Whether this is the first time the form's key is saved: if not, the record was made by the
+    earlier submit, and the view says so without making another. The key and what the block
+    saves are one transaction: if the service refuses, the key is not spent. Two submits at the
+    same moment wait for each other on the key's row.
+
+        with errors_on_form(form), first_submission(form) as first:
+            if first:
+                services.save_risk(risk=form.save(commit=False), by=request.user)
+            messages.success(request, ...)
+            return redirect(...)
+    """
+    key = form.cleaned_data.get(ONCE_FIELD)
+    with transaction.atomic():
+        first = True
+        if key is not None:
+            FormSubmission.objects.filter(
+                created_at__lt=timezone.now() - dt.timedelta(days=1)
+            ).delete()
+            try:
+                with transaction.atomic():
+                    FormSubmission.objects.create(key=key)
+            except IntegrityError:
+                first = False
+        yield first

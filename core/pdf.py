@@ -4,9 +4,13 @@ stylesheet read from the source tree, the text in Bokmål whatever the request's
 apps keep what goes into their documents; this is only how a document becomes a PDF, a file and a
 download."""
 
+import contextlib
+import hashlib
+import json
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, HttpResponse, HttpResponseBase
 from django.template.loader import render_to_string
@@ -51,3 +55,20 @@ def frozen_pdf_download(
             stored.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf"
         )
     return pdf_download(render(), filename)
+
+
+def cached_pdf(content: object, render: Callable[[], bytes], *, prefix: str) -> bytes:
+    """A document that is costly to render and stays the same until its content changes (a
+    draft mandate with long lists takes seconds): kept in the cache under a hash of `content`
+    (JSON), so that a change is a new key and nothing has to be invalidated. A cache that is
+    down (Redis) costs the rendering, never the page."""
+    digest = hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
+    key = f"pdf:{prefix}:{digest}"
+    pdf = None
+    with contextlib.suppress(Exception):  # the cache backend's own errors, whatever they are
+        pdf = cache.get(key)
+    if pdf is None:
+        pdf = render()
+        with contextlib.suppress(Exception):
+            cache.set(key, pdf, timeout=settings.DOCUMENT_CACHE_SECONDS)
+    return pdf

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DATE_WIDGET, model_choice_field
+from core.forms import DATE_WIDGET, DateField, ModelMultipleChoiceField, model_choice_field
 from projects.forms import OrganisationUserChoiceField, project_people
 from projects.models import Phase, Workstream
 
@@ -9,7 +9,7 @@ from .importing import normalise_code
 from .models import Activity, Milestone
 
 
-class MilestoneChoiceField(forms.ModelMultipleChoiceField):
+class MilestoneChoiceField(ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.code} {obj.title}"
 
@@ -71,10 +71,9 @@ class MilestoneStatusForm(forms.Form):
     """The inline status change on the milestone list."""
 
     status = forms.ChoiceField(label=_("Status"), choices=Milestone.Status.choices)
-    reached_on = forms.DateField(
+    reached_on = DateField(
         label=_("Dato nådd"),
         required=False,
-        widget=DATE_WIDGET,
         help_text=_("Står den tom, brukes dagens dato."),
     )
     reached_note = forms.CharField(

@@ -15,8 +15,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
+
+from core.validators import validate_date_range
 
 # Same as milestones.models.CODE_PATTERN (a test checks it); copied so that this module does not
 # import the models.
@@ -169,6 +172,10 @@ def parse_date(text: str) -> tuple[datetime.date, str]:
         due = datetime.date(year, month, day)
     except ValueError:
         raise ValueError(_("Datoen «%(text)s» finnes ikke.") % {"text": tidy}) from None
+    try:
+        validate_date_range(due)
+    except ValidationError as error:
+        raise ValueError(" ".join(error.messages)) from None
 
     if first_day is None:
         if not prefix:

@@ -9,6 +9,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.validators import validate_date_range, validate_single_line
 from projects.models import Phase, Project, Workstream
 
 User = settings.AUTH_USER_MODEL
@@ -59,20 +60,24 @@ class Milestone(models.Model):
     code = models.CharField(
         _("nr."),
         max_length=8,
-        validators=[RegexValidator(CODE_PATTERN, _("Bruk bokstaver og tall, for eksempel M1."))],
+        validators=[
+            RegexValidator(CODE_PATTERN, _("Bruk bokstaver og tall, for eksempel M1.")),
+            validate_single_line,
+        ],
         help_text=_("For eksempel M1 for en milepæl eller B1 for et beslutningspunkt."),
     )
-    title = models.CharField(_("milepæl"), max_length=200)
+    title = models.CharField(_("milepæl"), max_length=200, validators=[validate_single_line])
     criterion = models.TextField(
         _("kriterium"), blank=True, max_length=2000, help_text=_("Hva må være oppfylt?")
     )
     kind = models.CharField(_("type"), max_length=20, choices=Kind, default=Kind.MILESTONE)
-    due_date = models.DateField(_("dato"))
+    due_date = models.DateField(_("dato"), validators=[validate_date_range])
     date_text = models.CharField(
         _("dato som skrevet"),
         max_length=60,
         blank=True,
         help_text=_("Valgfritt, for eksempel «Senest 19. august 2013» eller «11.–12. april»."),
+        validators=[validate_single_line],
     )
     phase = models.ForeignKey(
         Phase,
@@ -99,7 +104,9 @@ class Milestone(models.Model):
         verbose_name=_("ansvarlig"),
     )
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.PLANNED)
-    reached_on = models.DateField(_("dato nådd"), null=True, blank=True)
+    reached_on = models.DateField(
+        _("dato nådd"), null=True, blank=True, validators=[validate_date_range]
+    )
     reached_note = models.TextField(_("hvordan den ble nådd"), blank=True, max_length=2000)
     depends_on = models.ManyToManyField(
         "self",
@@ -166,7 +173,7 @@ class Activity(models.Model):
         DONE = "done", _("Ferdig")
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="activities")
-    title = models.CharField(_("aktivitet"), max_length=300)
+    title = models.CharField(_("aktivitet"), max_length=300, validators=[validate_single_line])
     owner = models.ForeignKey(
         User,
         on_delete=models.SET_NULL,
@@ -175,9 +182,11 @@ class Activity(models.Model):
         related_name="activities",
         verbose_name=_("ansvarlig"),
     )
-    due_date = models.DateField(_("frist"), null=True, blank=True)
+    due_date = models.DateField(_("frist"), null=True, blank=True, validators=[validate_date_range])
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.TODO)
-    done_on = models.DateField(_("ferdigdato"), null=True, blank=True)
+    done_on = models.DateField(
+        _("ferdigdato"), null=True, blank=True, validators=[validate_date_range]
+    )
     milestone = models.ForeignKey(
         Milestone,
         on_delete=models.SET_NULL,

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DATE_WIDGET, model_choice_field
+from core.forms import DATE_WIDGET, ModelMultipleChoiceField, SubmittedOnce, model_choice_field
 
 from .models import Benefit, Membership, Phase, Project, Risk, SolutionOption, Workstream
 
@@ -126,7 +126,7 @@ SECTIONS = [
 SECTIONS_BY_SLUG = {s.slug: s for s in SECTIONS}
 
 
-class PhaseForm(forms.ModelForm):
+class PhaseForm(SubmittedOnce, forms.ModelForm):
     class Meta:
         model = Phase
         fields = ["order", "name", "goal", "start_date", "end_date"]
@@ -142,7 +142,7 @@ class OrganisationUserChoiceField(forms.ModelChoiceField):
         return f"{obj} ({obj.job_title})" if obj.job_title else str(obj)
 
 
-class OrganisationUsersChoiceField(forms.ModelMultipleChoiceField):
+class OrganisationUsersChoiceField(ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return str(obj)
 
@@ -244,7 +244,7 @@ class ProjectCreateForm(forms.ModelForm):
         return cleaned
 
 
-class RiskForm(forms.ModelForm):
+class RiskForm(SubmittedOnce, forms.ModelForm):
     owner = OrganisationUserChoiceField(queryset=None, required=False, label=_("Risikoeier"))
 
     class Meta:

@@ -8,18 +8,23 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
+from core.validators import validate_date_range, validate_single_line
+
 User = settings.AUTH_USER_MODEL
 
 
 class Organisation(models.Model):
     """A municipality. Users belong to one or more; nothing is visible across them."""
 
-    name = models.CharField(_("navn"), max_length=200)
+    name = models.CharField(_("navn"), max_length=200, validators=[validate_single_line])
     org_number = models.CharField(
         _("organisasjonsnummer"),
         max_length=9,
         unique=True,
-        validators=[RegexValidator(r"^\d{9}$", _("Organisasjonsnummeret har ni sifre."))],
+        validators=[
+            RegexValidator(r"^\d{9}$", _("Organisasjonsnummeret har ni sifre.")),
+            validate_single_line,
+        ],
     )
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -78,11 +83,16 @@ class Project(models.Model):
         related_name="projects",
         verbose_name=_("organisasjon"),
     )
-    name = models.CharField(_("prosjektets navn"), max_length=200)
+    name = models.CharField(
+        _("prosjektets navn"), max_length=200, validators=[validate_single_line]
+    )
     code = models.CharField(
         _("kortnavn"),
         max_length=20,
-        validators=[RegexValidator(r"^[A-Za-z0-9ÆØÅæøå_-]+$", _("Bruk bokstaver, tall, - og _."))],
+        validators=[
+            RegexValidator(r"^[A-Za-z0-9ÆØÅæøå_-]+$", _("Bruk bokstaver, tall, - og _.")),
+            validate_single_line,
+        ],
         help_text=_("Kort kode for prosjektet, for eksempel OU-VELFERD."),
     )
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.DRAFT)
@@ -90,7 +100,7 @@ class Project(models.Model):
     # after (roles.privacy), unless extended once, with a reason.
     closed_on = models.DateField(_("avsluttet"), null=True, blank=True)
     retention_extended_until = models.DateField(
-        _("oppbevaring forlenget til"), null=True, blank=True
+        _("oppbevaring forlenget til"), null=True, blank=True, validators=[validate_date_range]
     )
     retention_extension_reason = models.TextField(
         _("begrunnelse for forlenget oppbevaring"), blank=True, max_length=2000
@@ -105,13 +115,19 @@ class Project(models.Model):
         verbose_name=_("prosjekteier"),
     )
     owner_title = models.CharField(
-        _("prosjekteiers tittel"), max_length=150, blank=True, help_text=_("For eksempel Rådmann.")
+        _("prosjekteiers tittel"),
+        max_length=150,
+        blank=True,
+        help_text=_("For eksempel Rådmann."),
+        validators=[validate_single_line],
     )
     leader = models.ForeignKey(
         User, on_delete=models.PROTECT, related_name="led_projects", verbose_name=_("prosjektleder")
     )
-    start_date = models.DateField(_("startdato"))
-    last_delivery_date = models.DateField(_("siste leveransedato"), null=True, blank=True)
+    start_date = models.DateField(_("startdato"), validators=[validate_date_range])
+    last_delivery_date = models.DateField(
+        _("siste leveransedato"), null=True, blank=True, validators=[validate_date_range]
+    )
     report_interval_days = models.PositiveSmallIntegerField(
         _("rapporteringsintervall (dager)"),
         default=21,
@@ -220,6 +236,10 @@ class ProjectUserObjectPermission(UserObjectPermissionBase):
     content_object = models.ForeignKey(Project, on_delete=models.CASCADE)
 
 
+# A mandate's list of goals is read, printed and voted on: a few, not thousands.
+MAX_GOALS = 50
+
+
 class Goal(models.Model):
     class Kind(models.TextChoices):
         RESULT = "result", _("Resultatmål")
@@ -251,12 +271,22 @@ BENEFIT_FIELDS = ("title", "indicator", "baseline", "target", "unit", "owner")
 class Benefit(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="benefits")
     order = models.PositiveIntegerField(_("rekkefølge"))
-    title = models.CharField(_("gevinst"), max_length=300)
-    indicator = models.CharField(_("indikator"), max_length=300, blank=True)
-    baseline = models.CharField(_("nullpunkt"), max_length=100, blank=True)
-    target = models.CharField(_("målverdi"), max_length=100, blank=True)
-    unit = models.CharField(_("enhet"), max_length=50, blank=True)
-    owner = models.CharField(_("gevinsteier"), max_length=150, blank=True)
+    title = models.CharField(_("gevinst"), max_length=300, validators=[validate_single_line])
+    indicator = models.CharField(
+        _("indikator"), max_length=300, blank=True, validators=[validate_single_line]
+    )
+    baseline = models.CharField(
+        _("nullpunkt"), max_length=100, blank=True, validators=[validate_single_line]
+    )
+    target = models.CharField(
+        _("målverdi"), max_length=100, blank=True, validators=[validate_single_line]
+    )
+    unit = models.CharField(
+        _("enhet"), max_length=50, blank=True, validators=[validate_single_line]
+    )
+    owner = models.CharField(
+        _("gevinsteier"), max_length=150, blank=True, validators=[validate_single_line]
+    )
     history = HistoricalRecords()
     _change_reason: str  # read by simple-history when set before save() or delete()
 
@@ -276,9 +306,11 @@ class BenefitMeasurement(models.Model):
     """A measured value of a benefit's indicator, as the status report shows it."""
 
     benefit = models.ForeignKey(Benefit, on_delete=models.CASCADE, related_name="measurements")
-    measured_on = models.DateField(_("målt dato"))
-    value = models.CharField(_("målt verdi"), max_length=100)
-    comment = models.CharField(_("kommentar"), max_length=500, blank=True)
+    measured_on = models.DateField(_("målt dato"), validators=[validate_date_range])
+    value = models.CharField(_("målt verdi"), max_length=100, validators=[validate_single_line])
+    comment = models.CharField(
+        _("kommentar"), max_length=500, blank=True, validators=[validate_single_line]
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -293,10 +325,12 @@ class BenefitMeasurement(models.Model):
 class Phase(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="phases")
     order = models.PositiveIntegerField(_("rekkefølge"), default=1)
-    name = models.CharField(_("navn"), max_length=200)
+    name = models.CharField(_("navn"), max_length=200, validators=[validate_single_line])
     goal = models.TextField(_("mål for fasen"), blank=True, max_length=5000)
-    start_date = models.DateField(_("start"), null=True, blank=True)
-    end_date = models.DateField(_("slutt"), null=True, blank=True)
+    start_date = models.DateField(
+        _("start"), null=True, blank=True, validators=[validate_date_range]
+    )
+    end_date = models.DateField(_("slutt"), null=True, blank=True, validators=[validate_date_range])
     history = HistoricalRecords()
     _change_reason: str  # read by simple-history when set before save() or delete()
 
@@ -329,7 +363,7 @@ class Workstream(models.Model):
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="workstreams")
     order = models.PositiveIntegerField(_("nummer"), default=1)
-    name = models.CharField(_("navn"), max_length=200)
+    name = models.CharField(_("navn"), max_length=200, validators=[validate_single_line])
     units = models.TextField(_("enheter som omfattes"), blank=True, max_length=2000)
     lead = models.ForeignKey(
         User,
@@ -361,7 +395,7 @@ class Workstream(models.Model):
 class SolutionOption(models.Model):
     workstream = models.ForeignKey(Workstream, on_delete=models.CASCADE, related_name="options")
     order = models.PositiveIntegerField(_("rekkefølge"), default=1)
-    title = models.CharField(_("tittel"), max_length=200)
+    title = models.CharField(_("tittel"), max_length=200, validators=[validate_single_line])
     description = models.TextField(_("beskrivelse"), blank=True, max_length=10000)
     is_zero_alternative = models.BooleanField(
         _("0-alternativet"), default=False, help_text=_("Å beholde dagens løsning.")
@@ -414,6 +448,7 @@ class Membership(models.Model):
         max_length=100,
         blank=True,
         help_text=_("For tillitsvalgte: hvilken fagforening."),
+        validators=[validate_single_line],
     )
     sees_personal_data = models.BooleanField(
         _("innsyn i personopplysninger"),
@@ -424,8 +459,12 @@ class Membership(models.Model):
         ),
     )
     # The grant of insight is for a purpose and ends by itself (roles.tasks.end_expired_insight).
-    insight_purpose = models.CharField(_("formål med innsynet"), max_length=300, blank=True)
-    insight_until = models.DateField(_("innsyn til og med"), null=True, blank=True)
+    insight_purpose = models.CharField(
+        _("formål med innsynet"), max_length=300, blank=True, validators=[validate_single_line]
+    )
+    insight_until = models.DateField(
+        _("innsyn til og med"), null=True, blank=True, validators=[validate_date_range]
+    )
     insight_granted_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -459,7 +498,9 @@ class MandateVersion(models.Model):
         User, on_delete=models.PROTECT, related_name="+", verbose_name=_("besluttet av")
     )
     decided_at = models.DateTimeField(_("besluttet"))
-    decided_on = models.DateField(_("beslutningsdato"), null=True, blank=True)
+    decided_on = models.DateField(
+        _("beslutningsdato"), null=True, blank=True, validators=[validate_date_range]
+    )
     comment = models.TextField(_("kommentar"), blank=True, max_length=5000)
     # Decided without an approved protocol from the consultation (Hovedavtalen § 1-4): why. Shown
     # with the decision and sent to the union and safety representatives.

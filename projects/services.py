@@ -21,6 +21,7 @@ from notifications.services import cancel_notices
 
 from .models import (
     BENEFIT_FIELDS,
+    MAX_GOALS,
     Benefit,
     BenefitMeasurement,
     Goal,
@@ -343,6 +344,10 @@ def replace_goals(
     """Make the project's goals of this kind exactly `texts`, in order. Goals are updated in place
     so that history shows what changed, not a delete and a new list."""
     texts = [t.strip() for t in texts if t.strip()]
+    if len(texts) > MAX_GOALS:
+        raise ValidationError(
+            _("Høyst %(max)s mål i hver liste; slå sammen eller prioriter.") % {"max": MAX_GOALS}
+        )
     with acting_as(by):
         current = list(
             Goal.objects.select_for_update().filter(project=project, kind=kind).order_by("order")

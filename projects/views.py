@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.forms import errors_as_message, errors_on_form
+from core.forms import errors_as_message, errors_on_form, first_submission
 
 from . import services
 from .forms import (
@@ -177,8 +177,9 @@ def phases(request, project):
         if form.is_valid():
             phase = form.save(commit=False)
             phase.project = project
-            with errors_on_form(form):
-                services.save_phase(phase=phase, by=request.user)
+            with errors_on_form(form), first_submission(form) as first:
+                if first:
+                    services.save_phase(phase=phase, by=request.user)
                 messages.success(request, _("Fasen %(name)s er lagt til.") % {"name": phase.name})
                 return redirect("projects:phases", project.pk)
     return render(
@@ -392,8 +393,10 @@ def risks(request, project):
         require(project, CHANGE_PLAN)
         assert form is not None  # made above for a user with the right
         if form.is_valid():
-            with errors_on_form(form):
-                risk = services.save_risk(risk=form.save(commit=False), by=request.user)
+            risk = form.save(commit=False)
+            with errors_on_form(form), first_submission(form) as first:
+                if first:
+                    services.save_risk(risk=risk, by=request.user)
                 messages.success(
                     request, _("Risikoen «%(title)s» er lagt til.") % {"title": risk.title}
                 )

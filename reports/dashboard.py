@@ -178,6 +178,7 @@ def dashboard_projects(user, on: dt.date):
                     ],
                     deadline__lte=window[1],
                 )
+                .put_forward()
                 .only("pk", "project_id", "title", "deadline", "outcome")
                 .order_by("deadline", "pk"),
                 to_attr="dashboard_decision_requests",

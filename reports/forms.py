@@ -2,14 +2,20 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from consultations.models import AgendaItem
-from core.forms import DATE_WIDGET, choice_field, model_choice_field
+from core.forms import (
+    DATE_WIDGET,
+    DateField,
+    ModelMultipleChoiceField,
+    choice_field,
+    model_choice_field,
+)
 from projects.models import Benefit, BenefitMeasurement
 
 from .models import DIMENSIONS, DecisionRequest, Light, StatusReport
 from .services import EDITABLE_FIELDS
 
 
-class AgendaItemChoiceField(forms.ModelMultipleChoiceField):
+class AgendaItemChoiceField(ModelMultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
     def label_from_instance(self, obj):
@@ -58,10 +64,9 @@ class DecisionForm(forms.Form):
     decision = forms.CharField(
         label=_("Vedtak"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )
-    decided_on = forms.DateField(
+    decided_on = DateField(
         label=_("Dato for vedtak"),
         required=False,
-        widget=DATE_WIDGET,
         help_text=_("Står den tom, brukes dagens dato."),
     )
     no_protocol_reason = forms.CharField(required=False, max_length=5000)
@@ -135,7 +140,7 @@ class GatedDecisionForm(forms.Form):
 
 
 class MandateDecisionForm(GatedDecisionForm):
-    decided_on = forms.DateField(label=_("Beslutningsdato"), widget=DATE_WIDGET)
+    decided_on = DateField(label=_("Beslutningsdato"))
     comment = forms.CharField(
         label=_("Kommentar"),
         required=False,

@@ -5,16 +5,24 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.fields.files import FieldFile
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from consultations.models import AgendaItem
-from projects.models import Project
+from core.validators import validate_date_range, validate_single_line
+from projects.models import Membership, Project
 
 from .periods import Period
+
+
+class DecisionRequestQuerySet(models.QuerySet):
+    def put_forward(self):
+        """Those before the steering group: a request put forward in a status report reaches it
+        when the report is published; until then it is the leader's draft."""
+        return self.exclude(report__state=StatusReport.State.DRAFT)
 
 
 class DecisionRequest(models.Model):
@@ -28,17 +36,19 @@ class DecisionRequest(models.Model):
         REJECTED = "rejected", _("Avvist")
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="decision_requests")
-    title = models.CharField(_("sak"), max_length=200)
+    title = models.CharField(_("sak"), max_length=200, validators=[validate_single_line])
     question = models.TextField(
         _("styringsgruppen bes om å"),
         max_length=5000,
         help_text=_("Hva styringsgruppen skal ta stilling til."),
     )
     basis = models.TextField(_("beslutningsgrunnlag"), blank=True, max_length=20000)
-    deadline = models.DateField(_("frist"), null=True, blank=True)
+    deadline = models.DateField(_("frist"), null=True, blank=True, validators=[validate_date_range])
     outcome = models.CharField(_("utfall"), max_length=10, choices=Outcome, default=Outcome.PENDING)
     decision = models.TextField(_("vedtak"), blank=True, max_length=5000)
-    decided_on = models.DateField(_("dato for vedtak"), null=True, blank=True)
+    decided_on = models.DateField(
+        _("dato for vedtak"), null=True, blank=True, validators=[validate_date_range]
+    )
     affects_employees = models.BooleanField(
         _("berører ansatte"),
         default=False,
@@ -70,6 +80,8 @@ class DecisionRequest(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords(m2m_fields=[agenda_items])
+
+    objects = DecisionRequestQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("beslutningssak")
@@ -132,8 +144,8 @@ class StatusReport(models.Model):
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="status_reports")
     number = models.PositiveIntegerField(_("periode"))
-    period_start = models.DateField(_("periodens start"))
-    period_end = models.DateField(_("periodens slutt"))
+    period_start = models.DateField(_("periodens start"), validators=[validate_date_range])
+    period_end = models.DateField(_("periodens slutt"), validators=[validate_date_range])
     state = models.CharField(_("status"), max_length=10, choices=State, default=State.DRAFT)
 
     overall_status = _light(_("samlet status"))
@@ -224,6 +236,19 @@ class StatusReport(models.Model):
         ]
 
 
+class CalendarFeedQuerySet(models.QuerySet):
+    def usable(self):
+        """Links not revoked, of active users who have been members of the project without a
+        break since the link was made: removing a member revokes their link, and adding them
+        back later does not bring it back."""
+        since = Membership.objects.filter(
+            project=OuterRef("project"),
+            user=OuterRef("user"),
+            created_at__lte=OuterRef("created_at"),
+        )
+        return self.filter(revoked_at__isnull=True, user__is_active=True).filter(Exists(since))
+
+
 class CalendarFeed(models.Model):
     """A member's secret link to the project calendar (iCalendar), for Outlook or a phone. The
     token is the only key, so it can be revoked and a new one made."""
@@ -236,6 +261,8 @@ class CalendarFeed(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords(excluded_fields=["token"])
+
+    objects = CalendarFeedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("kalenderlenke")

@@ -2,12 +2,14 @@ from collections import Counter
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, login_required
+from django.core.exceptions import BadRequest
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -16,7 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 from consultations import gate
 from consultations.models import AgendaItem, Meeting
 from core.forms import errors_as_message, errors_on_form, form_errors
-from core.pdf import frozen_pdf_download, pdf_download
+from core.pdf import cached_pdf, frozen_pdf_download, pdf_download
 from milestones.mandate import mandate_milestones
 from milestones.models import Milestone, overdue_condition, today
 from projects import services as project_services
@@ -219,7 +221,10 @@ def mandate_pdf(request, project):
     if latest and project.mandate_state == Project.MandateState.DECIDED:
         return redirect("reports:mandate_version_pdf", project.pk, latest.number)
     snapshot = mandate_snapshot(project)
-    return pdf_download(render_mandate_pdf(snapshot), mandate_pdf_filename(snapshot))
+    # The draft says the day it was printed: that is part of what it is.
+    content = {"snapshot": snapshot, "printed_on": timezone.localdate()}
+    pdf = cached_pdf(content, lambda: render_mandate_pdf(snapshot), prefix="mandate-draft")
+    return pdf_download(pdf, mandate_pdf_filename(snapshot))
 
 
 @project_view()
@@ -424,7 +429,7 @@ def decisions(request, project):
     )
     if CHANGE_PLAN not in project.perms:
         # One put forward in a status report reaches the steering group when it is published.
-        requests = requests.exclude(report__state=StatusReport.State.DRAFT)
+        requests = requests.put_forward()
     items = list(requests)
     for item in items:
         item.consulted = any(
@@ -481,11 +486,9 @@ def calendar(request, project):
             services.revoke_calendar_feed(project=project, user=request.user)
             messages.success(request, _("Kalenderlenken er slettet og virker ikke lenger."))
         else:
-            return HttpResponseBadRequest()
+            raise BadRequest
         return redirect("reports:calendar", project.pk)
-    feed = CalendarFeed.objects.filter(
-        project=project, user=request.user, revoked_at__isnull=True
-    ).first()
+    feed = CalendarFeed.objects.usable().filter(project=project, user=request.user).first()
     feed_url = (
         request.build_absolute_uri(reverse("reports:calendar_feed", args=[feed.token]))
         if feed
@@ -507,9 +510,7 @@ def calendar_feed(request, token):
     """The calendar of the feed's project as its user may see it now: 404 for a token unknown or
     revoked, and for a user deactivated or no longer able to see the project."""
     feed = (
-        CalendarFeed.objects.select_related("project", "user")
-        .filter(token=token, revoked_at__isnull=True, user__is_active=True)
-        .first()
+        CalendarFeed.objects.usable().select_related("project", "user").filter(token=token).first()
     )
     if feed is None or not (
         Project.objects.visible_to(feed.user).filter(pk=feed.project_id).exists()

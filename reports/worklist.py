@@ -114,7 +114,7 @@ def decision_requests(user: User) -> QuerySet:
         project__in=_visible(user),
         project_id__in=steering,
         outcome=DecisionRequest.Outcome.PENDING,
-    ).exclude(report__state=StatusReport.State.DRAFT)
+    ).put_forward()
 
 
 def protocols_to_confirm(user: User) -> QuerySet:

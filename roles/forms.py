@@ -1,7 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DATE_WIDGET, model_choice_field
+from core.forms import (
+    DATE_WIDGET,
+    DateField,
+    ModelMultipleChoiceField,
+    SubmittedOnce,
+    model_choice_field,
+)
+from core.validators import validate_single_line
 from projects.forms import OrganisationUserChoiceField, project_people
 
 from .models import (
@@ -23,6 +30,7 @@ class UnitForm(forms.ModelForm):
         model = OrgUnit
         fields = ["name", "kind", "parent", "code", "leader_title", "order", "successors"]
         widgets = {"successors": forms.CheckboxSelectMultiple}
+        field_classes = {"successors": ModelMultipleChoiceField}
 
     def __init__(self, *args, project, structure, **kwargs):
         super().__init__(*args, **kwargs)
@@ -48,7 +56,7 @@ class CsvUploadForm(forms.Form):
     )
 
 
-class PositionForm(forms.ModelForm):
+class PositionForm(SubmittedOnce, forms.ModelForm):
     class Meta:
         model = Position
         fields = ["unit", "title", "code", "fte", "reports_to", "order"]
@@ -208,11 +216,11 @@ class InsightForm(forms.Form):
     purpose = forms.CharField(
         label=_("Formål"),
         max_length=300,
+        validators=[validate_single_line],
         help_text=_("Hva innsynet skal brukes til, for eksempel drøfting av innplasseringene."),
     )
-    until = forms.DateField(
+    until = DateField(
         label=_("Til og med"),
-        widget=DATE_WIDGET,
         help_text=_("Innsynet tar slutt av seg selv etter denne dagen."),
     )
 
@@ -221,6 +229,7 @@ class ErasureForm(forms.Form):
     reason = forms.CharField(
         label=_("Grunn"),
         max_length=500,
+        validators=[validate_single_line],
         help_text=_(
             "For eksempel: den ansatte har bedt om sletting (personvernforordningen art. 17)."
         ),

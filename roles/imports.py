@@ -35,7 +35,7 @@ from accounts.models import User
 from core.history import acting_as
 from projects.models import Project
 
-from .models import Employee, OrgUnit
+from .models import MAX_ORG_LEVELS, Employee, OrgUnit, unit_levels
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 10_000
@@ -201,12 +201,14 @@ def import_current_units(*, project: Project, file: CsvFile, by: User) -> list[O
             # The parent is checked above; the code's uniqueness too, under the lock.
             _full_clean(row.unit, row.line, problems, exclude=["project", "parent"])
         problems.raise_if_any()
+        in_file = {row.code.casefold(): row for row in rows}
+        _check_levels(rows, in_file, current, existing, problems)
+        problems.raise_if_any()
 
         # A unit is created after its parent, so that each is created with its parent and
         # history has one correct record per unit: the units at the top first (parent outside
         # the file or none), then those under them, and so on. A parent later in the file is
         # thus no problem.
-        in_file = {row.code.casefold(): row for row in rows}
         for level in _levels(rows, in_file):
             for row in level:
                 parent_row = in_file.get(row.parent_code.casefold()) if row.parent_code else None
@@ -673,6 +675,33 @@ def _check_units(rows: list[_UnitRow], existing: dict[str, OrgUnit], problems: _
             current = parent
         for unit in path:
             state[unit.code.casefold()] = "done"
+
+
+def _check_levels(
+    rows: list[_UnitRow],
+    in_file: dict[str, _UnitRow],
+    current: QuerySet[OrgUnit],
+    existing: dict[str, OrgUnit],
+    problems: _Problems,
+) -> None:
+    """No unit more than MAX_ORG_LEVELS down, counting the levels above it already in the
+    current organization. The file has no cycles (checked before)."""
+    parents: dict[Any, Any] = dict(current.values_list("pk", "parent_id"))
+    for row in rows:
+        parent_row = in_file.get(row.parent_code.casefold()) if row.parent_code else None
+        if parent_row is not None:
+            parents[("line", row.line)] = ("line", parent_row.line)
+        else:
+            parent = _lookup(existing, row.parent_code) if row.parent_code else None
+            parents[("line", row.line)] = parent.pk if parent else None
+    levels = unit_levels(parents)
+    for row in rows:
+        if levels[("line", row.line)] > MAX_ORG_LEVELS:
+            problems.add(
+                row.line,
+                _("Enheten ligger på nivå %(level)s; en organisasjon kan ha høyst %(max)s nivåer.")
+                % {"level": levels[("line", row.line)], "max": MAX_ORG_LEVELS},
+            )
 
 
 def _levels(rows: list[_UnitRow], in_file: dict[str, _UnitRow]) -> list[list[_UnitRow]]:

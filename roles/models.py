@@ -6,6 +6,7 @@ Employees, interviews, placements and the access log are personal data: every vi
 through projects.permissions with VIEW_PERSONAL_DATA, and their lists are filtered in SQL."""
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -15,6 +16,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.validators import validate_date_range, validate_single_line
 from projects.models import Project
 
 User = settings.AUTH_USER_MODEL
@@ -22,6 +24,31 @@ User = settings.AUTH_USER_MODEL
 # A person's FTE is at most 100 %; a position may be several whole jobs (300 % is three).
 FTE_VALIDATORS = [MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("100"))]
 POSITION_FTE_VALIDATORS = [MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("10000"))]
+
+
+# Levels an organization may have (the top units are level 1): a municipality has four or five;
+# the chart and the outline are drawn for at most this many.
+MAX_ORG_LEVELS = 15
+
+
+def unit_levels(parents: dict[Any, Any]) -> dict[Any, int]:
+    """The level of every unit (1 at the top), from {unit: its parent or None}. Iterative, so that
+    no stored organization, however deep, can exhaust the stack; a unit in a loop of parents
+    counts as a top unit where the loop is entered."""
+    levels: dict[Any, int] = {}
+    for start in parents:
+        chain: list[Any] = []
+        on_chain: set[Any] = set()
+        current = start
+        while current is not None and current not in levels and current not in on_chain:
+            chain.append(current)
+            on_chain.add(current)
+            current = parents.get(current)
+        level = levels.get(current, 0)
+        for unit in reversed(chain):
+            level += 1
+            levels[unit] = level
+    return levels
 
 
 class OrgUnit(models.Model):
@@ -49,12 +76,20 @@ class OrgUnit(models.Model):
         verbose_name=_("overordnet"),
     )
     kind = models.CharField(_("type"), max_length=12, choices=Kind, default=Kind.UNIT)
-    name = models.CharField(_("navn"), max_length=200)
+    name = models.CharField(_("navn"), max_length=200, validators=[validate_single_line])
     code = models.CharField(
-        _("kode"), max_length=30, blank=True, help_text=_("Enhetens kode i HR-systemet.")
+        _("kode"),
+        max_length=30,
+        blank=True,
+        help_text=_("Enhetens kode i HR-systemet."),
+        validators=[validate_single_line],
     )
     leader_title = models.CharField(
-        _("lederstilling"), max_length=200, blank=True, help_text=_("For eksempel Enhetsleder.")
+        _("lederstilling"),
+        max_length=200,
+        blank=True,
+        help_text=_("For eksempel Enhetsleder."),
+        validators=[validate_single_line],
     )
     order = models.PositiveIntegerField(_("rekkefølge"), default=1)
     successors = models.ManyToManyField(
@@ -92,8 +127,12 @@ class Position(models.Model):
     unit = models.ForeignKey(
         OrgUnit, on_delete=models.PROTECT, related_name="positions", verbose_name=_("enhet")
     )
-    title = models.CharField(_("stillingsbetegnelse"), max_length=200)
-    code = models.CharField(_("stillingskode"), max_length=20, blank=True)
+    title = models.CharField(
+        _("stillingsbetegnelse"), max_length=200, validators=[validate_single_line]
+    )
+    code = models.CharField(
+        _("stillingskode"), max_length=20, blank=True, validators=[validate_single_line]
+    )
     fte = models.DecimalField(
         _("stillingsprosent"),
         max_digits=6,
@@ -140,7 +179,10 @@ class RoleDescription(models.Model):
         verbose_name=_("stilling"),
     )
     position_name = models.CharField(
-        _("stillingens navn (i dagligtale)"), max_length=200, blank=True
+        _("stillingens navn (i dagligtale)"),
+        max_length=200,
+        blank=True,
+        validators=[validate_single_line],
     )
     main_goal = models.TextField(
         _("hovedmål"),
@@ -152,7 +194,9 @@ class RoleDescription(models.Model):
         _("arbeidsoppgaver og hovedoppgaver"), blank=True, max_length=10000
     )
     education = models.TextField(_("utdanningskrav"), blank=True, max_length=2000)
-    education_level = models.CharField(_("utdanningsnivå"), max_length=200, blank=True)
+    education_level = models.CharField(
+        _("utdanningsnivå"), max_length=200, blank=True, validators=[validate_single_line]
+    )
     certifications = models.TextField(_("sertifisering og kurs"), blank=True, max_length=2000)
     general_requirements = models.TextField(
         _("generelle og andre krav"), blank=True, max_length=5000
@@ -192,7 +236,7 @@ class Competence(models.Model):
         RoleDescription, on_delete=models.CASCADE, related_name="competences"
     )
     category = models.CharField(_("kategori"), max_length=12, choices=Category)
-    text = models.CharField(_("kompetanse"), max_length=200)
+    text = models.CharField(_("kompetanse"), max_length=200, validators=[validate_single_line])
     level = models.CharField(_("krav"), max_length=10, choices=Level, default=Level.REQUIRED)
     order = models.PositiveIntegerField(_("rekkefølge"), default=1)
     history = HistoricalRecords()
@@ -231,9 +275,11 @@ class EmployeeQuerySet(models.QuerySet):
 
 class Employee(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="employees")
-    first_name = models.CharField(_("fornavn"), max_length=100)
-    last_name = models.CharField(_("etternavn"), max_length=100)
-    employee_number = models.CharField(_("ansattnummer"), max_length=30)
+    first_name = models.CharField(_("fornavn"), max_length=100, validators=[validate_single_line])
+    last_name = models.CharField(_("etternavn"), max_length=100, validators=[validate_single_line])
+    employee_number = models.CharField(
+        _("ansattnummer"), max_length=30, validators=[validate_single_line]
+    )
     current_unit = models.ForeignKey(
         OrgUnit,
         on_delete=models.SET_NULL,
@@ -242,7 +288,9 @@ class Employee(models.Model):
         related_name="employees",
         verbose_name=_("nåværende enhet"),
     )
-    current_position = models.CharField(_("nåværende stilling"), max_length=200, blank=True)
+    current_position = models.CharField(
+        _("nåværende stilling"), max_length=200, blank=True, validators=[validate_single_line]
+    )
     fte = models.DecimalField(
         _("stillingsprosent"),
         max_digits=5,
@@ -250,7 +298,9 @@ class Employee(models.Model):
         default=Decimal("100"),
         validators=FTE_VALIDATORS,
     )
-    start_date = models.DateField(_("ansatt fra"), null=True, blank=True)
+    start_date = models.DateField(
+        _("ansatt fra"), null=True, blank=True, validators=[validate_date_range]
+    )
     competences = models.TextField(
         _("kompetanse"),
         blank=True,
@@ -262,6 +312,7 @@ class Employee(models.Model):
         null=True,
         blank=True,
         help_text=_("For den som ikke blir innplassert direkte."),
+        validators=[validate_date_range],
     )
     redundant = models.BooleanField(
         _("overtallig"),
@@ -302,7 +353,7 @@ class MappingInterview(models.Model):
     employee = models.ForeignKey(
         Employee, on_delete=models.CASCADE, related_name="interviews", verbose_name=_("ansatt")
     )
-    held_on = models.DateField(_("dato"))
+    held_on = models.DateField(_("dato"), validators=[validate_date_range])
     held_by = models.ForeignKey(
         User,
         on_delete=models.PROTECT,
@@ -378,8 +429,12 @@ class Placement(models.Model):
         validators=FTE_VALIDATORS,
         help_text=_("Hvor mye av stillingen den ansatte får."),
     )
-    decided_on = models.DateField(_("beslutningsdato"), null=True, blank=True)
-    declined_on = models.DateField(_("dato for avslag"), null=True, blank=True)
+    decided_on = models.DateField(
+        _("beslutningsdato"), null=True, blank=True, validators=[validate_date_range]
+    )
+    declined_on = models.DateField(
+        _("dato for avslag"), null=True, blank=True, validators=[validate_date_range]
+    )
     # Where it was consulted on: the meeting and agenda item.
     consulted_in = models.CharField(_("drøftet i"), max_length=400, blank=True)
     # Decided before the consultation had an approved protocol: why (consultations.gate).

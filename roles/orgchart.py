@@ -24,6 +24,8 @@ from typing import Any
 
 from django.utils.translation import gettext, ngettext, pgettext
 
+from .models import MAX_ORG_LEVELS
+
 # --- Geometry, in SVG user units (pixels when the SVG is drawn at its natural width) ------------
 
 MARGIN = 6  # around the chart
@@ -133,9 +135,11 @@ class Node:
 
     def walk(self):
         """This node and all below it, depth first, in order."""
-        yield self
-        for child in self.children:
-            yield from child.walk()
+        stack = [self]
+        while stack:
+            node = stack.pop()
+            yield node
+            stack.extend(reversed(node.children))
 
 
 def _sort_key(unit):
@@ -146,8 +150,9 @@ def build_tree(units) -> list[Node]:
     """The units as a forest: the roots (units without a parent, or whose parent is not in
     `units`), each with its children sorted by order, then name.
 
-    A loop of parents (which the forms should prevent) does not make units disappear: the first
-    unit of such a loop is taken as a root."""
+    Built without recursion, and never deeper than MAX_ORG_LEVELS: the forms and the import keep
+    organizations within it, and a unit found deeper (stored before the limit) starts a tree of
+    its own, as does the first unit of a loop of parents. No unit disappears."""
     units = sorted(units, key=_sort_key)
     known = {unit.pk for unit in units}
     children = defaultdict(list)
@@ -159,19 +164,36 @@ def build_tree(units) -> list[Node]:
             roots.append(unit)
 
     seen: set = set()
+    forest: list[Node] = []
+    too_deep: list = []
 
-    def node(unit, depth: int) -> Node:
+    def grow(unit) -> None:
         seen.add(unit.pk)
-        result = Node(unit=unit, depth=depth)
-        result.children = [
-            node(child, depth + 1) for child in children[unit.pk] if child.pk not in seen
-        ]
-        return result
+        root = Node(unit=unit, depth=0)
+        forest.append(root)
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            for child in children[node.unit.pk]:
+                if child.pk in seen:
+                    continue
+                seen.add(child.pk)
+                if node.depth + 1 >= MAX_ORG_LEVELS:
+                    too_deep.append(child)
+                    continue
+                below = Node(unit=child, depth=node.depth + 1)
+                node.children.append(below)
+                stack.append(below)
 
-    forest = [node(unit, 0) for unit in roots]
+    for unit in roots:
+        grow(unit)
+    while too_deep:
+        grow(too_deep.pop(0))
     for unit in units:  # only units in a loop are left
         if unit.pk not in seen:
-            forest.append(node(unit, 0))
+            grow(unit)
+            while too_deep:
+                grow(too_deep.pop(0))
     return forest
 
 
@@ -192,19 +214,17 @@ class OutlineItem:
 
 def outline(tree: list[Node]) -> list[OutlineItem]:
     items: list[OutlineItem] = []
-
-    def visit(node: Node) -> OutlineItem:
-        item = OutlineItem(node=node, has_children=bool(node.children))
-        items.append(item)
-        last = item
-        for child in node.children:
-            last = visit(child)
-        if node.children:
-            last.closes += 1
-        return last
-
     for root in tree:
-        visit(root)
+        item_of = {}
+        for node in root.walk():
+            item_of[node] = OutlineItem(node=node, has_children=bool(node.children))
+            items.append(item_of[node])
+        for node in root.walk():
+            if node.children:
+                last = node
+                while last.children:
+                    last = last.children[-1]
+                item_of[last].closes += 1
     return items
 
 

@@ -7,6 +7,7 @@ employee has at most one decided placement; a declined offer records its date; t
 proposed → consulted → decided → accepted or declined."""
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -23,6 +24,7 @@ from projects.models import Membership, Project
 
 from . import access_log
 from .models import (
+    MAX_ORG_LEVELS,
     Competence,
     Employee,
     MappingInterview,
@@ -32,6 +34,7 @@ from .models import (
     Position,
     RoleDescription,
     Wish,
+    unit_levels,
 )
 
 Status = Placement.Status
@@ -73,11 +76,7 @@ def save_unit(*, unit: OrgUnit, by: User, successors: Iterable[OrgUnit] | None =
     if unit.parent is not None:
         if unit.parent.project_id != project.pk or unit.parent.structure != unit.structure:
             raise ValidationError({"parent": _("Velg en enhet i samme organisasjon.")})
-        ancestor: OrgUnit | None = unit.parent
-        while ancestor is not None:
-            if unit.pk and ancestor.pk == unit.pk:
-                raise ValidationError({"parent": _("En enhet kan ikke ligge under seg selv.")})
-            ancestor = ancestor.parent
+        _check_place(unit)
     unit.full_clean()
     if successors is not None:
         successors = list(successors)
@@ -95,6 +94,39 @@ def save_unit(*, unit: OrgUnit, by: User, successors: Iterable[OrgUnit] | None =
         if successors is not None:
             unit.successors.set(successors)
     return unit
+
+
+def _check_place(unit: OrgUnit) -> None:
+    """The unit under its (new) parent: not under itself, and it and the units under it at most
+    MAX_ORG_LEVELS down. One query for the whole organization, whatever its depth."""
+    parents = dict(
+        OrgUnit.objects.filter(project=unit.project_id, structure=unit.structure).values_list(
+            "pk", "parent_id"
+        )
+    )
+    parents.pop(unit.pk, None)
+    levels = unit_levels(parents)
+    ancestor, seen = unit.parent_id, set()
+    while ancestor is not None and ancestor not in seen:
+        if ancestor == unit.pk:
+            raise ValidationError({"parent": _("En enhet kan ikke ligge under seg selv.")})
+        seen.add(ancestor)
+        ancestor = parents.get(ancestor)
+    # The levels the unit takes with it: its own and those of the units under it.
+    children: dict = defaultdict(list)
+    for child, parent in parents.items():
+        children[parent].append(child)
+    height, below = 1, children[unit.pk] if unit.pk else []
+    while below and height <= MAX_ORG_LEVELS:
+        height += 1
+        below = [grandchild for child in below for grandchild in children[child]]
+    if levels.get(unit.parent_id, 0) + height > MAX_ORG_LEVELS:
+        raise ValidationError(
+            {
+                "parent": _("En organisasjon kan ha høyst %(max)s nivåer under hverandre.")
+                % {"max": MAX_ORG_LEVELS}
+            }
+        )
 
 
 @transaction.atomic

@@ -24,7 +24,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
-from core.forms import errors_as_message, errors_on_form
+from core.forms import errors_as_message, errors_on_form, first_submission
 from core.pdf import norwegian_slug, pdf_download, render_pdf
 from projects.models import Membership
 from projects.permissions import (
@@ -195,8 +195,10 @@ def positions(request, project):
         if form is None:
             raise PermissionDenied
         if form.is_valid():
-            with errors_on_form(form):
-                position = services.save_position(position=form.save(commit=False), by=request.user)
+            position = form.save(commit=False)
+            with errors_on_form(form), first_submission(form) as first:
+                if first:
+                    services.save_position(position=position, by=request.user)
                 messages.success(request, _("%(title)s er lagt til.") % {"title": position.title})
                 return redirect("roles:positions", project.pk)
     items = (

@@ -48,6 +48,41 @@ def test_five_failures_lock_the_user_for_30_minutes(client, leader):
     assert settings.AXES_COOLOFF_TIME.total_seconds() == 30 * 60
 
 
+def login(client, username, password, address, **headers):
+    return client.post(
+        reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=address,
+        headers=headers,
+    )  # fmt: skip
+
+
+def test_a_stranger_elsewhere_cannot_lock_a_user_out(client, leader):
+    for _ in range(5):
+        login(client, "leder", "gjetning", "203.0.113.9")
+    assert login(client, "leder", PASSWORD, "203.0.113.9").status_code == 429
+    # The leader, at the town hall's address, logs in as always.
+    assert login(client, "leder", PASSWORD, "198.51.100.20").status_code == 302
+
+
+def test_spraying_passwords_across_user_names_locks_the_address(client, leader, settings):
+    settings.LOGIN_ADDRESS_FAILURE_LIMIT = 12
+    for number in range(12):  # never more than four tries for one name
+        login(client, f"bruker{number % 3}", f"gjetning{number}", "203.0.113.9")
+    response = login(client, "leder", PASSWORD, "203.0.113.9")
+    assert response.status_code == 429 and "midlertidig sperret" in response.content.decode()
+    assert login(client, "leder", PASSWORD, "198.51.100.20").status_code == 302
+
+
+def test_behind_our_own_proxy_the_address_is_the_one_it_saw(client, leader, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    proxy = "10.0.0.2"
+    for _ in range(5):  # the client writes its own X-Forwarded-For; the proxy appends the real one
+        login(client, "leder", "gjetning", proxy, x_forwarded_for=f"198.51.100.{_}, 203.0.113.9")
+    assert login(client, "leder", PASSWORD, proxy, x_forwarded_for="203.0.113.9").status_code == 429
+    assert (
+        login(client, "leder", PASSWORD, proxy, x_forwarded_for="198.51.100.20").status_code == 302
+    )
+
+
 def test_logging_out_is_a_post(client, leader):
     client.force_login(leader)
     assert client.get(reverse("logout")).status_code == 405

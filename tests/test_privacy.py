@@ -6,6 +6,7 @@ the record of processing; insight for a purpose that ends by itself; users pseud
 
 import datetime as dt
 import json
+import re
 
 import pytest
 import time_machine
@@ -58,9 +59,7 @@ def person(project, leader, hr):
         project=project, start_date=dt.date(2011, 3, 1),
         restructuring_conversation_on=dt.date(2026, 2, 2), by=hr, **PERSON,
     )  # fmt: skip
-    MappingInterviewFactory(
-        employee=employee, held_by=hr, notes=NOTES, wishes=[position], by=hr
-    )
+    MappingInterviewFactory(employee=employee, held_by=hr, notes=NOTES, wishes=[position], by=hr)
     PlacementFactory(employee=employee, position=position, note=PLACEMENT_NOTE, by=hr)
     return employee
 
@@ -83,7 +82,9 @@ def text_anywhere(needles: list[str]) -> list[tuple[str, str]]:
         ]  # fmt: skip
         for row in model.objects.values(*text_fields):
             for value in row.values():
-                flat = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
+                flat = (
+                    json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
+                )
                 for needle in needles:
                     if needle and needle in (flat or ""):
                         found.append((model._meta.db_table, needle))
@@ -115,7 +116,9 @@ def test_erasing_an_employee_leaves_none_of_their_values_in_any_table_live_or_hi
     # The placement stays, as a count; the access log keeps its rows, under the pseudonym.
     assert Placement.objects.filter(employee=person).count() == 1
     rows = PersonalDataAccess.objects.filter(employees=person)
-    assert rows.filter(purpose="record").exists() and rows.filter(purpose="erasure").count() == 3  # shown twice, then done
+    assert (
+        rows.filter(purpose="record").exists() and rows.filter(purpose="erasure").count() == 3
+    )  # shown twice, then done
     body = client.get(reverse("roles:access_log", args=[project.pk])).content.decode()
     assert privacy.pseudonym(person) in body and "Sigrun" not in body
     assert Employee.history.filter(id=person.pk).first().history_user == hr
@@ -164,8 +167,11 @@ def personal_urls(project, leader, hr, person):
         (reverse("roles:staffing", args=[p]), "staffing", everyone),
         (reverse("roles:staffing_export", args=[p]), "export", everyone),
         (reverse("consultations:meeting", args=[p, meeting.pk]), "meeting", {"leader", "owner"}),
-        (reverse("consultations:item_edit", args=[p, meeting.pk, item.pk]), "edit",
-         {"leader", "owner"}),  # fmt: skip
+        (
+            reverse("consultations:item_edit", args=[p, meeting.pk, item.pk]),
+            "edit",
+            {"leader", "owner"},
+        ),  # fmt: skip
         (reverse("consultations:placement_decide", args=[p, placement.pk]), "decision", managers),
         (reverse("roles:access_request", args=[p, e, "pdf"]), "access_request", keepers),
         (reverse("roles:access_request", args=[p, e, "json"]), "access_request", keepers),
@@ -196,8 +202,12 @@ def test_every_personal_data_url_is_one_log_row_for_each_allowed_role_and_never_
             assert rows.count() == before + 1, (url, name)
             row = rows.first()
             assert row.purpose == purpose and row.employees.filter(pk=person_pk(project)).exists()
-            assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
-    assert set(PersonalDataAccess.objects.filter(purpose="search").values_list("query", flat=True)) == {"Brek"}
+            assert (
+                "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+            )
+    assert set(
+        PersonalDataAccess.objects.filter(purpose="search").values_list("query", flat=True)
+    ) == {"Brek"}
 
 
 def person_pk(project) -> int:
@@ -358,8 +368,56 @@ def test_a_user_who_left_is_pseudonymised_without_breaking_the_records(
     client.get(reverse("roles:employee", args=[project.pk, person.pk]))
     project_services.pseudonymise_user(user=hr, by=leader)
     hr.refresh_from_db()
-    assert (hr.username, hr.first_name, hr.email, hr.is_active) == (f"slettet-{hr.pk}", "", "", False)
+    assert (hr.username, hr.first_name, hr.email, hr.is_active) == (
+        f"slettet-{hr.pk}",
+        "",
+        "",
+        False,
+    )
     assert not Membership.objects.filter(user=hr).exists()
     assert PersonalDataAccess.objects.filter(user=hr).exists()  # the log still names the account
     assert not hr.has_usable_password() and not hr.is_active
     assert User.objects.filter(pk=hr.pk).exists()
+
+
+# --- The role walk: no employee's name for a role without insight -------------------------------
+
+HREF = re.compile(r'href="(/prosjekter/[^"#?]*)(?:\?[^"#]*)?[#"]')
+READ_AS_TEXT = ("text/html", "text/calendar", "application/json", "text/plain", "text/csv")
+
+
+def crawl(client, start: list[str], limit: int = 400):
+    """Every page reachable from `start` by the links on the pages, within the projects, as the
+    logged-in user sees them: (url, status, body) for each, text bodies only."""
+    seen, queue, pages = set(start), list(start), []
+    while queue and len(pages) < limit:
+        url = queue.pop(0)
+        response = client.get(url)
+        kind = response.get("Content-Type", "")
+        body = response.content.decode() if kind.startswith(READ_AS_TEXT) else ""
+        pages.append((url, response.status_code, body))
+        for link in HREF.findall(body):
+            # PDFs are rendered from what the pages show, and cost a second each.
+            if link not in seen and not link.rstrip("/").endswith("pdf"):
+                seen.add(link)
+                queue.append(link)
+    return pages
+
+
+@pytest.mark.parametrize("username", ["styring", "medlem", "tillitsvalgt", "verneombud"])
+def test_the_role_walk_finds_no_employee_name_for_a_role_without_insight(
+    client, demo, username
+):
+    names = {
+        f"{first} {last}"
+        for first, last in Employee.objects.values_list("first_name", "last_name")
+    }
+    assert len(names) > 10  # the demo's employees
+    client.force_login(User.objects.get(username=username))
+    start = ["/", *(reverse("reports:overview", args=[project.pk]) for project in demo)]
+    pages = crawl(client, start)
+    assert len(pages) > 40, "the walk reached the project's pages"
+    assert all(status < 500 for _, status, _ in pages)
+    leaks = [(url, name) for url, _, body in pages for name in names if name in body]
+    assert leaks == []
+    assert not PersonalDataAccess.objects.filter(user__username=username).exists()

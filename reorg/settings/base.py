@@ -138,13 +138,19 @@ LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 
-# django-axes: five wrong passwords for a user name lock it for 30 minutes.
+# django-axes: five wrong passwords for a user name from one address lock that pair for 30
+# minutes; a stranger elsewhere cannot lock the user out. LOGIN_ADDRESS_FAILURE_LIMIT wrong
+# passwords from one address, across any user names (spraying), lock the address
+# (accounts.lockout); it is high because a whole town hall shares one address behind its NAT.
+AXES_HANDLER = "accounts.lockout.LoginLockout"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=30)
-# By user name, not by IP address: a whole town hall shares one address behind its NAT, and
-# five typos by anyone would lock everyone out. That is why axes.W006 is silenced.
-AXES_LOCKOUT_PARAMETERS = ["username"]
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=50)
+# Behind reverse proxies the address is the proxy's unless we read X-Forwarded-For, and then only
+# as many hops as there are proxies we run (a client can write the header too).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_address"
 AXES_VERBOSE = False
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
@@ -215,6 +221,16 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
     raise ImproperlyConfigured("REDIS_URL må begynne med redis://, rediss:// eller unix://.")
 CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
+# The cache keeps rendered drafts (core.pdf.cached_pdf): in Redis when REDIS_URL is set, so that
+# every web process shares it; otherwise in the process's memory.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+DOCUMENT_CACHE_SECONDS = 24 * 60 * 60
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
