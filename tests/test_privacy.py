@@ -405,12 +405,9 @@ def crawl(client, start: list[str], limit: int = 400):
 
 
 @pytest.mark.parametrize("username", ["styring", "medlem", "tillitsvalgt", "verneombud"])
-def test_the_role_walk_finds_no_employee_name_for_a_role_without_insight(
-    client, demo, username
-):
+def test_the_role_walk_finds_no_employee_name_for_a_role_without_insight(client, demo, username):
     names = {
-        f"{first} {last}"
-        for first, last in Employee.objects.values_list("first_name", "last_name")
+        f"{first} {last}" for first, last in Employee.objects.values_list("first_name", "last_name")
     }
     assert len(names) > 10  # the demo's employees
     client.force_login(User.objects.get(username=username))
