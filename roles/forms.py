@@ -235,7 +235,8 @@ class ErasureForm(forms.Form):
         ),
     )
     confirm = forms.BooleanField(
-        label=_("Jeg forstår at opplysningene ikke kan hentes tilbake."), required=True
+        label=_("Jeg forstår at opplysningene ikke kan hentes tilbake."),
+        error_messages={"required": _("Kryss av for å bekrefte at du forstår dette.")},
     )
 
 

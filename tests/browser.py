@@ -88,6 +88,27 @@ def assert_accessible(page: Page) -> None:
     assert violations == [], _describe(page, violations)
 
 
+def assert_reflows(page: Page, width: int = 320) -> None:
+    """WCAG 1.4.10 (reflow): at `width` CSS pixels the page scrolls only vertically. A wide table
+    may scroll inside its own region (`.table-scroll`); the page itself may not."""
+    size = page.viewport_size
+    page.set_viewport_size({"width": width, "height": 640})
+    try:
+        page_width = page.evaluate("document.documentElement.scrollWidth")
+        # What sticks out: boxes past the edge, or text wider than its box.
+        culprits = page.evaluate(
+            """w => [...document.querySelectorAll('body *')]
+                .filter(e => !e.closest('.table-scroll') && (e.getBoundingClientRect().right > w
+                    || (e.scrollWidth > e.clientWidth && getComputedStyle(e).overflowX == 'visible')))
+                .slice(-5).map(e => `${e.tagName}.${e.className}: ${e.textContent.trim().slice(0, 30)}`)""",
+            width,
+        )
+    finally:
+        if size:
+            page.set_viewport_size(size)
+    assert page_width <= width, f"{page.url} is {page_width}px wide at {width}px: {culprits}"
+
+
 def _describe(page: Page, violations) -> str:
     lines = [f"{len(violations)} accessibility violation(s) on {page.url}:"]
     for violation in violations:
