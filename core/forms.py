@@ -44,6 +44,7 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
     single value; with several (`__in`), SQLite raises OverflowError instead."""
 
     def _check_values(self, value):
+        assert self.queryset is not None
         meta = self.queryset.model._meta
         field = meta.get_field(self.to_field_name) if self.to_field_name else meta.pk
         kind = field.get_internal_type()
@@ -60,7 +61,7 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                         code="invalid_choice",
                         params={"value": item},
                     )
-        return super()._check_values(value)
+        return super()._check_values(value)  # type: ignore[misc]  # private in django-stubs
 
 
 def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
@@ -130,7 +131,7 @@ def form_errors(form) -> str:
 ONCE_FIELD = "submission"
 
 
-class SubmittedOnce:
+class SubmittedOnce(forms.BaseForm):
     """A create form with a hidden one-time key, new each time the empty form is shown; the view
     saves under `first_submission`. A form posted without the key (a script) is saved as always."""
 
