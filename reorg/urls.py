@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/", include("api.urls")),
     path("varsler/", include("notifications.urls")),
     # reports first: its mandat/beslutt/ and the mandate's sections (projects: mandat/<slug>/)
     # share a prefix.

@@ -177,7 +177,18 @@ def import_current_units(*, project: Project, file: CsvFile, by: User) -> list[O
 
     Raises ValidationError with every problem when the file cannot be imported; then nothing is
     saved."""
-    table = _read_table(file, UNIT_HEADERS, UNIT_LABELS, UNIT_REQUIRED)
+    return _import_units(project, _read_table(file, UNIT_HEADERS, UNIT_LABELS, UNIT_REQUIRED), by)
+
+
+def import_current_units_from_records(
+    *, project: Project, records: list[dict[str, str]], by: User
+) -> list[OrgUnit]:
+    """The same import from records (the API's JSON), each with the file's columns by field name:
+    code, name, kind, parent, leader_title. A problem names its record (1 for the first)."""
+    return _import_units(project, _records_table(records), by)
+
+
+def _import_units(project: Project, table: "_Table", by: User) -> list[OrgUnit]:
     problems = table.problems
     rows = [_parse_unit(row, problems) for row in table.rows]
 
@@ -239,6 +250,19 @@ def import_employees(*, project: Project, file: CsvFile, by: User) -> list[Emplo
     table = _read_table(
         file, EMPLOYEE_HEADERS, EMPLOYEE_LABELS, EMPLOYEE_REQUIRED, rest="competences"
     )
+    return _import_employees(project, table, by)
+
+
+def import_employees_from_records(
+    *, project: Project, records: list[dict[str, str]], by: User
+) -> list[Employee]:
+    """The same import from records (the API's JSON), each with the file's columns by field
+    name: employee_number, first_name, last_name, unit, position, fte, start_date, competences
+    (items separated by ";" or line breaks). A problem names its record (1 for the first)."""
+    return _import_employees(project, _records_table(records), by)
+
+
+def _import_employees(project: Project, table: "_Table", by: User) -> list[Employee]:
     problems = table.problems
     rows = [_parse_employee(row, problems) for row in table.rows]
 
@@ -315,9 +339,10 @@ def import_employees(*, project: Project, file: CsvFile, by: User) -> list[Emplo
 class _Problems:
     """The problems found so far, each with its line (0 for the file as a whole)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, records: bool = False) -> None:
         self.items: list[tuple[int, str]] = []
         self.lines: set[int] = set()
+        self.records = records  # numbered records of JSON, not lines of a file
 
     def add(self, line: int, message: str) -> None:
         self.items.append((line, message))
@@ -331,10 +356,9 @@ class _Problems:
             return
         # Stable: the problems of a line stay in the order they were found.
         ordered = sorted(self.items, key=lambda item: item[0])
+        where = _("Rad %(line)s: %(problem)s") if self.records else _("Linje %(line)s: %(problem)s")
         messages = [
-            _("Linje %(line)s: %(problem)s") % {"line": line, "problem": message}
-            if line
-            else message
+            where % {"line": line, "problem": message} if line else message
             for line, message in ordered
         ]
         if len(messages) > MAX_ERRORS:
@@ -444,6 +468,22 @@ def _read_table(
     if not rows:
         _fail(_("Filen har ingen rader under overskriftsraden."))
     return _Table(rows=rows, problems=problems)
+
+
+def _records_table(records: list[dict[str, str]]) -> _Table:
+    """Records as the rows of a table, numbered from 1, their values cleaned as a file's cells."""
+    if not records:
+        _fail(_("Det er ingen rader å importere."))
+    if len(records) > MAX_ROWS:
+        _fail(
+            _("Importen har mer enn %(max)s rader. Del den opp.")
+            % {"max": formats.number_format(MAX_ROWS, force_grouping=True)}
+        )
+    rows = [
+        _Row(line=number, cells={name: value.strip() for name, value in record.items()})
+        for number, record in enumerate(records, start=1)
+    ]
+    return _Table(rows=rows, problems=_Problems(records=True))
 
 
 def _read_bytes(file: CsvFile) -> bytes:

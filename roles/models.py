@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -525,3 +526,13 @@ def history_sources(project: Project) -> list[tuple[models.QuerySet, Promise]]:
         (Position.history.filter(project_id=project.pk), _("Stillinger")),
         (RoleDescription.history.filter(position_id__in=position_ids), _("Rollebeskrivelser")),
     ]
+
+
+def filled_fte():
+    """The FTE of a position filled by decided (or accepted) placements, as an annotation of
+    positions, in SQL."""
+    return Coalesce(
+        models.Sum("placements__fte", filter=Q(placements__status__in=Placement.FILLING)),
+        models.Value(0),
+        output_field=models.DecimalField(max_digits=7, decimal_places=2),
+    )

@@ -13,8 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import DecimalField, Prefetch, Q, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -63,6 +62,7 @@ from .models import (
     Placement,
     Position,
     RoleDescription,
+    filled_fte,
 )
 from .orgchart import build_tree, compare, layout_chart
 
@@ -203,7 +203,7 @@ def positions(request, project):
                 return redirect("roles:positions", project.pk)
     items = (
         project.positions.select_related("unit", "reports_to", "role_description")
-        .annotate(filled=_filled())
+        .annotate(filled=filled_fte())
         .order_by("unit__order", "unit__name", "order", "title", "pk")
     )
     units = [
@@ -213,15 +213,6 @@ def positions(request, project):
     ]
     context = {"project": project, "units": units, "form": form}
     return render(request, "roles/positions.html", context)
-
-
-def _filled():
-    """The FTE of a position filled by decided (or accepted) placements, in SQL."""
-    return Coalesce(
-        Sum("placements__fte", filter=Q(placements__status__in=Placement.FILLING)),
-        Value(0),
-        output_field=DecimalField(max_digits=7, decimal_places=2),
-    )
 
 
 def _by_unit(positions):
@@ -372,7 +363,7 @@ def staffing(request, project):
     the status, for those who may see personal data. Others see the counts only."""
     positions = (
         project.positions.select_related("unit")
-        .annotate(filled=_filled())
+        .annotate(filled=filled_fte())
         .order_by("unit__order", "unit__name", "order", "title", "pk")
     )
     units = _by_unit(positions)

@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "simple_history",
     "django_htmx",
     "axes",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
     "core",
     "accounts",
     "notifications",
@@ -69,6 +72,7 @@ INSTALLED_APPS = [
     "consultations",
     "reports",
     "demo",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -280,6 +284,48 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(minute=5),
     },
 }
+
+# The API (api/): tokens only, no sessions; errors as problem details; a cursor over 50 rows.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.TokenScopes"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Cursor",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.problems.handle",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "reorg API",
+    "DESCRIPTION": "Omstillingsprosjekter i kommunen: prosjekter, framdrift, statusrapporter, "
+    "organisasjon og bemanning. Samme tilgang som på sidene, innenfor nøkkelens tilganger.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # One name for each choice set that several fields share, and for each "status".
+    "ENUM_NAME_OVERRIDES": {
+        "LightEnum": "reports.models.Light",
+        "RiskScaleEnum": "projects.models.Risk.SCALE",
+        "RiskStatusEnum": "projects.models.Risk.Status",
+        "ProjectStatusEnum": "projects.models.Project.Status",
+        "WorkstreamStatusEnum": "projects.models.Workstream.Status",
+        "MilestoneStatusEnum": "milestones.models.Milestone.Status",
+        "ActivityStatusEnum": "milestones.models.Activity.Status",
+        "MeetingStatusEnum": "consultations.models.Meeting.Status",
+        "PlacementStatusEnum": "roles.models.Placement.Status",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.add_problem_responses",
+    ],
+}
+# Requests per token (n/second, minute, hour or day), counted in the shared cache.
+API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="1200/minute")
+# The longest a personal or service token may be valid.
+API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", default=365)
 
 LOGGING = {
     "version": 1,
