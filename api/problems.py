@@ -3,7 +3,9 @@ title, the Norwegian message as `detail`, and for refused input every problem in
 with the field (or row) it concerns."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import JsonResponse
 from django.utils.translation import gettext as _
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler
 
@@ -74,3 +76,18 @@ def handle(exc, context):
     response.data = body
     response.content_type = PROBLEM_JSON
     return response
+
+
+def page_not_found(request, exception):
+    """The site's 404 (handler404): a problem for an address under /api/ that matches no route
+    (an id that is not a number), the site's page for the rest."""
+    if not request.path.startswith("/api/"):
+        return defaults.page_not_found(request, exception)
+    body = {
+        "type": "about:blank",
+        "title": titles()[404],
+        "status": 404,
+        "detail": _("Adressen finnes ikke i API-et."),
+        "instance": request.path,
+    }
+    return JsonResponse(body, status=404, content_type=PROBLEM_JSON)

@@ -8,7 +8,6 @@ from django.db.models import Model, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -35,6 +34,7 @@ from roles import access_log, imports
 from roles.models import Employee, OrgUnit, Placement, Position, filled_fte
 
 from . import serializers
+from .filters import FilterBackend
 from .models import Scope
 
 Purpose = access_log.Purpose
@@ -45,7 +45,7 @@ def _today():
 
 
 class ReadOnly(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    filter_backends = [DjangoFilterBackend]
+    filter_backends = [FilterBackend]
     lookup_value_converter = "int"
 
 

@@ -18,3 +18,6 @@ urlpatterns = [
     path("prosjekter/", include("roles.urls")),
     path("prosjekter/", include("consultations.urls")),
 ]
+
+# Under /api/ a 404 is a problem (RFC 9457) like the API's other errors.
+handler404 = "api.problems.page_not_found"
