@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from api import tokens
 from api.models import ApiToken, Scope
 from milestones.models import Milestone
@@ -249,3 +250,22 @@ def test_the_schema_and_the_docs_are_public_and_the_docs_page_lists_every_operat
     body = docs.content.decode()
     assert "/api/v1/projects/{project_pk}/milestones/{id}/" in body
     assert "<script>" not in body and "style=" not in body
+
+
+def test_an_administrator_makes_a_service_token_in_the_admin(client, organisation):
+    admin = User.objects.create_superuser("root", "root@example.no", "pw")
+    client.force_login(admin)
+    add = reverse("admin:api_apitoken_add")
+    assert client.get(add).status_code == 200
+    response = client.post(
+        add,
+        {"organisation": organisation.pk, "name": "Visma HR", "scopes": ["read"], "days": 30},
+        follow=True,
+    )
+    assert response.status_code == 200
+    token = ApiToken.objects.get()
+    shown = [str(m) for m in response.context["messages"]]
+    plain = next(m.rsplit(": ", 1)[1] for m in shown if "Tjenestenøkkelen" in m)
+    assert tokens.authenticate(plain) == token
+    assert token.organisation == organisation and token.user.username.startswith("tjeneste-")
+    assert client.get(reverse("admin:api_apitoken_change", args=[token.pk])).status_code == 200
