@@ -184,3 +184,14 @@ def test_norwegian_stays_the_default(client, leader, project):
     client.force_login(leader)
     body = client.get(reverse("reports:mandate", args=[project.pk])).content.decode()
     assert "Prosjektmandat" in body and "Project mandate" not in body
+
+
+def test_django_keeps_its_own_bokmal_where_rest_framework_translates_the_same_message():
+    """DRF's catalogue is searched before Django's: locale/nb keeps Django's wording."""
+    from django.utils import translation
+
+    with translation.override("nb"):
+        assert translation.gettext("This field is required.") == "Feltet er påkrevet."
+        assert translation.gettext("Enter a valid email address.") == (
+            "Oppgi en gyldig e-postadresse"
+        )
