@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from core.history import acting_as
 
@@ -51,7 +52,7 @@ def sign_in_from_claims(*, issuer: str, claims: Mapping[str, Any]) -> User:
     subject = claims.get(settings.OIDC_SUBJECT_CLAIM)
     if not isinstance(subject, str) or not subject.strip():
         raise ValidationError(
-            "Innloggingen manglet identiteten «%(claim)s».",
+            _("Innloggingen manglet identiteten «%(claim)s»."),
             params={"claim": settings.OIDC_SUBJECT_CLAIM},
         )
     identity = (
