@@ -13,9 +13,11 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import jwt
 import pytest
 import requests
 from django.contrib.auth.hashers import make_password
+from django.contrib.sessions.backends.db import SessionStore
 from django.core import mail
 from playwright.sync_api import Page, expect
 
@@ -155,8 +157,27 @@ def test_sign_in_through_the_provider_makes_the_user_from_the_subject(
     assert not Membership.objects.filter(user=user).exists()  # no project roles yet
     assert identity.history.get().history_user == user
     # The session holds the ID token that was accepted: RS256, signed with the provider's key.
-    jwks = requests.get(f"{provider}/o/.well-known/jwks.json", timeout=5).json()
-    assert [key["alg"] for key in jwks["keys"]] == ["RS256"]
+    session_key = next(c["value"] for c in page.context.cookies() if c["name"] == "sessionid")
+    id_token = SessionStore(session_key)["oidc_id_token"]
+    key = jwt.PyJWKClient(f"{provider}/o/.well-known/jwks.json").get_signing_key_from_jwt(id_token)
+    verified = jwt.decode(id_token, key, algorithms=["RS256"], audience=serve.CLIENT_ID)
+    assert (verified["iss"], verified["sub"]) == (f"{provider}/o", "1")
+
+
+def test_a_token_signed_with_another_key_is_refused(
+    page: Page, settings, provider, expired_token_provider
+):
+    # reorg trusts the other provider's keys only: this provider's signing key is not among them.
+    _use(settings, provider)
+    settings.OIDC_ENDPOINTS = {
+        **settings.OIDC_ENDPOINTS,
+        "jwks_uri": f"{expired_token_provider}/o/.well-known/jwks.json",
+    }
+
+    _sign_in_at_provider(page)
+    expect(page.get_by_role("heading", level=1, name="Logg inn")).to_be_visible()
+    expect(page.get_by_text("ID-tokenet kunne ikke bekreftes.")).to_be_visible()
+    assert not User.objects.exists()
 
 
 def test_a_second_sign_in_finds_the_user_by_subject_and_updates_name_and_email(
