@@ -25,6 +25,8 @@ class LoginForm(AuthenticationForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if settings.OIDC_ENABLED:  # the first thing on the page is the sign-in button
+            self.fields["username"].widget.attrs.pop("autofocus", None)
         if settings.OIDC_ONLY:
             self.error_messages = {
                 **self.error_messages,
