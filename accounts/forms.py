@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +22,20 @@ class LoginForm(AuthenticationForm):
         ),
         "inactive": _("Denne kontoen er deaktivert."),
     }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if settings.OIDC_ENABLED:  # the first thing on the page is the sign-in button
+            self.fields["username"].widget.attrs.pop("autofocus", None)
+        if settings.OIDC_ONLY:
+            self.error_messages = {
+                **self.error_messages,
+                "invalid_login": _(
+                    "Feil brukernavn eller passord. Passord brukes bare av den lokale "
+                    "administratorkontoen; alle andre logger inn med %(provider)s."
+                )
+                % {"provider": settings.OIDC_PROVIDER_NAME},
+            }
 
 
 class ProfileForm(forms.ModelForm):

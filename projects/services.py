@@ -686,4 +686,30 @@ def pseudonymise_user(*, user: User, by: User) -> User:
     user.daily_digest = False
     user.set_unusable_password()
     user.save()
+    # The provider's identity goes too: signing in again would make a new, empty account.
+    with acting_as(by):
+        user.identities.all().delete()
     return user
+
+
+@transaction.atomic
+def join_organisations_from_claims(*, user: User, claims: dict[str, Any]) -> list[Organisation]:
+    """At a sign-in through OpenID Connect: make `user` a member of the organisations that the
+    claim OIDC_ORGANISATION_CLAIM names (a value or a list; each an organisation number, or
+    translated to one by OIDC_ORGANISATIONS). Values that name no organisation are ignored, and
+    no one is taken out of an organisation here (an administrator does that). Recorded in the
+    organisation's history as the user's own change. Returns the organisations joined now."""
+    claim = settings.OIDC_ORGANISATION_CLAIM
+    value = claims.get(claim) if claim else None
+    if value is None:
+        return []
+    values = value if isinstance(value, list) else [value]
+    mapping = settings.OIDC_ORGANISATIONS
+    numbers = {str(mapping.get(str(v), v)) for v in values if isinstance(v, str | int)}
+    joined = list(
+        Organisation.objects.filter(org_number__in=numbers).exclude(members=user).order_by("pk")
+    )
+    with acting_as(user):
+        for organisation in joined:
+            organisation.members.add(user)
+    return joined

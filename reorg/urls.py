@@ -6,6 +6,8 @@ from reports.views import home
 urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("accounts.urls")),
+    # Password reset: its mail goes through the outbox, which sits above accounts.
+    path("accounts/", include("notifications.password_reset")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/", include("api.urls")),

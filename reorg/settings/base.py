@@ -3,6 +3,7 @@ a value that cannot be parsed stops start-up with ImproperlyConfigured and says 
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
@@ -125,7 +126,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Passwords; with OIDC_ONLY only the break-glass superuser's (accounts.backends).
+    "accounts.backends.PasswordBackend",
+    # OpenID Connect, with the organisation from a claim (projects.sign_in).
+    "projects.sign_in.OIDCBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -137,6 +141,61 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# A password-reset link works for a day (the outbox tries a mail for as long).
+PASSWORD_RESET_TIMEOUT = 24 * 60 * 60
+
+# Sign-in with OpenID Connect (Entra ID, Keycloak, ...), on when OIDC_CLIENT_ID is set. The
+# provider's endpoints come from its discovery document (OIDC_DISCOVERY_URL, or the issuer's
+# /.well-known/openid-configuration), read at the first sign-in and cached, never here; an
+# endpoint set explicitly wins. accounts.oidc holds the client, mozilla-django-oidc the protocol.
+OIDC_ISSUER = env.str("OIDC_ISSUER", default="").rstrip("/")
+OIDC_DISCOVERY_URL = env.str("OIDC_DISCOVERY_URL", default="") or (
+    f"{OIDC_ISSUER}/.well-known/openid-configuration" if OIDC_ISSUER else ""
+)
+OIDC_RP_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_CLIENT_SECRET", default="")
+OIDC_ENDPOINTS = {
+    "authorization_endpoint": env.str("OIDC_AUTHORIZATION_ENDPOINT", default=""),
+    "token_endpoint": env.str("OIDC_TOKEN_ENDPOINT", default=""),
+    "userinfo_endpoint": env.str("OIDC_USERINFO_ENDPOINT", default=""),
+    "jwks_uri": env.str("OIDC_JWKS_URI", default=""),
+    "end_session_endpoint": env.str("OIDC_END_SESSION_ENDPOINT", default=""),
+}
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+if OIDC_ENABLED and not (OIDC_ISSUER or OIDC_DISCOVERY_URL):
+    raise ImproperlyConfigured(
+        "OIDC_CLIENT_ID er satt, men ikke OIDC_ISSUER eller OIDC_DISCOVERY_URL."
+    )
+if OIDC_ENABLED and not OIDC_RP_CLIENT_SECRET:
+    raise ImproperlyConfigured("OIDC_CLIENT_ID er satt, men ikke OIDC_CLIENT_SECRET.")
+OIDC_RP_SCOPES = env.str("OIDC_SCOPES", default="openid profile email")
+OIDC_RP_SIGN_ALGO = env.str("OIDC_SIGN_ALGORITHM", default="RS256")
+# The claim that names a person for good: "sub", or "oid" for Entra ID (the same in every app
+# of the tenant). Never the e-mail address, which can change hands.
+OIDC_SUBJECT_CLAIM = env.str("OIDC_SUBJECT_CLAIM", default="sub")
+OIDC_USERNAME_CLAIM = env.str("OIDC_USERNAME_CLAIM", default="preferred_username")
+OIDC_EMAIL_CLAIM = env.str("OIDC_EMAIL_CLAIM", default="email")
+OIDC_GIVEN_NAME_CLAIM = env.str("OIDC_GIVEN_NAME_CLAIM", default="given_name")
+OIDC_FAMILY_NAME_CLAIM = env.str("OIDC_FAMILY_NAME_CLAIM", default="family_name")
+# A claim (a value or a list, such as "groups" or Entra's "tid") whose values say which
+# organisation(s) a person belongs to: each value is an organisation number, or is translated to
+# one by OIDC_ORGANISATIONS ("value=organisation number,value=organisation number").
+OIDC_ORGANISATION_CLAIM = env.str("OIDC_ORGANISATION_CLAIM", default="")
+OIDC_ORGANISATIONS = _read("OIDC_ORGANISATIONS", env.dict, {})
+OIDC_PROVIDER_NAME = env.str("OIDC_PROVIDER_NAME", default="jobbkontoen")
+# Only OpenID Connect: passwords (and their reset) for the break-glass superuser only.
+OIDC_ONLY = _bool("OIDC_ONLY", False)
+if OIDC_ONLY and not OIDC_ENABLED:
+    raise ImproperlyConfigured("OIDC_ONLY=true krever at OIDC_CLIENT_ID er satt.")
+# mozilla-django-oidc: code flow with PKCE (S256), state and nonce; the ID token kept in the
+# session for the provider's logout; a provider that does not answer in 10 s is down.
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_STORE_ID_TOKEN = True
+OIDC_TIMEOUT = 10
+OIDC_CALLBACK_CLASS = "accounts.oidc.CallbackView"
+OIDC_AUTHENTICATE_CLASS = "accounts.oidc.AuthenticateView"
+LOGIN_REDIRECT_URL_FAILURE = "login"
 
 # Sessions end after 30 minutes without a request.
 SESSION_COOKIE_AGE = 30 * 60
@@ -181,6 +240,14 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+OIDC_FORM_ACTION = sorted(
+    {
+        f"{parts.scheme}://{parts.netloc}"
+        for url in (OIDC_DISCOVERY_URL, OIDC_ENDPOINTS["end_session_endpoint"])
+        if url and (parts := urlsplit(url)).netloc
+    }
+)
+
 # Content Security Policy (Django 6's own): everything from our origin, nothing inline.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
@@ -188,7 +255,8 @@ SECURE_CSP = {
     "style-src": [CSP.SELF],
     "img-src": [CSP.SELF, "data:"],
     "font-src": [CSP.SELF],
-    "form-action": [CSP.SELF],
+    # Signing out goes on to the provider's end-session endpoint (a redirect of the form).
+    "form-action": [CSP.SELF, *OIDC_FORM_ACTION],
     "frame-ancestors": [CSP.NONE],
     "base-uri": [CSP.SELF],
     "object-src": [CSP.NONE],
