@@ -40,9 +40,9 @@ def test_the_documentation_is_readable_without_logging_in(page: Page):
     violations = []
     page.on(
         "console",
-        lambda message: violations.append(message.text)
-        if "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
     )
     page.goto("/api/docs/")
     expect(page.get_by_role("heading", level=1, name="API-dokumentasjon")).to_be_visible()
