@@ -4,7 +4,7 @@ is 404, an action they may not take 403) and writes through the apps' services."
 
 from types import SimpleNamespace
 
-from django.db.models import Model, Prefetch, Q
+from django.db.models import Model, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -76,9 +76,7 @@ class ProjectViewSet(ReadOnly):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Project.objects.none()
-        return dashboard_projects(self.request.user, _today()).prefetch_related(
-            Prefetch("phases", queryset=Phase.objects.order_by("order", "start_date", "pk"))
-        )
+        return dashboard_projects(self.request.user, _today())
 
     def _rows(self, projects) -> list[SimpleNamespace]:
         today = _today()
@@ -90,17 +88,14 @@ class ProjectViewSet(ReadOnly):
                 next_due=row.next_due,
                 next_deadline=row.next_deadline,
                 report_late=row.report_late,
-                current_phase=next(
-                    (p for p in row.project.phases.all() if p.start_date <= today <= p.end_date),
-                    None,
-                ),
+                current_phase=row.current_phase,
                 milestones={
                     "total": row.milestones_total,
                     "reached": row.milestones_reached,
                     "overdue": row.milestones_overdue,
                 },
             )
-            for row in dashboard_rows(self.request.user, today, projects)
+            for row in dashboard_rows(self.request.user, today, projects, charts=False)
         ]
 
     def list(self, request, *args, **kwargs):

@@ -3,8 +3,9 @@ reports due and late, milestone progress, what the steering group is to decide i
 weeks, the latest meeting with the employees' representatives, and the history of statuses.
 
 A fixed number of queries whatever the number of projects or reports (tests/test_dashboard.py):
-the projects with their counts and latest visible meeting as subqueries (1), their reports (1),
-upcoming decision points (1), open decision requests (1), the latest meetings (1). The page shows
+the projects with their counts, latest visible meeting and latest consultation as subqueries
+(1), their current phases (1), their reports (1), upcoming decision points (1), open decision
+requests (1), the meetings (1). The page shows
 the projects a page at a time (reports.views.dashboard): a card with a chart for each of 500
 projects would be megabytes that no one reads."""
 
@@ -25,7 +26,7 @@ from django.utils.translation import gettext
 
 from consultations.models import Meeting, Participant
 from milestones.models import Milestone, overdue_condition
-from projects.models import Project, ProjectUserObjectPermission
+from projects.models import Phase, Project, ProjectUserObjectPermission
 from projects.permissions import RUN_MEETINGS
 
 from . import periods
@@ -43,6 +44,9 @@ class _Fetched(TypedDict):
     milestones_reached: int
     milestones_overdue: int
     latest_meeting_id: int | None
+    last_consultation_id: int | None
+    open_requests: int
+    dashboard_phases: list[Phase]
     dashboard_reports: list[StatusReport]
     dashboard_decision_points: list[Milestone]
     dashboard_decision_requests: list[DecisionRequest]
@@ -78,7 +82,7 @@ class DashboardRow:
     latest: StatusReport | None  # the latest published report
     lights: list[LightView]
     history: list[StatusReport]  # the published reports, oldest first
-    chart: StatusChart
+    chart: StatusChart | None  # None where no chart is drawn (the portfolio's table)
     current_period: periods.Period | None
     next_due: dt.date | None  # the end of the current period: when the next draft is made
     next_deadline: dt.date | None  # the last day to publish it
@@ -91,7 +95,21 @@ class DashboardRow:
     milestones_overdue: int
     decision_points: list[Milestone] = field(default_factory=list)
     decision_requests: list[DecisionRequest] = field(default_factory=list)
-    meeting: Meeting | None = None
+    meeting: Meeting | None = None  # the latest meeting the user may see, to open
+    # The latest consultation held, for everyone with the project: when, what kind, how it
+    # ended; not its title or content (Meeting.visible_to decides who reads those).
+    consultation: Meeting | None = None
+    current_phase: Phase | None = None
+    open_requests: int = 0  # decision requests before the steering group, not yet decided
+    needs_attention: bool = False  # set by reports.portfolio
+
+    @property
+    def next_decision(self) -> Milestone | DecisionRequest | None:
+        """The first decision point or open request of the next three weeks."""
+        dated = [(m.due_date, 0, m) for m in self.decision_points if m.due_date] + [
+            (d.deadline, 1, d) for d in self.decision_requests
+        ]
+        return min(dated, key=lambda item: item[:2])[2] if dated else None
 
     @property
     def cycle_active(self) -> bool:
@@ -127,9 +145,36 @@ def _latest_meeting(user):
     )
 
 
+def _last_consultation():
+    """The pk of the project's latest meeting with the representatives that was held."""
+    return Subquery(
+        Meeting.objects.filter(
+            project=OuterRef("pk"),
+            status__in=[Meeting.Status.HELD, Meeting.Status.PROTOCOL_APPROVED],
+        )
+        .order_by("-starts_at", "-pk")
+        .values("pk")[:1]
+    )
+
+
+def _open_requests():
+    counted = (
+        DecisionRequest.objects.filter(
+            project=OuterRef("pk"),
+            outcome__in=[DecisionRequest.Outcome.PENDING, DecisionRequest.Outcome.DEFERRED],
+        )
+        .put_forward()
+        .order_by()
+        .values("project")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 def dashboard_projects(user, on: dt.date):
     """The projects the user may see, by name, with what the dashboard shows of them fetched
-    alongside: four queries however many projects and reports."""
+    alongside: five queries however many projects and reports."""
     window = (on, on + dt.timedelta(days=LOOKAHEAD_DAYS))
     all_milestones = Milestone.objects.all()
     return (
@@ -150,8 +195,17 @@ def dashboard_projects(user, on: dt.date):
             milestones_reached=_count(all_milestones.filter(status=Milestone.Status.REACHED)),
             milestones_overdue=_count(all_milestones.filter(overdue_condition(on))),
             latest_meeting_id=_latest_meeting(user),
+            last_consultation_id=_last_consultation(),
+            open_requests=_open_requests(),
         )
         .prefetch_related(
+            Prefetch(
+                "phases",
+                queryset=Phase.objects.filter(start_date__lte=on, end_date__gte=on)
+                .only("pk", "project_id", "name", "order", "start_date", "end_date")
+                .order_by("order", "start_date", "pk"),
+                to_attr="dashboard_phases",
+            ),
             Prefetch(
                 "status_reports",
                 queryset=StatusReport.objects.only(*REPORT_FIELDS).order_by("number"),
@@ -188,23 +242,38 @@ def dashboard_projects(user, on: dt.date):
     )
 
 
-def dashboard_rows(user, on: dt.date, projects=None) -> list[DashboardRow]:
+def dashboard_rows(user, on: dt.date, projects=None, *, charts: bool = True) -> list[DashboardRow]:
     """One row per project the user may see, ordered by name; `projects` is a page of
-    dashboard_projects(user, on) (default: all of them). Five queries in all."""
+    dashboard_projects(user, on) (default: all of them). Six queries in all."""
     projects = list(dashboard_projects(user, on) if projects is None else projects)
-    meeting_ids = [p.latest_meeting_id for p in projects if p.latest_meeting_id]
+    meeting_ids = {
+        pk for p in projects for pk in (p.latest_meeting_id, p.last_consultation_id) if pk
+    }
     meetings = (
         Meeting.objects.only("pk", "project_id", "kind", "title", "starts_at", "status").in_bulk(
             meeting_ids
         )
         if meeting_ids
-        else {}  # no query for a user who sees no meetings
+        else {}  # no query for projects without meetings
     )
-    return [_row(project, on, meetings.get(project.latest_meeting_id)) for project in projects]
+    return [
+        _row(
+            project,
+            on,
+            meetings.get(project.latest_meeting_id),
+            meetings.get(project.last_consultation_id),
+            charts,
+        )
+        for project in projects
+    ]
 
 
 def _row(
-    project: "WithAnnotations[Project, _Fetched]", on: dt.date, meeting: Meeting | None
+    project: "WithAnnotations[Project, _Fetched]",
+    on: dt.date,
+    meeting: Meeting | None,
+    consultation: Meeting | None,
+    charts: bool = True,
 ) -> DashboardRow:
     reports = project.dashboard_reports
     published = [r for r in reports if r.state == StatusReport.State.PUBLISHED]
@@ -214,7 +283,9 @@ def _row(
         latest=latest,
         lights=_lights(latest) if latest else [],
         history=published,
-        chart=build_status_chart(published, dom_id=f"statushistorikk-{project.pk}"),
+        chart=build_status_chart(published, dom_id=f"statushistorikk-{project.pk}")
+        if charts
+        else None,
         current_period=None,
         next_due=None,
         next_deadline=None,
@@ -228,6 +299,9 @@ def _row(
         decision_points=project.dashboard_decision_points,
         decision_requests=project.dashboard_decision_requests,
         meeting=meeting,
+        consultation=consultation,
+        current_phase=next(iter(project.dashboard_phases), None),
+        open_requests=project.open_requests,
     )
     # The three-week cycle runs for active projects only (reports.cycle.due_periods): a draft or
     # closed project has no report due and none late.

@@ -1,5 +1,6 @@
 from collections import Counter
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, login_required
 from django.core.exceptions import BadRequest
@@ -9,7 +10,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -33,7 +34,7 @@ from projects.permissions import (
     require,
 )
 
-from . import cycle, periods, services, worklist
+from . import cycle, periods, portfolio, services, worklist
 from .calendar import project_calendar
 from .compare import compare as compare_snapshots
 from .dashboard import dashboard_projects, dashboard_rows
@@ -529,24 +530,69 @@ def calendar_feed(request, token):
 # --- The steering group's dashboard --------------------------------------------------------------
 
 
-DASHBOARD_PAGE_SIZE = 20
+DASHBOARD_PAGE_SIZE = portfolio.PAGE_SIZE
+
+
+def _portfolio(request):
+    """The filters of the URL, and the standings they let through, need first."""
+    on = today()
+    form = portfolio.PortfolioFilter(
+        request.GET or None, projects=Project.objects.visible_to(request.user)
+    )
+    choices = form.cleaned_data if form.is_valid() else {}
+    return on, form, portfolio.standings(request.user, on, choices)
 
 
 @login_required
 def dashboard(request):
-    """Every project the user may see at a glance ("styringsoversikt"), by name, a page at a
-    time: latest statuses, reports due and late, milestones, what is up for decision in the next
-    three weeks, the latest meeting and the history of statuses. A fixed number of queries
-    (reports.dashboard), and one more to count the projects."""
-    on = today()
-    paginator = Paginator(dashboard_projects(request.user, on), DASHBOARD_PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("side"))
+    """Every project the user may see at a glance ("styringsoversikt"): a table, those that need
+    attention first, filtered by the URL, 50 to a page; each row opens the project's card. A
+    fixed number of queries (reports.portfolio)."""
+    on, form, standings = _portfolio(request)
+    page = Paginator(standings, DASHBOARD_PAGE_SIZE).get_page(request.GET.get("side"))
+    query = request.GET.copy()
+    query.pop("side", None)
     context = {
-        "rows": dashboard_rows(request.user, on, page.object_list),
+        "rows": portfolio.portfolio_rows(request.user, on, list(page.object_list)),
         "page": page,
+        "form": form,
+        "filtered": form.is_filtered(),
+        "query": query.urlencode(),
         "today": on,
     }
     return render(request, "reports/dashboard.html", context)
+
+
+@login_required
+@require_safe
+def dashboard_export(request):
+    """The portfolio as the filters show it, every page, as an Excel workbook."""
+    on, _form, standings = _portfolio(request)
+    rows = portfolio.portfolio_rows(request.user, on, standings)
+    with translation.override(settings.LANGUAGE_CODE):  # in Bokmål, as the steering group files it
+        book = portfolio.workbook(rows)
+    response = HttpResponse(
+        book, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=portfolio.filename(on)
+    )
+    return response
+
+
+@project_view()
+def dashboard_project(request, project):
+    """One project's card of the portfolio: lights, reports, milestones, what is up for
+    decision, the latest consultation and the history of statuses."""
+    on = today()
+    rows = dashboard_rows(
+        request.user, on, dashboard_projects(request.user, on).filter(pk=project.pk)
+    )
+    return render(
+        request,
+        "reports/dashboard_project.html",
+        {"project": project, "row": rows[0], "today": on},
+    )
 
 
 # --- "Mine oppgaver": the front page -------------------------------------------------------------

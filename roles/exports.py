@@ -196,7 +196,6 @@ def staffing_plan_workbook(
         if position.unit_id not in unit_ids
     ]
 
-    totals = {"fte": Decimal(0), "filled": Decimal(0), "vacant": Decimal(0)}
     for unit_name, unit_positions in groups:
         for position in unit_positions:
             filling = filling_by_position.get(position.pk, [])
@@ -205,9 +204,6 @@ def staffing_plan_workbook(
             names = ", ".join(
                 _name(employees_by_id.get(p.employee_id) or p.employee) for p in filling
             )
-            totals["fte"] += position.fte
-            totals["filled"] += filled
-            totals["vacant"] += vacant
             _write_row(
                 plan,
                 [
@@ -221,11 +217,13 @@ def staffing_plan_workbook(
                 ],
             )
     if positions:
-        _write_row(
-            plan,
-            ["Sum", "", "", totals["fte"], totals["filled"], totals["vacant"], ""],
-            bold=True,
-        )
+        # The totals are formulas, so that they follow when HR edits a figure in Excel.
+        last = plan._reorg_rows  # type: ignore[attr-defined]  # counted by _write_row
+        _write_row(plan, ["Sum"], bold=True)
+        for column in "DEF":
+            cell = plan[f"{column}{last + 1}"]
+            cell.value = f"=SUM({column}2:{column}{last})"
+            cell.font = Font(bold=True)
     for row in plan.iter_rows(min_row=2, min_col=4, max_col=6):
         for cell in row:
             cell.number_format = _fte_format(cell.value)

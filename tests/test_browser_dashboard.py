@@ -1,7 +1,9 @@
-"""The steering group's dashboard in a real browser: axe-core finds nothing, and everything on it
-is reached with the keyboard, the history's table included."""
+"""The steering group's portfolio in a real browser: axe-core finds nothing, it reflows at 320 px,
+the filters work from the URL, and a project's card and its history's table are reached with
+the keyboard."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils import timezone
@@ -11,7 +13,7 @@ from milestones.models import Milestone, today
 from projects.models import Project
 from reports.models import StatusReport
 
-from .browser import assert_accessible, log_in
+from .browser import assert_accessible, assert_reflows, log_in
 from .factories import DecisionRequestFactory, MilestoneFactory, StatusReportFactory
 
 pytestmark = pytest.mark.browser
@@ -60,33 +62,52 @@ def reported(project, leader):
     return project
 
 
-def test_the_steering_group_reads_the_dashboard_with_the_keyboard(page: Page, reported, steering):
+def test_the_steering_group_reads_the_portfolio_and_a_card_with_the_keyboard(
+    page: Page, reported, steering
+):
     log_in(page, steering.username)
     page.get_by_role("navigation", name="Hovedmeny").get_by_role(
         "link", name="Styringsoversikt"
     ).click()
     expect(page.get_by_role("heading", level=1, name="Styringsoversikt")).to_be_visible()
+    table = page.get_by_role("table", name="Prosjektene")
+    row = table.get_by_role("row").nth(1)
+    expect(row).to_contain_text("Trenger oppfølging")
+    expect(row.get_by_text("Forsinket", exact=True).first).to_be_visible()
+    expect(row.get_by_role("link", name="Ny organisering av oppvekst")).to_be_visible()
+    assert_accessible(page)
+    assert_reflows(page)
+
+    # The filters are a form in the URL: only those that need attention.
+    page.get_by_label("Bare de som trenger oppfølging").check()
+    page.get_by_role("button", name="Vis").click()
+    expect(page).to_have_url(re.compile(r"attention=on"))
+    expect(table.get_by_role("link", name=reported.name)).to_be_visible()
+
+    # From the table, Tab reaches the project; Enter opens its card.
+    page.get_by_role("region", name="Prosjektene").focus()
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent.trim()") == reported.name:
+            break
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(reported.name)
     card = page.get_by_role("region", name=f"{reported.name} ({reported.code})")
-    expect(card.get_by_text("Forsinket", exact=True)).to_be_visible()
     expect(card.get_by_role("img", name="Statushistorikk")).to_be_visible()
     expect(card.get_by_text("Beslutningspunkt B1 Valg av modell")).to_be_visible()
-    expect(card.get_by_role("link", name="Ny organisering av oppvekst")).to_be_visible()
     assert_accessible(page)
+    assert_reflows(page)
 
-    # From the top of the page, Tab reaches the project, its latest report and the table.
     focused = []
     for _ in range(30):
         page.keyboard.press("Tab")
         focused.append(page.evaluate("document.activeElement.textContent.trim()"))
         if focused[-1] == "Vis som tabell":
             break
-    assert reported.name in focused
-    assert "Periode 3" in focused
     assert "Ny organisering av oppvekst" in focused
     assert focused[-1] == "Vis som tabell"
-
     page.keyboard.press("Enter")
-    table = card.get_by_role("table", name=f"Statushistorikk: {reported.name}")
-    expect(table).to_be_visible()
-    expect(table.get_by_role("row").nth(3)).to_contain_text("Rød")
+    history = card.get_by_role("table", name=f"Statushistorikk: {reported.name}")
+    expect(history).to_be_visible()
+    expect(history.get_by_role("row").nth(3)).to_contain_text("Rød")
     assert_accessible(page)

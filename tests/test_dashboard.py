@@ -74,11 +74,17 @@ def test_it_shows_the_latest_published_lights_as_words_and_links_the_report(
     StatusReportFactory(project=active, number=3, state=StatusReport.State.DRAFT, overall="red")
     client.force_login(steering)
 
-    response = client.get(reverse("reports:dashboard"))
+    table = client.get(reverse("reports:dashboard")).content.decode()
+    assert '<h1 class="ds-heading" data-size="lg">Styringsoversikt</h1>' in table
+    assert '<span class="light" data-light="red">Rød</span>' in table
+    card = reverse("reports:dashboard-project", args=[active.pk])
+    assert card in table  # each row opens the project's card
+
+    response = client.get(card)
 
     body = response.content.decode()
     assert response.status_code == 200
-    assert '<h1 class="ds-heading" data-size="lg">Styringsoversikt</h1>' in body
+    assert f'href="{reverse("reports:dashboard")}">Styringsoversikt</a>' in body
     # Colour and word: the mark's data-light and the light's name.
     assert '<span class="light" data-light="yellow">Gul</span>' in body
     assert '<span class="light" data-light="red">Rød</span>' in body
@@ -95,7 +101,8 @@ def test_it_shows_the_latest_published_lights_as_words_and_links_the_report(
 
 def test_a_project_without_reports_says_so(client, active, steering):
     client.force_login(steering)
-    body = client.get(reverse("reports:dashboard")).content.decode()
+    assert "Ingen rapport ennå" in client.get(reverse("reports:dashboard")).content.decode()
+    body = client.get(reverse("reports:dashboard-project", args=[active.pk])).content.decode()
     assert "Ingen rapport publisert ennå." in body
     assert "Ingen publiserte statusrapporter ennå." in body
     assert 'role="img"' not in body
@@ -168,7 +175,8 @@ def test_the_late_flag_is_on_the_page(client, active, steering, monkeypatch):
     client.force_login(steering)
     body = client.get(reverse("reports:dashboard")).content.decode()
     assert '<span class="ds-tag" data-color="danger">Forsinket</span>' in body
-    assert "fristen var 28.01.2026" in body
+    card = client.get(reverse("reports:dashboard-project", args=[active.pk])).content.decode()
+    assert "fristen var 28.01.2026" in card
 
 
 def test_a_project_not_running_has_no_report_due(project, steering):
@@ -236,7 +244,9 @@ def test_decision_points_and_requests_of_the_next_three_weeks(
 
     monkeypatch.setattr("reports.views.today", lambda: on)
     client.force_login(steering)
-    body = client.get(reverse("reports:dashboard")).content.decode()
+    table = client.get(reverse("reports:dashboard")).content.decode()
+    assert "Fristen gikk ut</a>, frist 28.02.2026" in table  # the first of them
+    body = client.get(reverse("reports:dashboard-project", args=[active.pk])).content.decode()
     assert "Beslutningspunkt B1 Ved grensen – 23.03.2026" in body
     assert "Om ti dager</a> – frist 12.03.2026 (til behandling)" in body
     assert "For sent" not in body and "Om en måned" not in body and "Alt vedtatt" not in body
@@ -370,10 +380,12 @@ def build_many(n_projects, steering_user):
     return projects
 
 
-# + the count of projects (for the pages), the page of projects with their organisation,
-# milestone counts and latest visible meeting (one query, with subqueries), their reports, their
-# decision points of the next three weeks, their open decision requests, and the latest meetings
-DASHBOARD_QUERIES = REQUEST + 6
+# + the filters' choices (municipalities; owners and leaders), every visible project's standing
+# (one query, with subqueries), the page of projects with their organisation, milestone counts,
+# latest meetings and open requests (one query, with subqueries), their current phases, their
+# reports, their decision points of the next three weeks, their open decision requests, and the
+# meetings
+DASHBOARD_QUERIES = REQUEST + 9
 
 
 @pytest.mark.parametrize("n_projects", [5, 500])
@@ -391,11 +403,10 @@ def test_the_dashboard_makes_the_same_number_of_queries_at_any_size(
 
     body = response.content.decode()
     shown = min(n_projects, DASHBOARD_PAGE_SIZE)
-    assert body.count('class="card dashboard-project"') == shown
-    assert body.count('role="img"') == shown
-    assert body.count("Forsinket</span> Rapporten for periode 5") == shown
-    assert body.count(">Møte</a>") == shown
-    assert f"{n_projects} prosjekter du har tilgang til" in body
+    assert body.count('<th scope="row">') == shown
+    assert body.count('data-color="danger">Forsinket</span>') == shown
+    assert body.count("Trenger oppfølging</span>") == shown
+    assert f"{n_projects} prosjekter, per" in body
 
     last = (n_projects - 1) // DASHBOARD_PAGE_SIZE + 1
     with django_assert_num_queries(DASHBOARD_QUERIES):

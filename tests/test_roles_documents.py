@@ -348,7 +348,7 @@ def test_the_workbook_has_the_staffing_plan_and_the_employees(
         ["Helse og mestring", "Kommunalsjef helse", "7001", 100, 0, 100, None],
         ["Institusjon", "Enhetsleder institusjon", "7002", 100, 0, 100, None],
         ["Institusjon", "Sykepleier", "7174", 100, 75, 25, "Åse Bråten, Øystein Lie"],
-        ["Sum", None, None, 300, 75, 225, None],
+        ["Sum", None, None, "=SUM(D2:D4)", "=SUM(E2:E4)", "=SUM(F2:F4)", None],
     ]
 
     staff = workbook["Ansatte"]

@@ -1,6 +1,9 @@
 """Small template helpers shared by every app's pages (accounts is the lowest layer)."""
 
+from decimal import Decimal
+
 from django import template
+from django.template import defaultfilters
 
 register = template.Library()
 
@@ -20,3 +23,12 @@ def ds_input(bound_field):
     if described_by:
         attrs["aria-describedby"] = " ".join(described_by)
     return bound_field.as_widget(attrs=attrs)
+
+
+@register.filter
+def fte_years(percent):
+    """A sum of position percentages as årsverk (full-time equivalents) with one decimal, as
+    HR counts them: 1040 % is "10,4". A person's own share stays a percentage."""
+    if percent in (None, ""):
+        return ""
+    return defaultfilters.floatformat(Decimal(percent) / 100, 1)
