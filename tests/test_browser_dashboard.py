@@ -82,7 +82,7 @@ def test_the_steering_group_reads_the_portfolio_and_a_card_with_the_keyboard(
     page.get_by_label("Bare de som trenger oppfølging").check()
     page.get_by_role("button", name="Vis").click()
     expect(page).to_have_url(re.compile(r"attention=on"))
-    expect(table.get_by_role("link", name=reported.name)).to_be_visible()
+    expect(table.get_by_role("link", name=reported.name, exact=True)).to_be_visible()
 
     # From the table, Tab reaches the project; Enter opens its card.
     page.get_by_role("region", name="Prosjektene").focus()
