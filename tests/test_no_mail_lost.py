@@ -279,7 +279,13 @@ def test_with_the_mail_server_refusing_for_ten_minutes_every_kind_arrives_once(
         "decision.request", "milestones.reminder", "digest",
     }  # fmt: skip
 
-    time.sleep(5)  # ten minutes' worth of refusals, in backoff steps
+    # Ten minutes' worth of refusals, in backoff steps: every mail refused at least twice. Waited
+    # for, not slept: on a busy machine the first sends come late.
+    wait_until(
+        lambda: not OutgoingMail.objects.filter(state="queued", attempts__lt=2).exists(),
+        workers,
+        "every mail refused twice",
+    )
     assert smtp_sink.messages == [] and smtp_sink.refused > 0
     smtp_sink.accept()
     to_send = OutgoingMail.objects.filter(state__in=["queued", "sent"])
