@@ -11,7 +11,9 @@ Python (reports.periods). The page's rows are then read in full for its 50 proje
 import datetime as dt
 import io
 from dataclasses import dataclass
+from types import SimpleNamespace
 
+from dateutil.relativedelta import relativedelta
 from django import forms
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
@@ -21,8 +23,10 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from accounts.models import User
+from core.forms import DateField
 from milestones.models import Milestone, overdue_condition
-from projects.models import Organisation, Project
+from milestones.timeline import build_timeline
+from projects.models import Organisation, Phase, Project
 
 from . import periods
 from .dashboard import LOOKAHEAD_DAYS, DashboardRow, dashboard_projects, dashboard_rows
@@ -292,3 +296,70 @@ def workbook(rows: list[DashboardRow]) -> bytes:
 
 def filename(on: dt.date) -> str:
     return f"styringsoversikt-{on:%Y-%m-%d}.xlsx"
+
+
+# --- The portfolio's timeline ------------------------------------------------------------------
+
+WINDOW_MONTHS = (3, 6, 12, 24)
+
+
+class TimelineWindow(forms.Form):
+    """The timeline's window: from a date, for some months (default today and six)."""
+
+    fra = DateField(label=_("Fra"), required=False)
+    maneder = forms.TypedChoiceField(
+        label=_("Måneder"),
+        choices=[(n, str(n)) for n in WINDOW_MONTHS],
+        coerce=int,
+        required=False,
+        empty_value=6,
+    )
+
+    def window(self, on: dt.date) -> tuple[dt.date, dt.date]:
+        data = self.cleaned_data if self.is_valid() else {}
+        start = data.get("fra") or on
+        months = data.get("maneder") or 6
+        return start, start + relativedelta(months=months) - dt.timedelta(days=1)
+
+
+def portfolio_timeline(projects: list[Project], start: dt.date, end: dt.date, on: dt.date):
+    """The phases, decision points and milestones of `projects` within [start, end], one lane a
+    project, laid out by the progress plan's timeline (milestones.timeline); and the same as rows
+    for the table behind it. Two queries."""
+    pks = [p.pk for p in projects]
+    phases = list(
+        Phase.objects.filter(project__in=pks, start_date__lte=end, end_date__gte=start)
+        .select_related("project")
+        .order_by("project__name", "start_date", "pk")
+    )
+    milestones = list(
+        Milestone.objects.filter(project__in=pks, due_date__range=(start, end))
+        .select_related("project")
+        .order_by("due_date", "project__name", "code")
+    )
+    for milestone in milestones:
+        milestone.workstream_id = milestone.project_id  # the project is the lane
+    lanes = [SimpleNamespace(pk=p.pk, name=f"{p.name} ({p.code})") for p in projects]
+    bars = [
+        SimpleNamespace(
+            name=f"{phase.project.code}: {phase.name}",
+            start_date=max(phase.start_date, start),
+            end_date=min(phase.end_date, end),
+        )
+        for phase in phases
+    ]
+    timeline = build_timeline(
+        start=start,
+        end=end,
+        phases=bars,
+        workstreams=lanes,
+        milestones=milestones,
+        today=on,
+        dom_id="portefoljetidslinje",
+    )
+    rows = sorted(
+        [(phase.start_date, phase.project, phase, None) for phase in phases]
+        + [(m.due_date, m.project, None, m) for m in milestones],
+        key=lambda row: (row[0], row[1].name),
+    )
+    return timeline, rows

@@ -7,6 +7,7 @@ app_name = "reports"
 urlpatterns = [
     path("styring/", views.dashboard, name="dashboard"),
     path("styring/eksport.xlsx", views.dashboard_export, name="dashboard-export"),
+    path("styring/tidslinje/", views.dashboard_timeline, name="dashboard-timeline"),
     path("styring/<int:project_pk>/", views.dashboard_project, name="dashboard-project"),
     path("<int:project_pk>/statusrapporter/", views.reports, name="reports"),
     path("<int:project_pk>/statusrapporter/ny/", views.report_create, name="report_create"),

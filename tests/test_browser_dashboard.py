@@ -78,6 +78,15 @@ def test_the_steering_group_reads_the_portfolio_and_a_card_with_the_keyboard(
     assert_accessible(page)
     assert_reflows(page)
 
+    # The same projects as a timeline, with its table.
+    page.get_by_role("link", name="Vis som tidslinje").click()
+    expect(page.get_by_role("heading", level=1, name="Tidslinje for porteføljen")).to_be_visible()
+    expect(page.get_by_role("img", name="Tidslinje for porteføljen")).to_be_visible()
+    expect(page.get_by_role("cell", name="Beslutningspunkt B1: Valg av modell")).to_be_visible()
+    assert_accessible(page)
+    assert_reflows(page)
+    page.go_back()
+
     # The filters are a form in the URL: only those that need attention.
     page.get_by_label("Bare de som trenger oppfølging").check()
     page.get_by_role("button", name="Vis").click()

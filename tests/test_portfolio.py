@@ -199,3 +199,34 @@ def test_staffing_is_counted_in_full_time_equivalents(client, project, leader, s
     body = client.get(reverse("roles:staffing", args=[project.pk])).content.decode()
     assert "Til sammen 11,4 årsverk, 0,0 besatt og 11,4 ledig." in body
     assert "<td>10,4</td>" in body
+
+
+def test_the_portfolio_timeline_shows_the_window_with_a_table(
+    client, steering, portfolio, django_assert_num_queries
+):
+    from projects.models import Phase
+
+    overdue = portfolio["overdue"]
+    Phase.objects.create(
+        project=overdue,
+        order=1,
+        name="Utredning",
+        start_date=D(2026, 1, 5),
+        end_date=D(2026, 4, 30),
+    )
+    MilestoneFactory(project=overdue, code="B9", title="Vedtak", kind="decision_point",
+                     due_date=D(2026, 6, 1))  # fmt: skip
+    MilestoneFactory(project=overdue, code="M9", title="Etter vinduet", due_date=D(2026, 9, 15))
+    client.force_login(steering)
+    url = reverse("reports:dashboard-timeline")
+    # The filters' choices, the standings, the page's projects, their phases and milestones.
+    with django_assert_num_queries(REQUEST + 6):
+        body = client.get(url).content.decode()
+    assert 'role="img"' in body and "Tidslinje for porteføljen" in body
+    assert "02.03.2026 til 01.09.2026" in body  # today and six months
+    assert "Beslutningspunkt B9: Vedtak" in body
+    assert "Fase: Utredning" in body
+    assert "Etter vinduet" not in body
+    longer = client.get(url, {"maneder": "12"}).content.decode()
+    assert "Etter vinduet" in longer
+    assert client.get(url, {"fra": "31.12.9999", "maneder": "x"}).status_code == 200
