@@ -28,7 +28,8 @@ CHROMIUM_ARGS = [
 ]
 AXE = Path(__file__).parent / "vendor" / "axe-core-4.14.1" / "axe.min.js"
 AXE_URL = "/__browser-tests__/axe.min.js"  # same origin as the pages, so CSP 'self' allows it
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# WCAG 2.0 and 2.1 A and AA, and from 2.2 AA the target size (2.5.8: at least 24 × 24 px).
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 TIMEOUT_MS = 10_000
 
 
@@ -89,14 +90,14 @@ def new_page(browser, base_url: str, **options):
 
 
 def assert_accessible(page: Page) -> None:
-    """Run axe-core's WCAG 2.0/2.1 A and AA rules on the page as it is now, and check that it
-    reflows at 320 CSS pixels (WCAG 1.4.10)."""
+    """Run axe-core's WCAG rules (WCAG_TAGS) on the page as it is now, and check that it reflows
+    at 320 CSS pixels (WCAG 1.4.10)."""
     assert_axe_finds_nothing(page)
     assert_reflows(page)
 
 
 def assert_axe_finds_nothing(page: Page) -> None:
-    """Run axe-core's WCAG 2.0/2.1 A and AA rules on the page as it is now."""
+    """Run axe-core's WCAG rules (WCAG_TAGS) on the page as it is now."""
     violations = axe_violations(page)
     assert violations == [], describe_violations(page, violations)
 
