@@ -30,9 +30,10 @@ USERS = ["leder", "hr", "styring", "tillitsvalgt"]
 SIZES = [(320, 640), (390, 844)]  # axe runs at the first
 MAX_PAGES_PER_USER = 500
 ALL_PAGES = os.environ.get("REFLOW_ALL_PAGES") == "1"
-# Not pages: signing out, the admin, the language switch, static files, and every download
+# Not pages: signing out, the admin, the language switch, static files, the API's schema (a
+# YAML download), and every download
 # (a path that ends in an extension: .pdf, .xlsx, .ics, .json, .csv).
-SKIP = re.compile(r"^/(accounts/logout|admin|i18n|static|media)/|\.[a-z0-9]+$")
+SKIP = re.compile(r"^/(accounts/logout|admin|i18n|static|media|api/schema)/|\.[a-z0-9]+$")
 LINKS = "links => links.map(a => a.href)"
 
 

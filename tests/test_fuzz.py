@@ -269,6 +269,7 @@ KWARGS = {
     "consultations:question_answer": lambda o: _p(o, "question", pk=o["question"].pk),
     "reports:dashboard": lambda o: [{}],
     "reports:dashboard-export": lambda o: [{}],
+    "reports:dashboard-timeline": lambda o: [{}],
     "reports:dashboard-project": lambda o: _p(o),
     "reports:reports": lambda o: _p(o),
     "reports:report_create": lambda o: _p(o),
@@ -529,7 +530,8 @@ def form_data(draw, fields: dict[str, set], files: set[str]):
 GENERIC_FIELDS = {name: set() for name in ("status", "reason", "comment", "message", "answer",
                   "text", "decided_on", "decision", "note", "action", "confirm", "title")}  # fmt: skip
 QUERY_KEYS = ["q", "sok", "side", "ansatt", "bruker", "status", "organisation", "light", "fra",
-              "til", "fase", "arbeidsstrom", "rediger", "ansvarlig", "frist"]  # fmt: skip
+              "til", "fase", "arbeidsstrom", "rediger", "ansvarlig", "frist", "maneder", "owner",
+              "leader", "attention"]  # fmt: skip
 
 
 @st.composite
