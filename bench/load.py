@@ -18,6 +18,7 @@ import argparse
 import contextlib
 import json
 import os
+import signal
 import socket
 import statistics
 import subprocess
@@ -35,6 +36,10 @@ from bench import run as bench  # noqa: E402
 
 DEFAULT_DB = "test_reorg_load"
 HOST = "127.0.0.1"
+
+
+def _rates(value: str) -> list[float]:
+    return [float(r) for r in value.split(",") if r.strip()]
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -56,9 +61,19 @@ def parse_args(argv=None) -> argparse.Namespace:
     )
     parser.add_argument("--duration", type=float, default=20, help="seconds per run (20)")
     parser.add_argument(
-        "--dashboard-rate", type=float, default=50, help="open-loop rate, dashboard (50/s)"
+        "--dashboard-rate",
+        type=_rates,
+        default=[50.0],
+        metavar="R,...",
+        help="open-loop rates for the dashboard, requests a second (50; e.g. 5,10,50)",
     )
-    parser.add_argument("--list-rate", type=float, default=100, help="open loop, list (100/s)")
+    parser.add_argument(
+        "--list-rate",
+        type=_rates,
+        default=[100.0],
+        metavar="R,...",
+        help="open-loop rates for the project list (100)",
+    )
     parser.add_argument("--concurrency", type=int, default=20, help="fixed concurrency (20)")
     parser.add_argument(
         "--pdfs", type=int, default=40, help="draft mandate PDFs downloaded, distinct projects (40)"
@@ -199,6 +214,18 @@ class Server:
                     fail(f"GET {path} answered {status}; see {self.log}")
             time.sleep(0.5)
         fail(f"gunicorn did not answer within {timeout:.0f} s; see {self.log}")
+
+    def drain(self, cookie: str, path: str) -> None:
+        """Wait until the requests still queued are served: an overloaded open-loop run leaves
+        connections in the listen queue (their clients gave up; gunicorn serves them all the
+        same), which would slow the next run down. The workers accept in order, so one request
+        sent now is answered after them."""
+        start = time.monotonic()
+        with contextlib.suppress(OSError):
+            loadgen.http_fetch(HOST, self.port, [path], cookie=cookie, timeout=600)()
+        waited = time.monotonic() - start
+        if waited > 2:
+            print(f"    (waited {waited:.0f} s for the server to serve what was queued)")
 
     def memory(self) -> dict[int, dict[str, float]]:
         """Each worker's resident memory now (VmRSS) and at its peak (VmHWM), in MB."""
@@ -417,6 +444,8 @@ def show_run(label: str, result: loadgen.Result) -> dict:
 
 def main(argv=None) -> None:
     args = parse_args(argv)
+    # Stopped with SIGTERM: still stop gunicorn and drop the database (the finally blocks).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     os.environ.setdefault("BENCH_DB_NAME", args.db)
     if os.environ["BENCH_DB_NAME"] != args.db:
         os.environ["BENCH_DB_NAME"] = args.db
@@ -454,6 +483,7 @@ def main(argv=None) -> None:
 
         def record(label, result):
             figures["runs"].append(show_run(label, result))
+            server.drain(cookie, project_list)
 
         # Warm-up: both workers serve both pages (imports, templates, connections).
         loadgen.closed_loop(fetch([dashboard, project_list]), 4, total=40)
@@ -462,14 +492,16 @@ def main(argv=None) -> None:
         d = args.duration
         print(f"\nRuns of {d:.0f} s each, as the steering user (member of all projects):")
         if "open" in args.runs:
-            record(
-                f"dashboard, open loop {args.dashboard_rate:g}/s",
-                loadgen.open_loop(fetch([dashboard]), args.dashboard_rate, d),
-            )
-            record(
-                f"project list, open loop {args.list_rate:g}/s",
-                loadgen.open_loop(fetch([project_list]), args.list_rate, d),
-            )
+            for rate in args.dashboard_rate:
+                record(
+                    f"dashboard, open loop {rate:g}/s",
+                    loadgen.open_loop(fetch([dashboard]), rate, d),
+                )
+            for rate in args.list_rate:
+                record(
+                    f"project list, open loop {rate:g}/s",
+                    loadgen.open_loop(fetch([project_list]), rate, d),
+                )
         if "closed" in args.runs:
             record(
                 f"dashboard, {args.concurrency} connections",
@@ -490,9 +522,10 @@ def main(argv=None) -> None:
             memory["after_pdfs"] = server.memory()
             show_memory("after the PDF downloads", memory["after_pdfs"])
             if "open" in args.runs:
+                rate = min(args.dashboard_rate)
                 record(
-                    f"dashboard after PDFs, open loop {args.dashboard_rate:g}/s",
-                    loadgen.open_loop(fetch([dashboard]), args.dashboard_rate, d),
+                    f"dashboard after PDFs, open loop {rate:g}/s",
+                    loadgen.open_loop(fetch([dashboard]), rate, d),
                 )
                 memory["end"] = server.memory()
                 show_memory("at the end", memory["end"])
