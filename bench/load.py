@@ -291,15 +291,17 @@ def pdf_render_times(project, runs: int) -> dict:
 
     snapshot = mandate_snapshot(project)
     render_mandate_pdf(snapshot)  # warm-up: WeasyPrint's import and fonts
-    times, size = [], 0
+    times, cpu, size = [], [], 0
     for _ in range(runs):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         size = len(render_mandate_pdf(snapshot))
         times.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
     return {
         "project": project.pk,
         "milestones": Milestone.objects.filter(project=project).count(),
         "median_s": statistics.median(times),
+        "median_cpu_s": statistics.median(cpu),
         "min_s": min(times),
         "max_s": max(times),
         "bytes": size,
@@ -307,8 +309,8 @@ def pdf_render_times(project, runs: int) -> dict:
     }
 
 
-def dashboard_breakdown(user, runs: int) -> dict:
-    """Where a dashboard request's time goes, in this process with the test client: SQL (each
+def time_breakdown(user, url_name: str, runs: int) -> dict:
+    """Where a page's time goes, in this process with the test client: SQL (each
     query's execution, timed by an execute wrapper), template rendering (less the SQL run while
     rendering), the view's own Python, and the rest (middleware, session, URL resolving, the
     handler). Medians over `runs` requests after 3 warm-ups."""
@@ -317,11 +319,9 @@ def dashboard_breakdown(user, runs: int) -> dict:
     from django.test import Client
     from django.urls import reverse
 
-    import reports.views
-
     client = Client()
     client.force_login(user)
-    url = reverse("reports:dashboard")
+    url = reverse(url_name)
     clock = time.perf_counter
     state: dict = {}
 
@@ -349,8 +349,6 @@ def dashboard_breakdown(user, runs: int) -> dict:
             state["template"] += clock() - start
             state["in_template"] = False
 
-    original_view = reports.views.dashboard
-
     samples = []
     Template.render = timed_render
     try:
@@ -367,7 +365,7 @@ def dashboard_breakdown(user, runs: int) -> dict:
                     in_view=False,
                 )
                 start = clock()
-                response = _get_timed(client, url, original_view, state, clock)
+                response = _get_timed(client, url, state, clock)
                 total = clock() - start
                 if response.status_code != 200:
                     fail(f"GET {url} answered {response.status_code} in-process")
@@ -396,8 +394,8 @@ def dashboard_breakdown(user, runs: int) -> dict:
     }
 
 
-def _get_timed(client, url, view, state, clock):
-    """GET url, timing the view function (reports.views.dashboard) as the resolver calls it."""
+def _get_timed(client, url, state, clock):
+    """GET url, timing its view function as the resolver hands it to the handler."""
     from django.urls import get_resolver
 
     resolver = get_resolver()
@@ -556,19 +554,23 @@ def main(argv=None) -> None:
             f"  draft mandate PDF of project {pdf['project']} ({pdf['milestones']} milestones), "
             "rendered directly: "
             f"median {pdf['median_s']:.2f} s (min {pdf['min_s']:.2f}, max {pdf['max_s']:.2f}; "
-            f"{pdf['runs']} after 1 warm-up), {pdf['bytes']} bytes"
+            f"{pdf['runs']} after 1 warm-up; CPU {pdf['median_cpu_s']:.2f} s), {pdf['bytes']} bytes"
         )
-        breakdown = dashboard_breakdown(steering, args.profile_runs)
-        figures["dashboard_breakdown"] = breakdown
-        b = breakdown
-        print(
-            f"  dashboard, median of {b['runs']}: {b['total_ms']:.0f} ms in all; "
-            f"SQL {b['sql_ms']:.0f} ms ({b['queries']} queries, {b['sql_in_template_ms']:.0f} ms "
-            f"of it while rendering the template); template rendering "
-            f"{b['template_ms_without_sql']:.0f} ms without SQL; the view's own Python "
-            f"{b['view_python_ms']:.0f} ms; outside the view (middleware, session, handler) "
-            f"{b['outside_view_ms']:.0f} ms, of it SQL {b['sql_outside_view_ms']:.0f} ms"
-        )
+        figures["breakdown"] = {}
+        for name, url_name in [
+            ("dashboard", "reports:dashboard"),
+            ("project list", "projects:list"),
+        ]:
+            b = time_breakdown(steering, url_name, args.profile_runs)
+            figures["breakdown"][url_name] = b
+            print(
+                f"  {name}, median of {b['runs']}: {b['total_ms']:.0f} ms in all; "
+                f"SQL {b['sql_ms']:.0f} ms ({b['queries']} queries, {b['sql_in_template_ms']:.0f} "
+                f"ms of it while rendering the template); template rendering "
+                f"{b['template_ms_without_sql']:.0f} ms without SQL; the view's own Python "
+                f"{b['view_python_ms']:.0f} ms; outside the view (middleware, session, handler) "
+                f"{b['outside_view_ms']:.0f} ms, of it SQL {b['sql_outside_view_ms']:.0f} ms"
+            )
     finally:
         delete_cache_keys(cache_prefix)
         if not args.keep_db:
