@@ -333,6 +333,7 @@ def time_breakdown(user, url_name: str, runs: int) -> dict:
             spent = clock() - start
             state["sql"] += spent
             state["queries"] += 1
+            state["slowest"].append((spent, sql))
             if state["in_template"]:
                 state["sql_in_template"] += spent
             if state["in_view"]:
@@ -357,6 +358,7 @@ def time_breakdown(user, url_name: str, runs: int) -> dict:
                 state.update(
                     sql=0.0,
                     queries=0,
+                    slowest=[],
                     template=0.0,
                     sql_in_template=0.0,
                     sql_in_view=0.0,
@@ -374,23 +376,29 @@ def time_breakdown(user, url_name: str, runs: int) -> dict:
     finally:
         Template.render = original_render
 
+    for s in samples:  # each request's parts, so that the medians below are of whole parts
+        s["template_without_sql"] = s["template"] - s["sql_in_template"]
+        s["view_python"] = s["view"] - s["sql_in_view"] - s["template_without_sql"]
+        s["outside_view"] = s["total"] - s["view"]
+        s["sql_outside_view"] = s["sql"] - s["sql_in_view"]
+
     def med(key):
         return statistics.median(s[key] for s in samples) * 1000
 
-    total, sql, template = med("total"), med("sql"), med("template")
-    sql_in_template = med("sql_in_template")
-    view = med("view")
+    slowest = max(samples[-1]["slowest"], key=lambda q: q[0])
     return {
         "url": url,
         "runs": runs,
-        "total_ms": total,
+        "total_ms": med("total"),
         "queries": samples[-1]["queries"],
-        "sql_ms": sql,
-        "sql_in_template_ms": sql_in_template,
-        "template_ms_without_sql": template - sql_in_template,
-        "view_python_ms": view - med("sql_in_view") - (template - sql_in_template),
-        "outside_view_ms": total - view,
-        "sql_outside_view_ms": sql - med("sql_in_view"),
+        "sql_ms": med("sql"),
+        "sql_in_template_ms": med("sql_in_template"),
+        "template_ms_without_sql": med("template_without_sql"),
+        "view_python_ms": med("view_python"),
+        "outside_view_ms": med("outside_view"),
+        "sql_outside_view_ms": med("sql_outside_view"),
+        "slowest_query_ms": slowest[0] * 1000,
+        "slowest_query": slowest[1][:300],
     }
 
 
@@ -569,7 +577,8 @@ def main(argv=None) -> None:
                 f"ms of it while rendering the template); template rendering "
                 f"{b['template_ms_without_sql']:.0f} ms without SQL; the view's own Python "
                 f"{b['view_python_ms']:.0f} ms; outside the view (middleware, session, handler) "
-                f"{b['outside_view_ms']:.0f} ms, of it SQL {b['sql_outside_view_ms']:.0f} ms"
+                f"{b['outside_view_ms']:.0f} ms, of it SQL {b['sql_outside_view_ms']:.0f} ms; "
+                f"the slowest query {b['slowest_query_ms']:.0f} ms: {b['slowest_query'][:100]}…"
             )
     finally:
         delete_cache_keys(cache_prefix)
