@@ -215,7 +215,7 @@ class Server:
             time.sleep(0.5)
         fail(f"gunicorn did not answer within {timeout:.0f} s; see {self.log}")
 
-    def drain(self, cookie: str, path: str) -> None:
+    def drain(self, cookie: str, path: str) -> float:
         """Wait until the requests still queued are served: an overloaded open-loop run leaves
         connections in the listen queue (their clients gave up; gunicorn serves them all the
         same), which would slow the next run down. The workers accept in order, so one request
@@ -223,9 +223,7 @@ class Server:
         start = time.monotonic()
         with contextlib.suppress(OSError):
             loadgen.http_fetch(HOST, self.port, [path], cookie=cookie, timeout=600)()
-        waited = time.monotonic() - start
-        if waited > 2:
-            print(f"    (waited {waited:.0f} s for the server to serve what was queued)")
+        return time.monotonic() - start
 
     def cpu_seconds(self) -> float:
         """The workers' CPU time so far (user and system, /proc/<pid>/stat), in seconds: per
@@ -503,9 +501,11 @@ def main(argv=None) -> None:
             (every request sent is served in the end, those whose client gave up too)."""
             cpu = server.cpu_seconds()
             result = run()
-            server.drain(cookie, project_list)
+            waited = server.drain(cookie, project_list)
             cpu_ms = (server.cpu_seconds() - cpu) * 1000 / (result.requests + 1)
             figures["runs"].append(show_run(label, result, cpu_ms))
+            if waited > 2:
+                print(f"    (then {waited:.0f} s until the server had served what was queued)")
 
         # Warm-up: both workers serve both pages (imports, templates, connections).
         loadgen.closed_loop(fetch([dashboard, project_list]), 4, total=40)
