@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test install lint typecheck format bench messages clean
+.PHONY: run test install lint typecheck format bench load messages clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "reorg trenger Python 3.12 eller nyere (Django 6). Fant " + sys.version.split()[0] + ". Sett PYTHON=/sti/til/python3.12.")'
@@ -52,6 +52,11 @@ messages: install
 
 bench: install
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# The load mode: the large shape served by gunicorn (2 sync workers) and driven from another
+# process; minutes, not part of `make test`. See bench/README.md.
+load: install
+	$(BIN)/python bench/load.py $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media .test-media staticfiles .mypy_cache

@@ -7,6 +7,7 @@ download."""
 import contextlib
 import hashlib
 import json
+import threading
 from collections.abc import Callable
 
 from django.conf import settings
@@ -24,12 +25,27 @@ STATIC_BASE = f"{settings.BASE_DIR / 'static'}/"
 _NORWEGIAN = str.maketrans({"æ": "ae", "Æ": "ae", "ø": "o", "Ø": "o", "å": "a", "Å": "a"})
 
 
+# One WeasyPrint font configuration per thread, kept between documents: the print stylesheet's
+# @font-face fonts (Inter, WOFF2) are then decoded once per process instead of on every document,
+# which took about a third of a draft mandate's rendering time (bench/README.md, load mode). Per
+# thread, as Pango's font map is not meant to be shared between threads.
+_fonts = threading.local()
+
+
+def _font_config():
+    from weasyprint.text.fonts import FontConfiguration
+
+    if getattr(_fonts, "config", None) is None:
+        _fonts.config = FontConfiguration()
+    return _fonts.config
+
+
 def render_pdf(template_name: str, context: dict) -> bytes:
     from weasyprint import HTML  # imported here: it costs most of a second at start-up
 
     with translation.override(settings.LANGUAGE_CODE):
         html = render_to_string(template_name, context)
-    return HTML(string=html, base_url=STATIC_BASE).write_pdf()
+    return HTML(string=html, base_url=STATIC_BASE).write_pdf(font_config=_font_config())
 
 
 def norwegian_slug(text: str, max_length: int = 60) -> str:
