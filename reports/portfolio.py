@@ -8,12 +8,12 @@ whether the report of the latest ended period is late is worked out from the pro
 Python (reports.periods). The page's rows are then read in full for its 50 projects only
 (reports.dashboard). A fixed number of queries whatever the number of projects."""
 
+import calendar
 import datetime as dt
 import io
 from dataclasses import dataclass
 from types import SimpleNamespace
 
-from dateutil.relativedelta import relativedelta
 from django import forms
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
@@ -23,7 +23,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from accounts.models import User
-from core.forms import DateField
+from core.forms import DateField, choice_field
 from milestones.models import Milestone, overdue_condition
 from milestones.timeline import build_timeline
 from projects.models import Organisation, Phase, Project
@@ -75,23 +75,25 @@ class PortfolioFilter(forms.Form):
     def __init__(self, *args, projects, **kwargs):
         """`projects`: the user's visible projects, for the choices (two queries)."""
         super().__init__(*args, **kwargs)
-        every = [("", _("Alle"))]
-        self.fields["organisation"].choices = every + list(
+        every: list[tuple[object, object]] = [("", _("Alle"))]
+        choice_field(self, "organisation").choices = every + list(
             Organisation.objects.filter(projects__in=projects)
             .distinct()
             .order_by("name")
             .values_list("pk", "name")
         )
-        self.fields["status"].choices = every + list(Project.Status.choices)
+        choice_field(self, "status").choices = every + list(Project.Status.choices)
         people = (
             User.objects.filter(Q(owned_projects__in=projects) | Q(led_projects__in=projects))
             .distinct()
             .order_by("first_name", "last_name", "pk")
         )
         names = [(u.pk, u.get_full_name() or u.username) for u in people]
-        self.fields["owner"].choices = every + names
-        self.fields["leader"].choices = every + names
-        self.fields["light"].choices = every + list(Light.choices) + [("none", _("Ingen rapport"))]
+        choice_field(self, "owner").choices = every + names
+        choice_field(self, "leader").choices = every + names
+        choice_field(self, "light").choices = (
+            every + list(Light.choices) + [("none", _("Ingen rapport"))]
+        )
 
     def is_filtered(self) -> bool:
         return self.is_valid() and any(
@@ -312,14 +314,22 @@ class TimelineWindow(forms.Form):
         choices=[(n, str(n)) for n in WINDOW_MONTHS],
         coerce=int,
         required=False,
-        empty_value=6,
+        empty_value=None,
     )
 
     def window(self, on: dt.date) -> tuple[dt.date, dt.date]:
         data = self.cleaned_data if self.is_valid() else {}
         start = data.get("fra") or on
         months = data.get("maneder") or 6
-        return start, start + relativedelta(months=months) - dt.timedelta(days=1)
+        return start, _add_months(start, months) - dt.timedelta(days=1)
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later, or the month's last day if it has no such day."""
+    year, month = divmod(day.month - 1 + months, 12)
+    year, month = day.year + year, month + 1
+    last = calendar.monthrange(year, month)[1]
+    return day.replace(year=year, month=month, day=min(day.day, last))
 
 
 def portfolio_timeline(projects: list[Project], start: dt.date, end: dt.date, on: dt.date):
@@ -343,8 +353,8 @@ def portfolio_timeline(projects: list[Project], start: dt.date, end: dt.date, on
     bars = [
         SimpleNamespace(
             name=f"{phase.project.code}: {phase.name}",
-            start_date=max(phase.start_date, start),
-            end_date=min(phase.end_date, end),
+            start_date=max(phase.start_date or start, start),
+            end_date=min(phase.end_date or end, end),
         )
         for phase in phases
     ]
