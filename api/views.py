@@ -2,6 +2,7 @@
 one access helper (projects.permissions.get_project_for: a project the token's user cannot see
 is 404, an action they may not take 403) and writes through the apps' services."""
 
+from collections.abc import Iterable
 from types import SimpleNamespace
 
 from django.db.models import Model, Q
@@ -117,6 +118,7 @@ class InProject(ReadOnly):
 
     perm = VIEW
     personal_data = False
+    employee_field = "id"  # where a row of personal data names its employee
     model: type[Model]
 
     def initial(self, request, *args, **kwargs):
@@ -141,6 +143,22 @@ class InProject(ReadOnly):
 
     def scoped(self, queryset):
         return queryset
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        self._log(response.data["results"])
+        return response
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        self._log([response.data])
+        return response
+
+    def _log(self, rows: Iterable[dict]) -> None:
+        """Personal data: one access-log row with the employees the response gives out."""
+        if self.personal_data:
+            employees = [row[self.employee_field] for row in rows]
+            access_log.log(self.request._request, self.project, Purpose.API, employees=employees)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -304,17 +322,6 @@ class EmployeeViewSet(InProject):
     personal_data = True
     filterset_fields = ["current_unit"]
 
-    def list(self, request, *args, **kwargs):
-        response = super().list(request, *args, **kwargs)
-        shown = [row["id"] for row in response.data["results"]]
-        access_log.log(request._request, self.project, Purpose.API, employees=shown)
-        return response
-
-    def retrieve(self, request, *args, **kwargs):
-        response = super().retrieve(request, *args, **kwargs)
-        access_log.log(request._request, self.project, Purpose.API, employees=[response.data["id"]])
-        return response
-
     @extend_schema(
         request=serializers.EmployeeRowSerializer(many=True),
         responses={201: serializers.ImportResultSerializer},
@@ -340,22 +347,10 @@ class PlacementViewSet(InProject):
     model = Placement
     serializer_class = serializers.PlacementSerializer
     personal_data = True
+    employee_field = "employee"
     filterset_fields = ["status", "position"]
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Placement.objects.none()
         return Placement.objects.filter(employee__project=self.project).select_related("employee")
-
-    def list(self, request, *args, **kwargs):
-        response = super().list(request, *args, **kwargs)
-        shown = [row["employee"] for row in response.data["results"]]
-        access_log.log(request._request, self.project, Purpose.API, employees=shown)
-        return response
-
-    def retrieve(self, request, *args, **kwargs):
-        response = super().retrieve(request, *args, **kwargs)
-        access_log.log(
-            request._request, self.project, Purpose.API, employees=[response.data["employee"]]
-        )
-        return response
