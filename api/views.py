@@ -198,12 +198,13 @@ class MilestoneViewSet(mixins.UpdateModelMixin, InProject):
     def partial_update(self, request, *args, **kwargs):
         milestone = self.get_object()
         require_progress(request.user, self.project, milestone.workstream_id)
-        given = serializers.MilestoneStatusSerializer(data=request.data)
+        # PATCH: what is not given stays as it is.
+        given = serializers.MilestoneStatusSerializer(data=request.data, partial=True)
         given.is_valid(raise_exception=True)
         data = given.validated_data
         milestone = milestone_services.set_milestone_status(
             milestone=milestone,
-            status=data["status"],
+            status=data.get("status", milestone.status),
             reached_on=data.get("reached_on"),
             note=data.get("reached_note"),
             by=request.user,
@@ -224,10 +225,11 @@ class ActivityViewSet(mixins.UpdateModelMixin, InProject):
     def partial_update(self, request, *args, **kwargs):
         activity = self.get_object()
         require_progress(request.user, self.project, activity.workstream_id)
-        given = serializers.ActivityStatusSerializer(data=request.data)
+        given = serializers.ActivityStatusSerializer(data=request.data, partial=True)
         given.is_valid(raise_exception=True)
+        status = given.validated_data.get("status", activity.status)
         activity = milestone_services.set_activity_status(
-            activity=activity, status=given.validated_data["status"], by=request.user
+            activity=activity, status=status, by=request.user
         )
         return Response(self.get_serializer(self.get_queryset().get(pk=activity.pk)).data)
 
