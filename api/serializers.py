@@ -43,9 +43,9 @@ class LatestReportSerializer(serializers.Serializer):
 
 
 class MilestoneCountsSerializer(serializers.Serializer):
-    total = serializers.IntegerField()
-    reached = serializers.IntegerField()
-    overdue = serializers.IntegerField()
+    total = serializers.IntegerField(source="milestones_total")
+    reached = serializers.IntegerField(source="milestones_reached")
+    overdue = serializers.IntegerField(source="milestones_overdue")
 
 
 class ProjectSerializer(serializers.Serializer):
@@ -64,7 +64,7 @@ class ProjectSerializer(serializers.Serializer):
     next_report_due = serializers.DateField(source="next_due", allow_null=True)
     next_report_deadline = serializers.DateField(source="next_deadline", allow_null=True)
     report_late = serializers.BooleanField()
-    milestones = MilestoneCountsSerializer()
+    milestones = MilestoneCountsSerializer(source="*")
 
 
 class WorkstreamSerializer(serializers.ModelSerializer):

@@ -89,7 +89,7 @@ def create_service_token(
     """A token for an organisation's system (its HR system, Power BI): it acts as a service
     account of its own, a member of the organisation without a password, who sees the projects
     it is given a role in, like anyone else."""
-    _check(name, scopes, expires_at)
+    # create_token checks the input; refused, the account is rolled back with it.
     with transaction.atomic(), acting_as(by):
         base = f"tjeneste-{slugify(organisation.name)[:40]}-{slugify(name)[:40]}".strip("-")
         username = base

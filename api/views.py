@@ -3,7 +3,6 @@ one access helper (projects.permissions.get_project_for: a project the token's u
 is 404, an action they may not take 403) and writes through the apps' services."""
 
 from collections.abc import Iterable
-from types import SimpleNamespace
 
 from django.db.models import Model, Q
 from django.shortcuts import get_object_or_404
@@ -29,7 +28,7 @@ from projects.permissions import (
     no_store,
     require_progress,
 )
-from reports.dashboard import dashboard_projects, dashboard_rows
+from reports.dashboard import DashboardRow, dashboard_projects, dashboard_rows
 from reports.models import DecisionRequest, StatusReport
 from roles import access_log, imports
 from roles.models import Employee, OrgUnit, Placement, Position, filled_fte
@@ -79,25 +78,8 @@ class ProjectViewSet(ReadOnly):
             return Project.objects.none()
         return dashboard_projects(self.request.user, _today())
 
-    def _rows(self, projects) -> list[SimpleNamespace]:
-        today = _today()
-        return [
-            SimpleNamespace(
-                project=row.project,
-                latest=row.latest,
-                lights=row.lights,
-                next_due=row.next_due,
-                next_deadline=row.next_deadline,
-                report_late=row.report_late,
-                current_phase=row.current_phase,
-                milestones={
-                    "total": row.milestones_total,
-                    "reached": row.milestones_reached,
-                    "overdue": row.milestones_overdue,
-                },
-            )
-            for row in dashboard_rows(self.request.user, today, projects, charts=False)
-        ]
+    def _rows(self, projects) -> list[DashboardRow]:
+        return dashboard_rows(self.request.user, _today(), projects, charts=False)
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
