@@ -14,6 +14,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
+from core.cache import data_changed
 from core.mail import (
     CalendarMessage,
     Invitation,
@@ -114,6 +115,8 @@ def _failed(mail: OutgoingMail, error: Exception, now: dt.datetime) -> None:
         mail.state, mail.failed_at = OutgoingMail.State.FAILED, now
         logger.error("Mail %s (%s) not sent, given up: %s", mail.pk, mail.kind, error)
     mail.save(update_fields=["attempts", "last_error", "next_attempt_at", "state", "failed_at"])
+    if mail.state == OutgoingMail.State.FAILED:
+        data_changed()  # the sender's task count (the outbox keeps no history)
 
 
 def sweep() -> int:

@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import User
+from core.cache import data_changed
 from core.mail import CalendarMessage, automated_message, mailbox
 from core.tasks import after_commit
 
@@ -138,6 +139,7 @@ def resend(*, mail: OutgoingMail, by: User) -> OutgoingMail:
     mail.attempts, mail.last_error, mail.failed_at = 0, "", None
     mail.next_attempt_at = mail.queued_at = timezone.now()  # a day of tries from now
     mail.save()
+    data_changed()  # the sender's task count (the outbox keeps no history)
     from .outbox import send
 
     after_commit(send, mail.pk)

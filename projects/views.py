@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.cache import cached_part
 from core.forms import errors_as_message, errors_on_form, first_submission
 
 from . import services
@@ -52,20 +53,28 @@ PROJECTS_PER_PAGE = 50
 
 
 def project_list(request):
-    projects = (
-        Project.objects.visible_to(request.user)
-        .select_related("organisation", "owner", "leader")
-        # The list never shows the mandate's long texts: leave them in the database.
-        .defer("background", "purpose", "constraints", "obligations", "quality_requirements")
-        .order_by("organisation__name", "name")
+    """The projects the user may see, 50 to a page; kept in the cache while the data are
+    unchanged (core.cache)."""
+
+    def build_context():
+        projects = (
+            Project.objects.visible_to(request.user)
+            .select_related("organisation", "owner", "leader")
+            # The list never shows the mandate's long texts: leave them in the database.
+            .defer("background", "purpose", "constraints", "obligations", "quality_requirements")
+            .order_by("organisation__name", "name")
+        )
+        page = Paginator(projects, PROJECTS_PER_PAGE).get_page(request.GET.get("side"))
+        return {
+            "projects": page.object_list,
+            "page": page,
+            "can_create": _may_start_projects(request.user),
+        }
+
+    projects_html = cached_part(
+        request, "project-list", "projects/project_list.html#projects", build_context
     )
-    page = Paginator(projects, PROJECTS_PER_PAGE).get_page(request.GET.get("side"))
-    context = {
-        "projects": page.object_list,
-        "page": page,
-        "can_create": _may_start_projects(request.user),
-    }
-    return render(request, "projects/project_list.html", context)
+    return render(request, "projects/project_list.html", {"projects_html": projects_html})
 
 
 def _may_start_projects(user) -> bool:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from consultations import gate
 from consultations.models import AgendaItem, Meeting
+from core.cache import cached_part
 from core.forms import errors_as_message, errors_on_form, form_errors
 from core.pdf import cached_pdf, frozen_pdf_download, pdf_download
 from milestones.mandate import mandate_milestones
@@ -547,20 +548,27 @@ def _portfolio(request):
 def dashboard(request):
     """Every project the user may see at a glance ("styringsoversikt"): a table, those that need
     attention first, filtered by the URL, 50 to a page; each row opens the project's card. A
-    fixed number of queries (reports.portfolio)."""
-    on, form, standings = _portfolio(request)
-    page = Paginator(standings, DASHBOARD_PAGE_SIZE).get_page(request.GET.get("side"))
-    query = request.GET.copy()
-    query.pop("side", None)
-    context = {
-        "rows": portfolio.portfolio_rows(request.user, on, list(page.object_list)),
-        "page": page,
-        "form": form,
-        "filtered": form.is_filtered(),
-        "query": query.urlencode(),
-        "today": on,
-    }
-    return render(request, "reports/dashboard.html", context)
+    fixed number of queries (reports.portfolio), and none while the data are unchanged: the
+    table is kept in the cache under the data version (core.cache)."""
+
+    def build_context():
+        on, form, standings = _portfolio(request)
+        page = Paginator(standings, DASHBOARD_PAGE_SIZE).get_page(request.GET.get("side"))
+        query = request.GET.copy()
+        query.pop("side", None)
+        return {
+            "rows": portfolio.portfolio_rows(request.user, on, list(page.object_list)),
+            "page": page,
+            "form": form,
+            "filtered": form.is_filtered(),
+            "query": query.urlencode(),
+            "today": on,
+        }
+
+    portfolio_html = cached_part(
+        request, "portfolio", "reports/dashboard.html#portfolio", build_context
+    )
+    return render(request, "reports/dashboard.html", {"portfolio": portfolio_html})
 
 
 @login_required

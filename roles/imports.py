@@ -32,6 +32,7 @@ from django.utils.translation import gettext_lazy, gettext_noop, ngettext
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import User
+from core.cache import data_changed
 from core.history import acting_as
 from projects.models import Project
 
@@ -235,6 +236,7 @@ def _import_units(project: Project, table: "_Table", by: User) -> list[OrgUnit]:
                     default_user=by,
                     default_change_reason=CHANGE_REASON,
                 )
+    data_changed()  # bulk_create_with_history sends no signal (core.cache)
     return [row.unit for row in rows]
 
 
@@ -330,6 +332,7 @@ def _import_employees(project: Project, table: "_Table", by: User) -> list[Emplo
                 default_user=by,
                 default_change_reason=CHANGE_REASON,
             )
+    data_changed()  # bulk_create_with_history sends no signal (core.cache)
     return employees
 
 

@@ -175,6 +175,7 @@ def test_a_card_of_a_project_the_user_cannot_see_is_404(client, outsider, portfo
 CARD_QUERIES = REQUEST + 2 + 5
 
 
+@pytest.mark.usefixtures("nothing_cached")
 def test_a_card_makes_a_fixed_number_of_queries(
     client, steering, portfolio, django_assert_num_queries
 ):

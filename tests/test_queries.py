@@ -59,6 +59,10 @@ def build(n_projects):
     return steering, projects
 
 
+# Each page as it is built (tests/test_page_cache.py counts a page taken from the cache).
+pytestmark = pytest.mark.usefixtures("nothing_cached")
+
+
 # Every page: session, user, the number of tasks beside "Mine oppgaver" in the menu (one query,
 # reports.worklist.count), and at the end the session saved again (savepoint, update, release)
 # because sessions end after 30 idle minutes (SESSION_SAVE_EVERY_REQUEST).

@@ -140,6 +140,7 @@ def test_a_decision_dated_in_the_future_is_refused(project, leader):
     assert item.outcome == "pending"
 
 
+@pytest.mark.usefixtures("nothing_cached")
 @pytest.mark.parametrize("n", [3, 60])
 def test_risk_and_decision_pages_make_the_same_number_of_queries_at_any_size(
     client, project, leader, django_assert_num_queries, n

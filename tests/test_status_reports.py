@@ -591,6 +591,7 @@ REPORT_QUERIES_STEERING = REQUEST + 2 + 1
 REPORT_QUERIES_LEADER = REQUEST + 2 + 2 + 2 + 1
 
 
+@pytest.mark.usefixtures("nothing_cached")
 @pytest.mark.parametrize("size", [2, 40])
 def test_report_pages_make_the_same_number_of_queries_at_any_size(
     client, active, board, leader, django_assert_num_queries, size
