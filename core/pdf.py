@@ -7,7 +7,10 @@ download."""
 import contextlib
 import hashlib
 import json
+import os
+import signal
 import threading
+import traceback
 from collections.abc import Callable
 
 from django.conf import settings
@@ -45,7 +48,61 @@ def render_pdf(template_name: str, context: dict) -> bytes:
 
     with translation.override(settings.LANGUAGE_CODE):
         html = render_to_string(template_name, context)
-    return HTML(string=html, base_url=STATIC_BASE).write_pdf(font_config=_font_config())
+
+    def write() -> bytes:
+        return HTML(string=html, base_url=STATIC_BASE).write_pdf(font_config=_font_config())
+
+    if settings.PDF_IN_CHILD_PROCESS and threading.active_count() == 1:
+        return in_child_process(write)
+    return write()
+
+
+class RenderingFailed(RuntimeError):
+    """The child process that rendered a document failed; its traceback is the message."""
+
+
+# A child that has not finished by then is stuck: it ends, and the download fails.
+CHILD_SECONDS = 120
+
+
+def in_child_process(write: Callable[[], bytes]) -> bytes:
+    """`write()` run in a child forked from this process, its bytes read back through a pipe.
+
+    WeasyPrint keeps memory it does not give back: Pango's and Fontconfig's font maps, the
+    fonts, and a heap fragmented by each document (bench/README.md: a web worker grew from
+    about 100 to 150 MB over 20 draft PDFs). Forked, the child has everything this process has
+    (Django, the template already rendered, WeasyPrint imported), and what the rendering takes
+    goes back to the system when it exits; this process stays the size it was. The child uses
+    nothing of the parent's but memory: no database, no cache, no sockets, and it leaves with
+    os._exit, so nothing of the parent's (connections, atexit) is closed or run twice. Only
+    where this process has one thread (a sync web worker, a Celery prefork child): forking a
+    process with other threads running may copy a lock one of them holds."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child
+        try:
+            os.close(read_end)
+            signal.signal(signal.SIGALRM, signal.SIG_DFL)
+            signal.alarm(CHILD_SECONDS)
+            try:
+                payload = b"\x00" + write()
+            except BaseException:  # everything goes back to the parent as a message
+                payload = b"\x01" + traceback.format_exc().encode()
+            with os.fdopen(write_end, "wb") as out:
+                out.write(payload)
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as pipe:
+        payload = pipe.read()
+    try:
+        _pid, status = os.waitpid(pid, 0)
+    except ChildProcessError:  # reaped already where SIGCHLD is ignored; the pipe tells
+        status = -1
+    if payload[:1] == b"\x00":
+        return payload[1:]
+    reason = payload[1:].decode(errors="replace") or f"the child ended with status {status}"
+    raise RenderingFailed(reason)
 
 
 def norwegian_slug(text: str, max_length: int = 60) -> str:

@@ -18,9 +18,6 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
 from accounts.models import User
 from core.forms import DateField, choice_field
@@ -244,6 +241,11 @@ def _period(report) -> str:
 def workbook(rows: list[DashboardRow]) -> bytes:
     """The rows as a sheet, one line per project, in the portfolio's order. Text is always
     text, never a formula, whatever it begins with."""
+    # Imported here, not with the views: 12 MB that a worker serving pages never needs.
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None

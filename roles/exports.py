@@ -13,10 +13,6 @@ from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from core.pdf import norwegian_slug
 
@@ -94,6 +90,8 @@ def _write_row(sheet, values: list, *, bold: bool = False) -> None:
     """Append a row: numbers as numbers, dates as dates, text as text (never a formula, however
     it begins: names and titles come from users and the HR system). The row number is counted
     here: openpyxl's max_row walks every cell, which made 2,000 rows take seconds."""
+    from openpyxl.styles import Font
+
     row = sheet._reorg_rows = getattr(sheet, "_reorg_rows", 0) + 1
     font = Font(bold=True) if bold else None
     for column, value in enumerate(values, start=1):
@@ -109,6 +107,9 @@ def _write_row(sheet, values: list, *, bold: bool = False) -> None:
 
 
 def _header(sheet, columns: list[tuple[str, int]]) -> None:
+    from openpyxl.styles import Alignment
+    from openpyxl.utils import get_column_letter
+
     _write_row(sheet, [title for title, _width in columns], bold=True)
     for index, (_title, width) in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
@@ -176,6 +177,12 @@ def staffing_plan_workbook(
         placements_by_employee[placement.employee_id].append(placement)
         if placement.status in Placement.FILLING:
             filling_by_position[placement.position_id].append(placement)
+
+    # openpyxl is imported when a workbook is made, not with the views: it is 12 MB that a web
+    # worker serving pages never needs.
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.worksheet.worksheet import Worksheet
 
     workbook = Workbook()
     plan = workbook.active

@@ -1,11 +1,14 @@
 """The mandate PDF: the structure of seed 001, its header and footer, embedded fonts with æøå."""
 
 import io
+import os
 
 import pytest
 from django.urls import reverse
 from pypdf import PdfReader
+from weasyprint import HTML
 
+from core.pdf import RenderingFailed, in_child_process
 from projects import services
 from projects.models import MandateVersion
 from reports import services as report_services
@@ -178,3 +181,62 @@ def test_an_unknown_version_is_404(client, written_project, leader):
         client.get(reverse("reports:mandate_version_pdf", args=[written_project.pk, 7])).status_code
         == 404
     )
+
+
+# --- Rendering in a child process (core.pdf.in_child_process) -----------------------------------
+
+
+def test_a_sync_worker_renders_the_draft_in_a_child_process(
+    client, written_project, leader, monkeypatch
+):
+    """As in a gunicorn sync worker (one thread): the child renders, the download is the same
+    document, and this process never ran WeasyPrint's writer."""
+    monkeypatch.setattr("core.pdf.threading.active_count", lambda: 1)
+    parent = os.getpid()
+    written_in = []
+    real_write = HTML.write_pdf
+
+    def write_pdf(self, *args, **kwargs):
+        written_in.append(os.getpid())
+        return real_write(self, *args, **kwargs)
+
+    monkeypatch.setattr(HTML, "write_pdf", write_pdf)
+    client.force_login(leader)
+    response = client.get(reverse("reports:mandate_pdf", args=[written_project.pk]))
+    assert response.status_code == 200
+    reader, text = pdf_text(response.content)
+    assert "I Åmot kommunes planstrategi" in text and "UTKAST" in text
+    assert any("Inter" in name for name in embedded_fonts(reader))
+    assert written_in == []  # appended in the child, whose memory went with it
+    assert os.getpid() == parent
+
+
+def test_a_failure_in_the_child_reaches_the_parent_with_its_traceback():
+    def write():
+        raise ValueError("ødelagt dokument")
+
+    with pytest.raises(RenderingFailed, match="ValueError: ødelagt dokument"):
+        in_child_process(write)
+
+
+def test_a_child_that_dies_is_an_error_not_a_document():
+    def write():
+        os._exit(3)
+
+    with pytest.raises(RenderingFailed, match="status"):
+        in_child_process(write)
+
+
+def test_where_other_threads_run_the_document_is_rendered_in_the_process(
+    client, written_project, leader, monkeypatch
+):
+    """A threaded server (runserver, the browser tests' live server): no fork."""
+    monkeypatch.setattr("core.pdf.threading.active_count", lambda: 3)
+    monkeypatch.setattr("core.pdf.in_child_process", _must_not_fork)
+    client.force_login(leader)
+    response = client.get(reverse("reports:mandate_pdf", args=[written_project.pk]))
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
+def _must_not_fork(write):
+    raise AssertionError("forked with other threads running")

@@ -303,6 +303,9 @@ CACHES = {
     )
 }
 DOCUMENT_CACHE_SECONDS = 24 * 60 * 60
+# Documents are rendered in a child process of a single-threaded worker, so that WeasyPrint's
+# memory goes back to the system after each one (core.pdf.in_child_process).
+PDF_IN_CHILD_PROCESS = _bool("PDF_IN_CHILD_PROCESS", True)
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
