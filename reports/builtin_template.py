@@ -213,7 +213,8 @@ SNAPSHOT: dict[str, Any] = {
             "code": "M5",
             "title": "Rollebeskrivelser",
             "criterion": "Utarbeidet mal for organisasjons- og bemanningsplan, samt "
-            "rollebeskrivelser for den enkelte stilling.",
+            "rollebeskrivelser for den enkelte stilling. Drøftes med organisasjons- og "
+            "bemanningsplanen i M8.",
             "kind": "milestone",
             "due": 70,
             "phase": 2,
@@ -233,7 +234,7 @@ SNAPSHOT: dict[str, Any] = {
             "code": "M7",
             "title": "Organisasjons- og bemanningsplan og prosedyre for innplassering",
             "criterion": "Utarbeidet forslag til organisasjons- og bemanningsplan og "
-            "prosedyre for innplassering av ansatte.",
+            "prosedyre for innplassering av ansatte. Drøftes i M8.",
             "kind": "milestone",
             "due": 77,
             "phase": 2,
@@ -293,7 +294,8 @@ SNAPSHOT: dict[str, Any] = {
         {
             "code": "B3",
             "title": "Ny organisering iverksatt",
-            "criterion": "Prosjekteieren bekrefter at ny organisering er iverksatt.",
+            "criterion": "Prosjekteieren bekrefter at ny organisering er iverksatt, etter "
+            "drøfting av status med tillitsvalgte og verneombud i styringsgruppen.",
             "kind": "decision_point",
             "due": 140,
             "phase": 4,

@@ -68,17 +68,17 @@ def start_project(
         fields["last_delivery_date"] = last_delivery_date
     if owner_title:
         fields["owner_title"] = owner_title
-    project = project_services.create_project(
-        organisation=organisation,
-        name=name,
-        code=code,
-        owner=owner,
-        leader=by,
-        start_date=start_date,
-        by=by,
-        **fields,
-    )
     try:
+        project = project_services.create_project(
+            organisation=organisation,
+            name=name,
+            code=code,
+            owner=owner,
+            leader=by,
+            start_date=start_date,
+            by=by,
+            **fields,
+        )
         with acting_as(by):
             phases, workstreams = build_core(
                 project=project, snapshot=snapshot, by=by, reason=reason
