@@ -460,6 +460,7 @@ def test_a_member_of_the_organisation_starts_a_project_and_leads_it(
     response = client.post(
         reverse("reports:project_create"),
         {
+            "start_from": "blank",
             "organisation": organisation.pk,
             "name": "Ny helse- og omsorgsstruktur",
             "code": "HO-2027",
@@ -486,6 +487,7 @@ def test_a_project_cannot_be_started_in_another_organisation(
     response = client.post(
         reverse("reports:project_create"),
         {
+            "start_from": "blank",
             "organisation": other_organisation.pk,
             "name": "Kapret",
             "code": "K",
