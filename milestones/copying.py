@@ -67,10 +67,9 @@ def build_milestones(
     by: User,
     reason: str,
 ) -> list[Milestone]:
-    """Writes the snapshot's milestone table into the new project. Four queries for the
-    milestones and their history, their dependencies and the activities, whatever their number.
-    The dependencies are rows of the through table: the milestones' history records them as
-    created without (their creation came first)."""
+    """Writes the snapshot's milestone table into the new project: a fixed number of queries for
+    the milestones, their dependencies, the activities and their history, whatever their
+    number."""
     start = project.start_date
     rows = snapshot.get("milestones", [])
     milestones = [
@@ -89,7 +88,7 @@ def build_milestones(
     bulk_create_recorded(milestones, Milestone, by, reason)
     by_code = {m.code: m for m in milestones}
     Through = Milestone.depends_on.through
-    Through.objects.bulk_create(
+    links = Through.objects.bulk_create(
         [
             Through(from_milestone=by_code[row["code"]], to_milestone=by_code[code])
             for row in rows
@@ -97,6 +96,7 @@ def build_milestones(
             if code in by_code and code != row["code"]
         ]
     )
+    _record_dependencies(project, links)
     bulk_create_recorded(
         [
             Activity(
@@ -113,3 +113,27 @@ def build_milestones(
         reason,
     )
     return milestones
+
+
+def _record_dependencies(project: Project, links: list) -> None:
+    """The dependencies in the milestones' creation records, as simple-history keeps a
+    many-to-many field (one historical row per link, on the record it belongs to): so the
+    copy's history says each milestone was created with what it depends on."""
+    if not links:
+        return
+    historical = Milestone.history.model
+    Recorded = historical._meta.get_field("historicalmilestone_depends_on").related_model
+    record_of = dict(
+        historical.objects.filter(project_id=project.pk).values_list("id", "history_id")
+    )
+    Recorded.objects.bulk_create(
+        [
+            Recorded(
+                id=link.pk,
+                history_id=record_of[link.from_milestone_id],
+                from_milestone_id=link.from_milestone_id,
+                to_milestone_id=link.to_milestone_id,
+            )
+            for link in links
+        ]
+    )

@@ -145,6 +145,12 @@ def test_the_copy_is_a_draft_with_its_own_history_and_only_its_creator(demo):
         assert set(rows.values_list("history_type", flat=True)) == {"+"}, model
         assert set(rows.values_list("history_user", flat=True)) == {leader.pk}, model
         assert rows.count() == model.objects.filter(project=copy).count(), model
+    # Each milestone's creation record holds what it depends on, as simple-history keeps it.
+    record = Milestone.history.get(project_id=copy.pk, code="M12")
+    assert [row.to_milestone.code for row in record.depends_on.all()] == ["M11"]
+    links = Milestone.depends_on.through.objects.filter(from_milestone__project=copy).count()
+    recorded = sum(r.depends_on.count() for r in Milestone.history.filter(project_id=copy.pk))
+    assert links == recorded > 0
     entries = changelog(copy)
     assert entries and {entry["user"] for entry in entries} == {leader}
     assert "Kopiert fra prosjektet AMOT-ADM" in {str(entry["section"]) for entry in entries}
