@@ -23,13 +23,12 @@ StartFrom = ProjectStartForm.StartFrom
 
 
 def _copyable(user):
-    """The projects the user may copy: those they may see, in their organisations."""
+    """The projects the user may copy: those they may see (visible_to: a view permission, in
+    one of the user's organisations)."""
     return (
         Project.objects.visible_to(user)
-        .filter(organisation__members=user)
         .select_related("organisation")
-        .only("pk", "name", "code", "organisation__name", "start_date", "organisation_id")
-        .distinct()
+        .only("pk", "name", "code", "organisation__name", "organisation_id")
         .order_by("organisation__name", "name")
     )
 
@@ -65,7 +64,6 @@ def project_create(request):
             "start_from": StartFrom.COPY,
             "source": source.pk,
             "organisation": source.organisation_id,
-            "start_date": source.start_date,
         }
     elif "mal" in request.GET:
         key = request.GET["mal"]
