@@ -28,7 +28,9 @@ from projects.models import (
     SolutionOption,
     Workstream,
 )
+from reports import reuse
 from reports import services as report_services
+from reports.models import ProjectTemplate
 from reports.tasks import dispatch_due_reports
 
 from . import meetings, plans, staffing, steering
@@ -961,6 +963,30 @@ def build_project(spec, organisation, users, admin) -> Project:
     return project
 
 
+AMOT_TEMPLATE = "Omorganisering av administrasjonen (Åmot)"
+
+
+def ensure_template(users) -> list[str]:
+    """Åmot's leader has saved the project as a template of the municipality ("Lagre som mal"),
+    so that the template list and a start from it have something to show."""
+    amot = Project.objects.filter(code="AMOT-ADM").select_related("organisation").first()
+    if (
+        amot is None
+        or ProjectTemplate.objects.filter(
+            organisation=amot.organisation, name=AMOT_TEMPLATE
+        ).exists()
+    ):
+        return []
+    reuse.save_template(
+        project=amot,
+        name=AMOT_TEMPLATE,
+        description="Mandat, faser, arbeidsstrømmer og milepælsplan fra Åmots omorganisering "
+        "av kommunens øverste ledelse i 2013, med rollebeskrivelsen for kommunalsjef oppvekst.",
+        by=users[amot.leader.username],
+    )
+    return [AMOT_TEMPLATE]
+
+
 def build_demo() -> dict:
     """Build whatever of the demo is missing. Returns what was created and what was skipped."""
     summary: dict[str, Any] = {
@@ -1000,6 +1026,7 @@ def build_demo() -> dict:
         add_organisation_members(organisation, key, users, admin)
         project = build_project(spec, organisation, users, admin)
         summary["projects"].append(f"{project.code} ({organisation})")
+    summary["templates"] = ensure_template(users)
     # What the hourly beat would do now: the drafts of periods that have ended without a report.
     summary["drafts"] = dispatch_due_reports()
     return summary

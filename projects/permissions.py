@@ -191,3 +191,9 @@ def personal_data_view(perm: str = VIEW_PERSONAL_DATA):
         return wrapper
 
     return decorator
+
+
+def may_start_projects(user) -> bool:
+    """Starting projects (empty, from a template or as a copy) is a right the administrator
+    grants (projects.add_project), in the user's own organisations."""
+    return user.has_perm("projects.add_project") and user.organisations.exists()

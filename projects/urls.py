@@ -6,7 +6,6 @@ app_name = "projects"
 
 urlpatterns = [
     path("", views.project_list, name="list"),
-    path("nytt/", views.project_create, name="create"),
     path("<int:project_pk>/mandat/<slug:slug>/", views.mandate_section, name="mandate_section"),
     path("<int:project_pk>/faser/", views.phases, name="phases"),
     path("<int:project_pk>/faser/<int:pk>/", views.phase_edit, name="phase_edit"),

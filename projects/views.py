@@ -3,7 +3,6 @@
 from copy import copy
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,7 +21,6 @@ from .forms import (
     MembershipForm,
     PhaseForm,
     ProjectBasicsForm,
-    ProjectCreateForm,
     RiskForm,
     SolutionOptionForm,
     WorkstreamForm,
@@ -44,6 +42,7 @@ from .permissions import (
     MANAGE_MEMBERS,
     ROLE_PERMISSIONS,
     VIEW_PERSONAL_DATA,
+    may_start_projects,
     project_view,
     require,
 )
@@ -68,35 +67,13 @@ def project_list(request):
         return {
             "projects": page.object_list,
             "page": page,
-            "can_create": _may_start_projects(request.user),
+            "can_create": may_start_projects(request.user),
         }
 
     projects_html = cached_part(
         request, "project-list", "projects/project_list.html#projects", build_context
     )
     return render(request, "projects/project_list.html", {"projects_html": projects_html})
-
-
-def _may_start_projects(user) -> bool:
-    """Starting projects is a right the administrator grants (projects.add_project), in the
-    user's own organisations."""
-    return user.has_perm("projects.add_project") and user.organisations.exists()
-
-
-def project_create(request):
-    """Someone granted the right starts a project in one of their organisations, and leads it."""
-    if not _may_start_projects(request.user):
-        raise PermissionDenied
-    form = ProjectCreateForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
-        with errors_on_form(form):
-            project = services.create_project(leader=request.user, by=request.user, **data)
-            messages.success(
-                request, _("Prosjektet er opprettet. Skriv mandatet, seksjon for seksjon.")
-            )
-            return redirect("reports:mandate", project.pk)
-    return render(request, "projects/project_create.html", {"form": form})
 
 
 # --- The mandate, section by section ------------------------------------------------------------

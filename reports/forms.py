@@ -1,4 +1,5 @@
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from consultations.models import AgendaItem
@@ -9,8 +10,11 @@ from core.forms import (
     choice_field,
     model_choice_field,
 )
+from core.validators import validate_single_line
+from projects.forms import ProjectCreateForm
 from projects.models import Benefit, BenefitMeasurement
 
+from .builtin_template import BUILTIN_KEY, BUILTIN_NAME
 from .models import DIMENSIONS, DecisionRequest, Light, StatusReport
 from .services import EDITABLE_FIELDS
 
@@ -153,4 +157,86 @@ class MandateDecisionForm(GatedDecisionForm):
 class MandateReturnForm(forms.Form):
     comment = forms.CharField(
         label=_("Hva må endres?"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+# --- Reuse: a new project from a template or a copy (reports.reuse) -------------------------
+
+MAX_ID = 2**31 - 1
+
+
+class ProjectStartForm(ProjectCreateForm):
+    """ "Nytt prosjekt": empty, from a template (the built-in one or the organisation's), or a
+    copy of a project the user may see. The template and the project are ids the view looks up
+    through their `visible_to` (404 for one the user may not see)."""
+
+    class StartFrom(models.TextChoices):
+        BLANK = "blank", _("Tomt prosjekt")
+        TEMPLATE = "template", _("En mal")
+        COPY = "copy", _("Kopi av et prosjekt")
+
+    start_from = forms.ChoiceField(
+        label=_("Start fra"), choices=StartFrom.choices, initial=StartFrom.BLANK
+    )
+    template = forms.CharField(
+        label=_("Mal"),
+        required=False,
+        widget=forms.Select,
+        help_text=_("Brukes når du starter fra en mal."),
+    )
+    source = forms.IntegerField(
+        label=_("Prosjekt å kopiere"),
+        required=False,
+        min_value=1,
+        max_value=MAX_ID,
+        widget=forms.Select,
+        help_text=_(
+            "Brukes når du kopierer: mandatets tekster, mål, gevinster, faser, "
+            "arbeidsstrømmer, milepæler og rollebeskrivelser, med alle datoer flyttet like "
+            "mye som startdatoen. Ikke medlemmer, ansatte eller historikk."
+        ),
+    )
+
+    field_order = ["start_from", "template", "source"]
+
+    def __init__(self, *args, user, templates, sources, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["template"].widget.choices = [
+            (BUILTIN_KEY, BUILTIN_NAME),
+            *((str(t.pk), f"{t.name} ({t.organisation})") for t in templates),
+        ]
+        self.fields["source"].widget.choices = [
+            ("", _("Velg prosjekt")),
+            *((p.pk, f"{p.name} ({p.code}, {p.organisation})") for p in sources),
+        ]
+        self.fields["owner_title"].help_text = _("Tom: som i malen eller prosjektet du kopierer.")
+        self.fields["last_delivery_date"].help_text = _(
+            "Tom: fra malen eller prosjektet du kopierer, flyttet med startdatoen."
+        )
+
+    def clean_template(self):
+        value = self.cleaned_data.get("template") or ""
+        if value in ("", BUILTIN_KEY):
+            return BUILTIN_KEY
+        if not value.isdigit() or int(value) > MAX_ID:
+            raise forms.ValidationError(_("Velg en mal fra listen."))
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("start_from") == self.StartFrom.COPY and not cleaned.get("source"):
+            self.add_error("source", _("Velg prosjektet du vil kopiere."))
+        return cleaned
+
+
+class TemplateSaveForm(forms.Form):
+    name = forms.CharField(
+        label=_("Navn på malen"), max_length=200, validators=[validate_single_line]
+    )
+    description = forms.CharField(
+        label=_("Beskrivelse"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Hva malen passer for."),
     )

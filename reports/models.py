@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from consultations.models import AgendaItem
 from core.validators import validate_date_range, validate_single_line
-from projects.models import Membership, Project
+from projects.models import Membership, Organisation, Project
 
 from .periods import Period
 
@@ -277,6 +277,63 @@ class CalendarFeed(models.Model):
 
     def __str__(self):
         return f"{self.project.code} – {self.user}"
+
+
+class ProjectTemplateQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """An organisation's templates are seen only within it."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(organisation__members=user)
+
+
+class ProjectTemplate(models.Model):
+    """An organisation's template for new projects ("Lagre som mal"): a frozen snapshot of what
+    a project's copy takes (reports.reuse.project_snapshot), every date as days from the start,
+    so that later edits of the project it was saved from leave it as it was."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="project_templates",
+        verbose_name=_("organisasjon"),
+    )
+    name = models.CharField(_("navn på malen"), max_length=200, validators=[validate_single_line])
+    description = models.TextField(_("beskrivelse"), blank=True, max_length=2000)
+    snapshot = models.JSONField(_("innhold"))
+    source_project = models.ForeignKey(
+        Project,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("lagret fra prosjekt"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("laget av"),
+    )
+    created_at = models.DateTimeField(_("lagret"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = ProjectTemplateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("prosjektmal")
+        verbose_name_plural = _("prosjektmaler")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name"],
+                name="project_template_name_unique_in_organisation",
+                violation_error_message=_("Organisasjonen har allerede en mal med dette navnet."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
 
 
 def history_sources(project: Project) -> list[tuple[models.QuerySet, Promise]]:

@@ -1,10 +1,14 @@
 from django.urls import path
 
-from . import views
+from . import reuse_views, views
 
 app_name = "reports"
 
 urlpatterns = [
+    path("nytt/", reuse_views.project_create, name="project_create"),
+    path("maler/", reuse_views.templates, name="templates"),
+    path("maler/<int:pk>/slett/", reuse_views.template_delete, name="template_delete"),
+    path("<int:project_pk>/lagre-som-mal/", reuse_views.template_save, name="template_save"),
     path("styring/", views.dashboard, name="dashboard"),
     path("styring/eksport.xlsx", views.dashboard_export, name="dashboard-export"),
     path("styring/tidslinje/", views.dashboard_timeline, name="dashboard-timeline"),

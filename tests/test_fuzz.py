@@ -34,7 +34,7 @@ from projects.models import (
     SolutionOption,
     Workstream,
 )
-from reports.models import CalendarFeed, DecisionRequest, StatusReport
+from reports.models import CalendarFeed, DecisionRequest, ProjectTemplate, StatusReport
 from roles.imports import EMPLOYEE_HEADERS, UNIT_HEADERS
 from roles.models import (
     Employee,
@@ -137,6 +137,7 @@ def _objects() -> dict:
             else item.project_id
         )
     main = projects.get(code="AMOT-ADM")
+    found["template"] = ProjectTemplate.objects.order_by("pk").first()
     found["feed"] = CalendarFeed.objects.create(project=main, user=main.owner, token="fuzz-feed")
     token = ApiToken.objects.order_by("pk").first()
     mail = OutgoingMail.objects.order_by("pk").first()
@@ -164,7 +165,6 @@ KWARGS = {
     "api:token-revoke": lambda o: [{"pk": o["token"]}],
     "notifications:resend": lambda o: [{"pk": o["mail"]}],
     "projects:list": lambda o: [{}],
-    "projects:create": lambda o: [{}],
     "projects:mandate_section": lambda o: [
         {"project_pk": o["p"], "slug": slug} for slug in SECTIONS_BY_SLUG
     ],
@@ -268,6 +268,10 @@ KWARGS = {
     "consultations:questions": lambda o: _p(o),
     "consultations:question_answer": lambda o: _p(o, "question", pk=o["question"].pk),
     "reports:dashboard": lambda o: [{}],
+    "reports:project_create": lambda o: [{}],
+    "reports:templates": lambda o: [{}],
+    "reports:template_delete": lambda o: [{"pk": o["template"].pk}],
+    "reports:template_save": lambda o: _p(o),
     "reports:dashboard-export": lambda o: [{}],
     "reports:dashboard-timeline": lambda o: [{}],
     "reports:dashboard-project": lambda o: _p(o),

@@ -456,10 +456,11 @@ def test_a_member_of_the_organisation_starts_a_project_and_leads_it(
     client, organisation, owner, leader
 ):
     client.force_login(leader)
-    assert client.get(reverse("projects:create")).status_code == 200
+    assert client.get(reverse("reports:project_create")).status_code == 200
     response = client.post(
-        reverse("projects:create"),
+        reverse("reports:project_create"),
         {
+            "start_from": "blank",
             "organisation": organisation.pk,
             "name": "Ny helse- og omsorgsstruktur",
             "code": "HO-2027",
@@ -484,8 +485,9 @@ def test_a_project_cannot_be_started_in_another_organisation(
 ):
     client.force_login(leader)
     response = client.post(
-        reverse("projects:create"),
+        reverse("reports:project_create"),
         {
+            "start_from": "blank",
             "organisation": other_organisation.pk,
             "name": "Kapret",
             "code": "K",
@@ -503,7 +505,7 @@ def test_a_project_cannot_be_started_in_another_organisation(
 
 def test_starting_projects_is_a_granted_right(client, organisation, owner, steering):
     client.force_login(steering)
-    assert client.get(reverse("projects:create")).status_code == 403
+    assert client.get(reverse("reports:project_create")).status_code == 403
     assert "Nytt prosjekt" not in client.get(reverse("projects:list")).content.decode()
 
 

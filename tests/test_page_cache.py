@@ -69,8 +69,9 @@ def test_a_change_made_on_a_page_shows_on_the_next_one(client, organisation, lea
     client.force_login(leader)
     assert "Nytt prosjekt i dag" not in client.get(reverse("projects:list")).content.decode()
     response = client.post(
-        reverse("projects:create"),
+        reverse("reports:project_create"),
         {
+            "start_from": "blank",
             "organisation": organisation.pk,
             "name": "Nytt prosjekt i dag",
             "code": "NYTT-1",

@@ -46,6 +46,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  risikoer, beslutningssaker og statusrapporter lagt til: {project}"
             )
+        for name in summary["templates"]:
+            self.stdout.write(f"  prosjektmal lagret: {name}")
         if summary["drafts"]:
             self.stdout.write(f"  nye utkast til statusrapporter: {summary['drafts']}")
         for project in summary["skipped"]:
