@@ -520,8 +520,11 @@ def meeting_attachment_add(request, project, meeting_pk):
 
 
 def _attachment_form(request, project, meeting: Meeting | None):
-    form = AttachmentForm(request.POST or None, request.FILES or None, meeting=meeting)
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"  # bound even when empty: "Velg en fil."
+    form = AttachmentForm(
+        request.POST if posted else None, request.FILES if posted else None, meeting=meeting
+    )
+    if posted and form.is_valid():
         with errors_on_form(form):
             added = services.add_attachment(
                 project=project,
