@@ -9,9 +9,10 @@ from openpyxl import Workbook
 
 
 def _pdf_text(text: str) -> bytes:
-    """The text as a PDF string in WinAnsi (Latin-1 covers æ, ø, å), with its specials escaped."""
+    """The text as a PDF string in WinAnsi (Windows-1252: æ, ø, å and the en dash), with its
+    specials escaped."""
     escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-    return escaped.encode("latin-1")
+    return escaped.encode("cp1252")
 
 
 def tiny_pdf(title: str, lines: list[str]) -> bytes:
