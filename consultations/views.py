@@ -113,8 +113,8 @@ def meeting(request, project, pk):
     agenda = list(item.items.prefetch_related(*links, "entries__author"))
     participants = list(item.participants.select_related("user"))
     attached = list(item.attachments.all())
-    for agenda_item in agenda:
-        agenda_item.attached = [a for a in attached if a.item_id == agenda_item.pk]
+    for agenda_item in agenda:  # each item's own, for the template, from the one query
+        agenda_item.attached = [a for a in attached if a.item_id == agenda_item.pk]  # type: ignore[attr-defined]
     me = next((p for p in participants if p.user_id == request.user.pk), None)
     protocol = services.current_protocol(item)
     context = {

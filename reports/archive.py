@@ -19,6 +19,7 @@ import io
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -89,7 +90,7 @@ def _mandate_versions(project: Project) -> list[ArchiveDocument]:
             responsible=_name(v.decided_by),
             filename=mandate_pdf_filename(v.snapshot, v),
             stored=v.pdf or None,
-            render=lambda v=v: render_mandate_pdf(v.snapshot, version=v),
+            render=partial(render_mandate_pdf, v.snapshot, version=v),
         )
         for v in versions.order_by("number")
     ]
@@ -114,7 +115,7 @@ def _protocols(project: Project) -> list[ArchiveDocument]:
             responsible=_name(project.leader),
             filename=protocol_stored_filename(p),
             stored=p.pdf or None,
-            render=lambda p=p: approved_protocol_pdf(p),
+            render=partial(approved_protocol_pdf, p),
         )
         for p in protocols
     ]
@@ -139,7 +140,7 @@ def _status_reports(project: Project) -> list[ArchiveDocument]:
             responsible=_name(r.published_by),
             filename=f"statusrapport-{norwegian_slug(project.code, 30)}-{r.number:02d}.pdf",
             stored=r.pdf or None,
-            render=lambda r=r: render_status_report_pdf(r),
+            render=partial(render_status_report_pdf, r),
         )
         for r in reports
     ]
@@ -170,7 +171,7 @@ def _role_descriptions(project: Project) -> list[ArchiveDocument]:
             responsible=_name(editors.get(d.editor_id)),
             filename=role_descriptions_filename(project, description=d),
             stored=None,
-            render=lambda d=d: render_role_descriptions_pdf(project, [d]),
+            render=partial(render_role_descriptions_pdf, project, [d]),
         )
         for d in descriptions
     ]
