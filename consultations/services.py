@@ -571,6 +571,7 @@ def add_attachment(
         if meeting.project_id != project.pk:
             raise ValidationError(_("Møtet hører ikke til dette prosjektet."))
         _not_cancelled(meeting)
+        _not_approved(meeting)  # its documents are settled with its protocol
     try:
         kind = document_kind(file, max_bytes=settings.ATTACHMENT_MAX_BYTES)
     except ValidationError as error:
@@ -598,8 +599,9 @@ def add_attachment(
 
 @transaction.atomic
 def remove_attachment(*, attachment: Attachment, by: User) -> None:
-    """Take an attachment away. Its history (who added it, who removed it, when) is kept; the
-    file is deleted from the storage after the commit."""
+    """Take an attachment away (not from a meeting whose protocol is approved). Its history (who
+    added it, who removed it, when) is kept; the file is deleted from the storage after the
+    commit."""
     Project.objects.select_for_update().get(pk=attachment.project_id)
     if attachment.meeting_id is not None:
         meeting = Meeting.objects.select_for_update().get(pk=attachment.meeting_id)

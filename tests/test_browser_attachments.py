@@ -10,9 +10,10 @@ from consultations.models import Attachment
 from demo.documents import tiny_pdf
 from notifications.models import OutgoingMail
 from projects.models import Membership
+from reports import services as report_services
 
 from .browser import assert_accessible, log_in
-from .factories import AgendaItemFactory, MeetingFactory, MembershipFactory
+from .factories import UNCONSULTED, AgendaItemFactory, MeetingFactory, MembershipFactory
 
 pytestmark = pytest.mark.browser
 
@@ -100,3 +101,18 @@ def test_the_leader_attaches_a_draft_and_the_invited_rep_downloads_it(page: Page
     expect(page.get_by_role("heading", level=1, name="Vedlegg")).to_be_visible()
     expect(page.get_by_role("link", name="Utkast til organisasjonskart")).to_be_visible()
     assert_accessible(page)
+
+
+def test_the_archive_page_lists_the_frozen_documents(page: Page, project, leader):
+    report_services.decide_mandate(
+        project=project, by=project.owner, no_protocol_reason=UNCONSULTED
+    )
+    log_in(page, "leder")
+    page.goto(f"/prosjekter/{project.pk}/endringslogg/")
+    page.get_by_role("link", name="Arkivuttrekk").click()
+    expect(page.get_by_role("heading", level=1, name="Arkivuttrekk")).to_be_visible()
+    expect(page.get_by_role("table", name="1 dokument i uttrekket")).to_be_visible()
+    assert_accessible(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name=f"Last ned arkivuttrekk-{project.code.lower()}.zip").click()
+    assert download.value.suggested_filename == f"arkivuttrekk-{project.code.lower()}.zip"
