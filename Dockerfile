@@ -8,7 +8,7 @@ COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
 RUN SECRET_KEY=build-only-$(python -c 'print("x"*60)') python manage.py collectstatic --no-input
-RUN useradd --system --home /app reorg && mkdir -p /app/media && chown reorg /app/media
+RUN useradd --system --home /app reorg && mkdir -p /app/media /app/attachments && chown reorg /app/media /app/attachments
 USER reorg
 EXPOSE 8000
 # A worker that has rendered PDFs holds WeasyPrint, its fonts and a fragmented heap (about 140 MB

@@ -255,7 +255,12 @@ def protocol_context(
 def render_protocol_pdf(
     snapshot: dict, *, protocol: Protocol | None, confirmations: Iterable[Confirmation]
 ) -> bytes:
-    return render_pdf(TEMPLATE, protocol_context(snapshot, protocol, confirmations))
+    """An approved version (frozen) as PDF/A-2b; a draft or a version out for approval as a
+    plain PDF."""
+    approved = protocol is not None and protocol.status == Protocol.Status.APPROVED
+    return render_pdf(
+        TEMPLATE, protocol_context(snapshot, protocol, confirmations), archival=approved
+    )
 
 
 def protocol_filename(snapshot: dict, protocol: Protocol | None) -> str:

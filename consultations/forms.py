@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -9,6 +10,7 @@ from core.forms import (
     choice_field,
     model_choice_field,
 )
+from core.validators import validate_single_line
 from projects.models import Membership
 
 from .models import AgendaItem, Meeting, Question, Side
@@ -219,3 +221,45 @@ class PlacementDecisionForm(forms.Form):
         super().__init__(*args, **kwargs)
         if consulted:
             del self.fields["no_protocol_reason"]
+
+
+class AttachmentForm(forms.Form):
+    """A file for the project, a meeting or one of its agenda items. What the file is, and its
+    size, the service checks from its content (core.files)."""
+
+    file = forms.FileField(
+        label=_("Fil"),
+        help_text=_("PDF, Word (.docx) eller Excel (.xlsx), høyst %(max)s MB."),
+        widget=forms.FileInput(
+            attrs={
+                "accept": ".pdf,.docx,.xlsx,application/pdf,"
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document,"
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
+        error_messages={"required": _("Velg en fil."), "empty": _("Filen er tom.")},
+    )
+    title = forms.CharField(
+        label=_("Tittel"),
+        max_length=200,
+        required=False,
+        help_text=_("Tomt: filnavnet."),
+        validators=[validate_single_line],
+    )
+    item = forms.ModelChoiceField(
+        queryset=AgendaItem.objects.none(),
+        label=_("Sak"),
+        required=False,
+        empty_label=_("– Hele møtet –"),
+    )
+
+    def __init__(self, *args, meeting: Meeting | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        file_field = self.fields["file"]
+        file_field.help_text = file_field.help_text % {
+            "max": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)
+        }
+        if meeting is None:
+            del self.fields["item"]
+        else:
+            model_choice_field(self, "item").queryset = meeting.items.all()

@@ -11,12 +11,14 @@ import uuid
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
 from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.files import KINDS
 from core.validators import validate_date_range, validate_single_line
 from milestones.models import Milestone
 from projects.models import Project, Workstream
@@ -290,3 +292,93 @@ class Question(models.Model):
 
     def __str__(self):
         return self.text[:60]
+
+
+# --- Attachments --------------------------------------------------------------------------------
+
+
+def attachment_storage():
+    """The "attachments" storage (settings.STORAGES): the file system outside MEDIA_ROOT by
+    default, an S3-compatible store by configuration. Never served from /media/."""
+    return storages["attachments"]
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    """An unguessable name under the project; the name the user gave is kept in `filename`."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    return f"prosjekt-{instance.project_id}/{uuid.uuid4().hex}.{extension}"
+
+
+class AttachmentQuerySet(models.QuerySet):
+    def visible_to(self, user, project):
+        """The project's attachments the user may see: the project's own for every member who
+        sees the project, a meeting's (and its agenda items') for those who see the meeting
+        (Meeting.objects.visible_to). Filtered in SQL."""
+        meetings = Meeting.objects.visible_to(user, project).values("pk")
+        return self.filter(project=project).filter(
+            Q(meeting__isnull=True) | Q(meeting__in=meetings)
+        )
+
+
+class Attachment(models.Model):
+    """A document on the project, a meeting or one of its agenda items (a draft the
+    representatives are to read before the meeting): a PDF, Word or Excel file, its kind read
+    from its content (core.files), stored through the "attachments" storage and downloaded only
+    through the access helper."""
+
+    class Kind(models.TextChoices):
+        PDF = "pdf", _("PDF")
+        WORD = "docx", _("Word")
+        EXCEL = "xlsx", _("Excel")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="attachments")
+    meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        verbose_name=_("møte"),
+    )
+    item = models.ForeignKey(
+        AgendaItem,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        verbose_name=_("sak"),
+    )
+    title = models.CharField(_("tittel"), max_length=200, validators=[validate_single_line])
+    file = models.FileField(
+        _("fil"), upload_to=attachment_path, storage=attachment_storage, max_length=255
+    )
+    filename = models.CharField(_("filnavn"), max_length=200, validators=[validate_single_line])
+    kind = models.CharField(_("filtype"), max_length=4, choices=Kind)
+    size = models.PositiveBigIntegerField(_("størrelse"))
+    sha256 = models.CharField(_("sjekksum"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("lastet opp av")
+    )
+    uploaded_at = models.DateTimeField(_("lastet opp"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = AttachmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("vedlegg")
+        verbose_name_plural = _("vedlegg")
+        ordering = ["uploaded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(item__isnull=True) | Q(meeting__isnull=False),
+                name="attachment_item_has_meeting",
+                violation_error_message=_("Et vedlegg til en sak hører til sakens møte."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def content_type(self) -> str:
+        return KINDS[self.kind].content_type

@@ -34,7 +34,7 @@ from notifications.services import queue
 from projects.models import Membership, Workstream
 from projects.notices import members_with, notify_members, site_url
 
-from .models import Meeting, Participant, Protocol, Question
+from .models import Attachment, Meeting, Participant, Protocol, Question
 
 logger = logging.getLogger(__name__)
 
@@ -97,6 +97,13 @@ def _mailbox(addressee: tuple[str, str]) -> str:
 def meeting_url(meeting: Meeting) -> str:
     return settings.SITE_URL + reverse(
         "consultations:meeting", args=[meeting.project_id, meeting.pk]
+    )
+
+
+def attachment_url(attachment: Attachment) -> str:
+    """The download, through the access helper: only those who see the meeting get the file."""
+    return settings.SITE_URL + reverse(
+        "consultations:attachment_download", args=[attachment.project_id, attachment.pk]
     )
 
 
@@ -192,6 +199,15 @@ def compose_notice(
                 for p in _participants(meeting)
             ],
             "items": list(meeting.items.all()),
+            "attachments": [
+                {
+                    "title": a.title,
+                    "filename": a.filename,
+                    "item": a.item.order if a.item else None,
+                    "url": attachment_url(a),
+                }
+                for a in meeting.attachments.all()
+            ],
             "url": meeting_url(meeting),
             "site_url": settings.SITE_URL,
         }
@@ -213,7 +229,9 @@ def queue_notice(meeting: Meeting, *, by: User, update: bool = False) -> Outgoin
     meeting = (
         Meeting.objects.select_related("project", "project__organisation")
         .prefetch_related(
-            Prefetch("participants", queryset=Participant.objects.select_related("user")), "items"
+            Prefetch("participants", queryset=Participant.objects.select_related("user")),
+            "items",
+            Prefetch("attachments", queryset=Attachment.objects.select_related("item")),
         )
         .get(pk=meeting.pk)
     )

@@ -8,15 +8,19 @@ side present confirms a protocol sent for approval, and it is approved when ever
 question is answered once."""
 
 import datetime as dt
+import os
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.files import document_kind, sha256_of
 from core.history import acting_as
 from core.tasks import after_commit
 from milestones import services as milestone_services
@@ -30,12 +34,14 @@ from . import gate, notices
 from .documents import ensure_protocol_pdf, protocol_snapshot
 from .models import (
     AgendaItem,
+    Attachment,
     Confirmation,
     Meeting,
     Participant,
     Protocol,
     ProtocolEntry,
     Question,
+    attachment_storage,
 )
 
 
@@ -538,3 +544,70 @@ def decide_placement(
             ref=f"placement:{placement.pk}",
         )
     return placement
+
+
+# --- Attachments --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_attachment(
+    *,
+    project: Project,
+    file: UploadedFile,
+    title: str = "",
+    meeting: Meeting | None = None,
+    item: AgendaItem | None = None,
+    by: User,
+) -> Attachment:
+    """A PDF, Word or Excel file on the project, on a meeting or on one of its agenda items. Its
+    kind is read from its content (core.files.document_kind), its size is limited by
+    settings.ATTACHMENT_MAX_BYTES; it is stored through the "attachments" storage. A meeting's
+    attachments are named in its notice: a notice already sent is sent again by the leader."""
+    Project.objects.select_for_update().get(pk=project.pk)
+    if item is not None:
+        meeting = item.meeting
+    if meeting is not None:
+        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if meeting.project_id != project.pk:
+            raise ValidationError(_("Møtet hører ikke til dette prosjektet."))
+        _not_cancelled(meeting)
+        _not_approved(meeting)  # its documents are settled with its protocol
+    try:
+        kind = document_kind(file, max_bytes=settings.ATTACHMENT_MAX_BYTES)
+    except ValidationError as error:
+        raise ValidationError({"file": error.messages}) from error
+    filename = os.path.basename(file.name or "")[:200] or f"vedlegg{kind.extension}"
+    attachment = Attachment(
+        project=project,
+        meeting=meeting,
+        item=item,
+        title=(title or "").strip() or os.path.splitext(filename)[0],
+        filename=filename,
+        kind=kind.key,
+        size=file.size or 0,
+        sha256=sha256_of(file),
+        uploaded_by=by,
+    )
+    attachment.full_clean(exclude=["file"])
+    # Checked before the file is written: a refusal leaves nothing in the storage. (Django has
+    # no hook for a rollback; a file whose row is then not saved is unreachable, never served.)
+    attachment.file.save(filename, file, save=False)
+    with acting_as(by):
+        attachment.save()
+    return attachment
+
+
+@transaction.atomic
+def remove_attachment(*, attachment: Attachment, by: User) -> None:
+    """Take an attachment away (not from a meeting whose protocol is approved). Its history (who
+    added it, who removed it, when) is kept; the file is deleted from the storage after the
+    commit."""
+    Project.objects.select_for_update().get(pk=attachment.project_id)
+    if attachment.meeting_id is not None:
+        meeting = Meeting.objects.select_for_update().get(pk=attachment.meeting_id)
+        _not_approved(meeting)
+    name = attachment.file.name
+    with acting_as(by):
+        attachment.delete()
+    storage = attachment_storage()
+    transaction.on_commit(lambda: storage.delete(name) if name else None)

@@ -48,6 +48,23 @@ urlpatterns = [
         views.placement_decide,
         name="placement_decide",
     ),
+    path("<int:project_pk>/vedlegg/", views.attachments, name="attachments"),
+    path("<int:project_pk>/vedlegg/nytt/", views.attachment_add, name="attachment_add"),
+    path(
+        "<int:project_pk>/vedlegg/<int:pk>/last-ned/",
+        views.attachment_download,
+        name="attachment_download",
+    ),
+    path(
+        "<int:project_pk>/vedlegg/<int:pk>/fjern/",
+        views.attachment_remove,
+        name="attachment_remove",
+    ),
+    path(
+        f"{M}/<int:meeting_pk>/vedlegg/nytt/",
+        views.meeting_attachment_add,
+        name="meeting_attachment_add",
+    ),
     path("<int:project_pk>/sporsmal/", views.questions, name="questions"),
     path("<int:project_pk>/sporsmal/<int:pk>/svar/", views.question_answer, name="question_answer"),
 ]

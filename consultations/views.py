@@ -6,8 +6,8 @@ agenda item only what the viewer may see is shown: placements need VIEW_PERSONAL
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch
-from django.http import Http404
+from django.db.models import Count, Prefetch, Q
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from core.pdf import frozen_pdf_download, pdf_download
 from milestones.models import today
 from projects.permissions import (
     ANSWER_QUESTIONS,
+    CHANGE_PLAN,
     MANAGE_PERSONNEL,
     RUN_MEETINGS,
     VIEW_PERSONAL_DATA,
@@ -35,6 +36,7 @@ from . import documents, gate, services
 from .forms import (
     AgendaItemForm,
     AnswerForm,
+    AttachmentForm,
     CorrectionForm,
     EntryForm,
     HeldForm,
@@ -42,7 +44,7 @@ from .forms import (
     PlacementDecisionForm,
     QuestionForm,
 )
-from .models import AgendaItem, Meeting, Participant, Protocol, Question
+from .models import AgendaItem, Attachment, Meeting, Participant, Protocol, Question
 
 Purpose = PersonalDataAccess.Purpose
 
@@ -110,6 +112,9 @@ def meeting(request, project, pk):
         )
     agenda = list(item.items.prefetch_related(*links, "entries__author"))
     participants = list(item.participants.select_related("user"))
+    attached = list(item.attachments.all())
+    for agenda_item in agenda:  # each item's own, for the template, from the one query
+        agenda_item.attached = [a for a in attached if a.item_id == agenda_item.pk]  # type: ignore[attr-defined]
     me = next((p for p in participants if p.user_id == request.user.pk), None)
     protocol = services.current_protocol(item)
     context = {
@@ -125,6 +130,9 @@ def meeting(request, project, pk):
         and not (protocol and protocol.status == Protocol.Status.SENT),
         "entry_form": EntryForm(),
         "protocol": protocol,
+        "attachments": [a for a in attached if a.item_id is None],
+        "can_attach": RUN_MEETINGS in project.perms
+        and item.status not in (Meeting.Status.CANCELLED, Meeting.Status.PROTOCOL_APPROVED),
         "can_edit_agenda": RUN_MEETINGS in project.perms
         and item.status != Meeting.Status.PROTOCOL_APPROVED
         and not (protocol and protocol.status == Protocol.Status.SENT),
@@ -466,3 +474,108 @@ def placement_decide(request, project, pk):
         "strict": project.organisation.strict_consultation,
     }
     return render(request, "consultations/placement_decide.html", context)
+
+
+# --- Attachments --------------------------------------------------------------------------------
+
+# The attachments page shows the latest changes (a fixed number of rows, whatever the history).
+HISTORY_ROWS = 50
+
+
+@project_view()
+def attachments(request, project):
+    """The project's documents: its own, and those of the meetings the user sees (with the agenda
+    item they belong to), and their history: who added and removed what, when."""
+    visible = Attachment.objects.visible_to(request.user, project)
+    rows = list(visible.select_related("meeting", "item", "uploaded_by"))
+    meetings = Meeting.objects.visible_to(request.user, project).values("pk")
+    history = (
+        Attachment.history.filter(project_id=project.pk)
+        .filter(Q(meeting_id__isnull=True) | Q(meeting_id__in=meetings))
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[:HISTORY_ROWS]
+    )
+    context = {
+        "project": project,
+        "own": [a for a in rows if a.meeting_id is None],
+        "on_meetings": [a for a in rows if a.meeting_id is not None],
+        "history": list(history),
+        "history_rows": HISTORY_ROWS,
+        "can_add": CHANGE_PLAN in project.perms,
+        "can_run": RUN_MEETINGS in project.perms,
+    }
+    return render(request, "consultations/attachments.html", context)
+
+
+@project_view(CHANGE_PLAN)
+def attachment_add(request, project):
+    return _attachment_form(request, project, None)
+
+
+@project_view(RUN_MEETINGS)
+def meeting_attachment_add(request, project, meeting_pk):
+    return _attachment_form(
+        request, project, get_object_or_404(Meeting, project=project, pk=meeting_pk)
+    )
+
+
+def _attachment_form(request, project, meeting: Meeting | None):
+    posted = request.method == "POST"  # bound even when empty: "Velg en fil."
+    form = AttachmentForm(
+        request.POST if posted else None, request.FILES if posted else None, meeting=meeting
+    )
+    if posted and form.is_valid():
+        with errors_on_form(form):
+            added = services.add_attachment(
+                project=project,
+                meeting=meeting,
+                item=form.cleaned_data.get("item"),
+                file=form.cleaned_data["file"],
+                title=form.cleaned_data["title"],
+                by=request.user,
+            )
+            messages.success(
+                request,
+                _("«%(title)s» er lagt ved.") % {"title": added.title}
+                + (
+                    " " + _("Send innkallingen på nytt, så får deltakerne vedlegget.")
+                    if meeting is not None and meeting.called_at
+                    else ""
+                ),
+            )
+            if meeting is not None:
+                return redirect("consultations:meeting", project.pk, meeting.pk)
+            return redirect("consultations:attachments", project.pk)
+    context = {"project": project, "meeting": meeting, "form": form}
+    return render(request, "consultations/attachment_form.html", context)
+
+
+@project_view()
+def attachment_download(request, project, pk):
+    """The file, to those who may see it: the project's own to every member, a meeting's to
+    those who see the meeting (else 404). Never cached."""
+    attachment = get_object_or_404(Attachment.objects.visible_to(request.user, project), pk=pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404 from missing
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.filename,
+        content_type=attachment.content_type,
+    )
+    return no_store(response)
+
+
+@require_POST
+@project_view()
+def attachment_remove(request, project, pk):
+    attachment = get_object_or_404(Attachment.objects.visible_to(request.user, project), pk=pk)
+    require(project, RUN_MEETINGS if attachment.meeting_id else CHANGE_PLAN)
+    with errors_as_message(request):
+        services.remove_attachment(attachment=attachment, by=request.user)
+        messages.success(request, _("«%(title)s» er fjernet.") % {"title": attachment.title})
+    if attachment.meeting_id:
+        return redirect("consultations:meeting", project.pk, attachment.meeting_id)
+    return redirect("consultations:attachments", project.pk)

@@ -43,14 +43,26 @@ def _font_config():
     return _fonts.config
 
 
-def render_pdf(template_name: str, context: dict) -> bytes:
+# The variant of every frozen document (a decided mandate version, an approved protocol, a
+# published status report, a role description as archived): PDF/A-2b, as archives require for
+# deposit. WeasyPrint writes the XMP identification (pdfaid:part 2, conformance B), the sRGB
+# output intent (GTS_PDFA1) and embeds every font; tests/test_archive.py checks each with pikepdf.
+ARCHIVAL_VARIANT = "pdf/a-2b"
+
+
+def render_pdf(template_name: str, context: dict, *, archival: bool = False) -> bytes:
+    """The document as PDF; `archival` for what is frozen: PDF/A-2b (ARCHIVAL_VARIANT)."""
     from weasyprint import HTML  # imported here: it costs most of a second at start-up
 
     with translation.override(settings.LANGUAGE_CODE):
         html = render_to_string(template_name, context)
 
+    options = {"pdf_variant": ARCHIVAL_VARIANT} if archival else {}
+
     def write() -> bytes:
-        return HTML(string=html, base_url=STATIC_BASE).write_pdf(font_config=_font_config())
+        return HTML(string=html, base_url=STATIC_BASE).write_pdf(
+            font_config=_font_config(), **options
+        )
 
     if settings.PDF_IN_CHILD_PROCESS and threading.active_count() == 1:
         return in_child_process(write)

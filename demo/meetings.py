@@ -27,6 +27,8 @@ from consultations import services
 from consultations.models import AgendaItem, Meeting, Question, Side
 from roles.models import OrgUnit, Placement, RoleDescription
 
+from .documents import pdf_upload, xlsx_upload
+
 OSLO = ZoneInfo("Europe/Oslo")
 Outcome = AgendaItem.Outcome
 
@@ -366,7 +368,42 @@ def _build_helse(project, users) -> None:
             done=spec["done"],
             next_steps=spec["next_steps"],
         )
-        services.save_item(item=item, links=_item_links(spec, available, milestones), by=leader)
+        planned_item = services.save_item(
+            item=item, links=_item_links(spec, available, milestones), by=leader
+        )
+        if order == 1:
+            # The draft the representatives are to read before the meeting.
+            services.add_attachment(
+                project=project,
+                item=planned_item,
+                title="Utkast: kompetansekrav for enhetslederne",
+                file=pdf_upload(
+                    "utkast-kompetansekrav-enhetsledere.pdf",
+                    "Utkast: kompetansekrav for enhetslederne",
+                    [
+                        "Felles for alle åtte enhetslederstillingene:",
+                        "- Relevant høyere utdanning innen helse- eller sosialfag",
+                        "- Ledererfaring, gjerne fra helse- og omsorgstjenester",
+                        "- Gode kommunikasjons- og samarbeidsevner",
+                    ],
+                ),
+                by=leader,
+            )
+    services.add_attachment(
+        project=project,
+        meeting=planned,
+        title="Tidsplan for utlysning og tilsetting",
+        file=xlsx_upload(
+            "tidsplan-tilsetting.xlsx",
+            [
+                ("Trinn", "Fra", "Til"),
+                ("Utlysning", "uke 10", "uke 12"),
+                ("Intervjuer", "uke 14", "uke 15"),
+                ("Tilsetting", "uke 16", "uke 16"),
+            ],
+        ),
+        by=leader,
+    )
 
 
 def _placement_meeting(project, users, leader) -> None:
@@ -395,6 +432,20 @@ def _placement_meeting(project, users, leader) -> None:
 
 
 def _build_amot(project, users) -> None:
+    services.add_attachment(
+        project=project,
+        title="Kommunal planstrategi 2013–2015, utdrag",
+        file=pdf_upload(
+            "planstrategi-2013-2015-utdrag.pdf",
+            "Kommunal planstrategi 2013–2015, utdrag",
+            [
+                "Pkt. 4.3: Organisasjonsutvikling i administrasjonen.",
+                "Kommunen skal gjennomgå ressursbruk, kvalitet og effektivitet",
+                "i administrasjonen, i samarbeid med de tillitsvalgte.",
+            ],
+        ),
+        by=users["leder"],
+    )
     workstreams = list(project.workstreams.order_by("order", "pk"))
     for number, asker, asked_on, text, answer in AMOT_QUESTIONS:
         question = services.ask(

@@ -38,7 +38,12 @@ def mandate_context(snapshot: dict, *, version: MandateVersion | None = None) ->
 
 
 def render_mandate_pdf(snapshot: dict, *, version: MandateVersion | None = None) -> bytes:
-    return render_pdf("reports/pdf/mandate.html", mandate_context(snapshot, version=version))
+    """A decided version (frozen) as PDF/A-2b; the draft as a plain PDF."""
+    return render_pdf(
+        "reports/pdf/mandate.html",
+        mandate_context(snapshot, version=version),
+        archival=version is not None,
+    )
 
 
 def mandate_pdf_filename(snapshot: dict, version: MandateVersion | None = None) -> str:
@@ -106,7 +111,12 @@ def status_report_context(report) -> dict:
 
 
 def render_status_report_pdf(report) -> bytes:
-    return render_pdf("reports/pdf/status_report.html", status_report_context(report))
+    """A published report (frozen) as PDF/A-2b; a draft as a plain PDF."""
+    return render_pdf(
+        "reports/pdf/status_report.html",
+        status_report_context(report),
+        archival=report.is_published,
+    )
 
 
 def status_report_filename(report) -> str:

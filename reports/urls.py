@@ -57,6 +57,10 @@ urlpatterns = [
     path("<int:project_pk>/mandat/tilbake/", views.mandate_return, name="mandate_return"),
     path("<int:project_pk>/mandat/sammenlign/", views.mandate_compare, name="mandate_compare"),
     path("<int:project_pk>/endringslogg/", views.changelog, name="changelog"),
+    path("<int:project_pk>/arkiv/", views.archive, name="archive"),
+    path(
+        "<int:project_pk>/arkiv/arkivuttrekk.zip", views.archive_download, name="archive_download"
+    ),
     path("<int:project_pk>/mandat.pdf", views.mandate_pdf, name="mandate_pdf"),
     path(
         "<int:project_pk>/mandat/v<int:number>.pdf",

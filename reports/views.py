@@ -31,11 +31,14 @@ from projects.permissions import (
     CHANGE_MANDATE,
     CHANGE_PLAN,
     DECIDE_MANDATE,
+    MANAGE_MEMBERS,
+    no_store,
     project_view,
     require,
 )
 
 from . import cycle, periods, portfolio, services, worklist
+from .archive import archive_filename, archive_zip, frozen_documents
 from .calendar import project_calendar
 from .compare import compare as compare_snapshots
 from .dashboard import dashboard_projects, dashboard_rows
@@ -58,6 +61,12 @@ from .forms import (
 from .mandate import changelog as changelog_entries
 from .mandate import mandate_snapshot
 from .models import CalendarFeed, DecisionRequest, StatusReport
+
+# Who downloads the archive export for the records office: the owner and the leader, who answer
+# for the project's documents (MANAGE_MEMBERS). The records office has no role of its own; an
+# archivist who is to fetch it themselves is made a member with the leader's role, or gets the
+# file from the owner or the leader.
+EXPORT_ARCHIVE = MANAGE_MEMBERS
 
 
 @project_view()
@@ -652,3 +661,29 @@ def home(request):
         "today": today(),
     }
     return render(request, "reports/home.html", context)
+
+
+# --- The archive export -------------------------------------------------------------------------
+
+
+@project_view(EXPORT_ARCHIVE)
+def archive(request, project):
+    """What the archive export holds: every frozen document, with its type, date and responsible
+    person, before the records office downloads it."""
+    context = {
+        "project": project,
+        "documents": frozen_documents(project),
+        "filename": archive_filename(project),
+    }
+    return render(request, "reports/archive.html", context)
+
+
+@require_safe
+@project_view(EXPORT_ARCHIVE)
+def archive_download(request, project):
+    """The zip, built in the request (every document stored or rendered as PDF/A-2b)."""
+    response = HttpResponse(archive_zip(project), content_type="application/zip")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=archive_filename(project)
+    )
+    return no_store(response)

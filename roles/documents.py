@@ -113,8 +113,11 @@ def role_description_context(descriptions: Iterable[RoleDescription], project=No
 
 
 def render_role_descriptions_pdf(project, descriptions: Iterable[RoleDescription]) -> bytes:
-    """One PDF with one or many role descriptions, each starting on a new page."""
-    return render_pdf(TEMPLATE, role_description_context(descriptions, project=project))
+    """One PDF with one or many role descriptions, each starting on a new page. Always PDF/A-2b:
+    a role description is never a draft (it has a version), and the archive takes it as it is."""
+    return render_pdf(
+        TEMPLATE, role_description_context(descriptions, project=project), archival=True
+    )
 
 
 def role_descriptions_filename(project, unit: OrgUnit | None = None, description=None) -> str:

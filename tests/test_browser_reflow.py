@@ -33,8 +33,11 @@ MAX_PAGES_PER_USER = 500
 ALL_PAGES = os.environ.get("REFLOW_ALL_PAGES") == "1"
 # Not pages: signing out, the admin, the language switch, static files, the API's schema (a
 # YAML download), and every download
-# (a path that ends in an extension: .pdf, .xlsx, .ics, .json, .csv).
-SKIP = re.compile(r"^/(accounts/logout|admin|i18n|static|media|api/schema)/|\.[a-z0-9]+$")
+# (a path that ends in an extension: .pdf, .xlsx, .ics, .json, .csv, .zip; an attachment's
+# .../last-ned/).
+SKIP = re.compile(
+    r"^/(accounts/logout|admin|i18n|static|media|api/schema)/|\.[a-z0-9]+$|/last-ned/$"
+)
 LINKS = "links => links.map(a => a.href)"
 
 

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from accounts.models import User
 from api.models import ApiToken
-from consultations.models import AgendaItem, Meeting, Protocol, Question
+from consultations.models import AgendaItem, Attachment, Meeting, Protocol, Question
 from milestones.models import Activity, Milestone
 from notifications.models import OutgoingMail
 from projects.forms import SECTIONS_BY_SLUG
@@ -118,6 +118,7 @@ def _objects() -> dict:
         "item": AgendaItem.objects.filter(meeting__project__in=projects),
         "protocol": Protocol.objects.filter(meeting__project__in=projects),
         "question": Question.objects.filter(project__in=projects),
+        "attachment": Attachment.objects.filter(project__in=projects),
         "report": StatusReport.objects.filter(project__in=projects),
         "decision": DecisionRequest.objects.filter(project__in=projects),
         "version": MandateVersion.objects.filter(project__in=projects),
@@ -266,6 +267,11 @@ KWARGS = {
     ),
     "consultations:placement_decide": lambda o: _p(o, "placement", pk=o["placement"].pk),
     "consultations:questions": lambda o: _p(o),
+    "consultations:attachments": lambda o: _p(o),
+    "consultations:attachment_add": lambda o: _p(o),
+    "consultations:attachment_download": lambda o: _p(o, "attachment", pk=o["attachment"].pk),
+    "consultations:attachment_remove": lambda o: _p(o, "attachment", pk=o["attachment"].pk),
+    "consultations:meeting_attachment_add": lambda o: _p(o, "meeting", meeting_pk=o["meeting"].pk),
     "consultations:question_answer": lambda o: _p(o, "question", pk=o["question"].pk),
     "reports:dashboard": lambda o: [{}],
     "reports:project_create": lambda o: [{}],
@@ -294,6 +300,8 @@ KWARGS = {
     "reports:mandate_return": lambda o: _p(o),
     "reports:mandate_compare": lambda o: _p(o),
     "reports:changelog": lambda o: _p(o),
+    "reports:archive": lambda o: _p(o),
+    "reports:archive_download": lambda o: _p(o),
     "reports:mandate_pdf": lambda o: _p(o),
     "reports:mandate_version_pdf": lambda o: _p(o, "version", number=o["version"].number),
 }
@@ -301,7 +309,7 @@ KWARGS = {
 ANONYMOUS = {"login", "password_reset", "password_reset_confirm", "password_reset_done",
              "password_reset_complete"}  # fmt: skip
 # Binary answers whose content is not parsed for forms.
-NOT_HTML = re.compile(r"\.(pdf|xlsx|ics|json)$")
+NOT_HTML = re.compile(r"\.(pdf|xlsx|ics|json|zip)$|/last-ned/$")
 
 
 # --- Forms on the product's pages --------------------------------------------------------------------

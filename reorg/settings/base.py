@@ -235,9 +235,26 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# Attachments (consultations.Attachment: PDF, Word and Excel files on a project, a meeting or
+# an agenda item) are stored through the "attachments" storage, never under MEDIA_ROOT, and
+# served only by the download view that checks the project and the meeting. The file system by
+# default (ATTACHMENT_ROOT); an S3-compatible store by configuration (README.md, "Vedlegg"):
+# ATTACHMENT_STORAGE_BACKEND=storages.backends.s3.S3Storage and ATTACHMENT_STORAGE_OPTIONS as
+# JSON ({"bucket_name": ..., "endpoint_url": ..., "querystring_auth": true}).
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
+ATTACHMENT_ROOT = Path(env.str("ATTACHMENT_ROOT", default=str(BASE_DIR / "attachments")))
+ATTACHMENT_STORAGE = {
+    "BACKEND": env.str(
+        "ATTACHMENT_STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage"
+    ),
+    "OPTIONS": env.json(
+        "ATTACHMENT_STORAGE_OPTIONS", default={"location": str(ATTACHMENT_ROOT), "base_url": None}
+    ),
+}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "attachments": ATTACHMENT_STORAGE,
 }
 
 OIDC_FORM_ACTION = sorted(

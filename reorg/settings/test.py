@@ -18,6 +18,10 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / ".test-media"))) 
 STORAGES = {  # noqa: F405
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "attachments": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(MEDIA_ROOT / "vedlegg"), "base_url": None},
+    },
 }
 # Tasks run in the calling process. Tests that need a real worker start one (tests/worker.py) and
 # point this process at Redis; the worker itself (TEST_WORKER set) sends the tasks it queues
