@@ -297,6 +297,7 @@ ATTACHMENTS_QUERIES = 6 + 2 + 2
 MEETING_QUERIES_WITH_ATTACHMENTS = 6 + 2 + 9
 
 
+@pytest.mark.usefixtures("nothing_cached")
 @pytest.mark.parametrize("n", [1, 12])
 def test_the_pages_make_the_same_number_of_queries_at_any_size(
     client, project, leader, rep, meeting, django_assert_num_queries, n

@@ -505,6 +505,7 @@ def test_templates_are_seen_in_their_organisation_and_deleted_by_their_maker(dem
     assert not ProjectTemplate.objects.filter(pk=template.pk).exists()
 
 
+@pytest.mark.usefixtures("nothing_cached")
 def test_the_template_list_and_the_create_page_make_a_fixed_number_of_queries(
     demo, client, django_assert_num_queries
 ):
