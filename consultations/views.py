@@ -108,7 +108,9 @@ def meeting(request, project, pk):
                 queryset=_placements_with_names(),
             )
         )
-    agenda = list(item.items.prefetch_related(*links, "entries__author"))
+    agenda = list(
+        item.items.select_related("concerns_phase").prefetch_related(*links, "entries__author")
+    )
     participants = list(item.participants.select_related("user"))
     me = next((p for p in participants if p.user_id == request.user.pk), None)
     protocol = services.current_protocol(item)

@@ -154,3 +154,22 @@ class MandateReturnForm(forms.Form):
     comment = forms.CharField(
         label=_("Hva må endres?"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+# --- Phase gates to the owner ---------------------------------------------------------------------
+
+
+class GateSubmitForm(MandateSubmitForm):
+    pass
+
+
+class GateApprovalForm(MandateDecisionForm):
+    pass
+
+
+class GateReturnForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Hva må på plass før faseovergangen kan godkjennes?"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
