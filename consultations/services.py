@@ -257,7 +257,8 @@ def save_item(
     meeting = _lock(item.meeting)
     _not_approved(meeting)
     _not_out_for_approval(meeting)
-    if item.concerns_phase_id and item.concerns_phase.project_id != meeting.project_id:
+    phase = item.concerns_phase if item.concerns_phase_id else None
+    if phase is not None and phase.project_id != meeting.project_id:
         raise ValidationError({"concerns_phase": _("Velg fra dette prosjektet.")})
     if links:
         for name, objects in links.items():
