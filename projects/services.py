@@ -565,7 +565,11 @@ State = Phase.State
 def _locked_phase(phase: Phase) -> tuple[Project, Phase]:
     """The project and the phase, locked in that order (as every service locks the project
     first), the phase read again."""
-    project = _locked(Project(pk=phase.project_id))
+    project = (
+        Project.objects.select_for_update()
+        .select_related("organisation", "owner", "leader")
+        .get(pk=phase.project_id)
+    )
     return project, Phase.objects.select_for_update().get(pk=phase.pk, project=project)
 
 
@@ -645,8 +649,8 @@ def _set_state(phase: Phase, state: str, reason: str) -> None:
 
 @transaction.atomic
 def start_phase(*, phase: Phase, by: User) -> Phase:
-    """The leader starts a phase that has not started (the first; later ones start when the
-    gate before them is approved)."""
+    """The leader starts a phase that has not started: the first (the next ones start by
+    themselves when the gate before them is approved), or one that runs alongside."""
     _project, phase = _locked_phase(phase)
     if phase.state != State.NOT_STARTED:
         raise ValidationError(_("Fasen er allerede startet."))

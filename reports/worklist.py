@@ -227,7 +227,6 @@ def tasks(user: User) -> list[Task]:
                 phase.project,
                 str(_("Faseovergang å beslutte: %(phase)s") % {"phase": phase.name}),
                 _url("reports:phase_gate", phase.project_id, phase.pk),
-                note=str(_("Faseovergang å beslutte")),
             )
         )
     for request in (
