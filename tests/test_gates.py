@@ -456,3 +456,35 @@ def test_the_phases_and_gate_pages_make_a_fixed_number_of_queries(
     with django_assert_num_queries(GATE_DECIDING_QUERIES):
         body = client.get(gate_page).content.decode()
     assert body.count(": sendt tilbake") == n and f"Sak {n - 1}" in body
+
+
+# --- The demo -------------------------------------------------------------------------------------
+
+
+def test_the_demo_tells_the_story_of_amots_phases(demo, client):
+    from accounts.models import User
+
+    amot = demo.get(code="AMOT-ADM")
+    first, second = amot.phases.order_by("order")
+    assert (first.state, second.state) == (State.APPROVED, State.IN_PROGRESS)
+    (approval,) = first.submissions.all()
+    assert approval.outcome == "approved" and approval.handled_by.username == "eier"
+    assert approval.sent_by.username == "leder" and approval.no_protocol_reason
+    assert approval.decided_on == dt.date(2013, 8, 26)
+    ticked = [c.is_ticked for c in second.criteria.all()]
+    assert ticked == [True, True, False, False]
+    assert {c.ticked_by.username for c in first.criteria.all()} == {"leder"}
+    velferd = demo.get(code="OU-VELFERD")
+    assert velferd.phases.order_by("order").first().state == State.IN_PROGRESS
+    # Every demo role on the gate page of phase 2: who reads, who may act.
+    url = reverse("reports:phase_gate", args=[amot.pk, second.pk])
+    for username, status in (("leder", 200), ("eier", 200), ("styring", 200),
+                             ("tillitsvalgt", 200), ("utenfor", 404)):  # fmt: skip
+        client.force_login(User.objects.get(username=username))
+        assert client.get(url).status_code == status, username
+    client.force_login(User.objects.get(username="leder"))
+    assert "Kryss av som oppfylt" in client.get(url).content.decode()
+    client.force_login(User.objects.get(username="styring"))
+    assert "Kryss av som oppfylt" not in client.get(url).content.decode()
+    tick = reverse("projects:criterion_tick", args=[amot.pk, second.pk, second.criteria.last().pk])
+    assert client.post(tick, {"ticked": "on"}).status_code == 403
