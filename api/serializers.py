@@ -26,7 +26,9 @@ class OrganisationSerializer(serializers.ModelSerializer):
 class PhaseSerializer(serializers.ModelSerializer):
     class Meta:
         model = Phase
-        fields = ["id", "order", "name", "goal", "start_date", "end_date"]
+        fields = ["id", "order", "name", "goal", "start_date", "end_date", "state"]
+        # Changed only through the gate's services (the pages), never here.
+        read_only_fields = ["state"]
 
 
 class LightSerializer(serializers.Serializer):

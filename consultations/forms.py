@@ -98,6 +98,7 @@ class AgendaItemForm(forms.ModelForm):
             "outcome",
             "conclusion",
             "concerns_mandate",
+            "concerns_phase",
         ]
         widgets = {
             "done": forms.Textarea(attrs={"rows": 5}),
@@ -107,6 +108,7 @@ class AgendaItemForm(forms.ModelForm):
 
     def __init__(self, *args, project, sees_personal_data, **kwargs):
         super().__init__(*args, **kwargs)
+        model_choice_field(self, "concerns_phase").queryset = project.phases.order_by("order", "pk")
         links = {
             "milestones": (_("Milepæler"), project.milestones.order_by("due_date", "pk")),
             "units": (_("Enheter"), project.org_units.order_by("structure", "order", "name")),

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from notifications.models import OutgoingMail
-from projects.models import Membership, Project
+from projects.models import Membership, Phase, Project
 from projects.notices import members_with, notify_members
 from roles.models import Placement
 
@@ -61,6 +61,13 @@ def consultation(items: QuerySet[AgendaItem]) -> Consultation:
 
 def for_mandate(project: Project) -> Consultation:
     return consultation(AgendaItem.objects.filter(meeting__project=project, concerns_mandate=True))
+
+
+def for_phase(phase: Phase) -> Consultation:
+    """The agenda items that consulted on leaving the phase (AgendaItem.concerns_phase)."""
+    return consultation(
+        AgendaItem.objects.filter(meeting__project_id=phase.project_id, concerns_phase=phase)
+    )
 
 
 def for_placement(placement: Placement) -> Consultation:

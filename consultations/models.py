@@ -21,7 +21,7 @@ from simple_history.models import HistoricalRecords
 from core.files import KINDS
 from core.validators import validate_date_range, validate_single_line
 from milestones.models import Milestone
-from projects.models import Project, Workstream
+from projects.models import Phase, Project, Workstream
 from roles.models import OrgUnit, Placement, RoleDescription
 
 User = settings.AUTH_USER_MODEL
@@ -133,6 +133,16 @@ class AgendaItem(models.Model):
         _("gjelder prosjektmandatet"),
         default=False,
         help_text=_("Saken er drøftingen av mandatet før prosjekteieren beslutter det."),
+    )
+    # The phase whose gate this item consulted on (projects.Phase's approval shows it).
+    concerns_phase = models.ForeignKey(
+        Phase,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="agenda_items",
+        verbose_name=_("gjelder faseovergangen"),
+        help_text=_("Saken er drøftingen før prosjekteieren godkjenner overgangen fra fasen."),
     )
     milestones = models.ManyToManyField(
         Milestone, blank=True, related_name="agenda_items", verbose_name=_("milepæler")

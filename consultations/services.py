@@ -263,6 +263,9 @@ def save_item(
     meeting = _lock(item.meeting)
     _not_approved(meeting)
     _not_out_for_approval(meeting)
+    phase = item.concerns_phase if item.concerns_phase_id else None
+    if phase is not None and phase.project_id != meeting.project_id:
+        raise ValidationError({"concerns_phase": _("Velg fra dette prosjektet.")})
     if links:
         for name, objects in links.items():
             for obj in objects:

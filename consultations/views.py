@@ -110,7 +110,9 @@ def meeting(request, project, pk):
                 queryset=_placements_with_names(),
             )
         )
-    agenda = list(item.items.prefetch_related(*links, "entries__author"))
+    agenda = list(
+        item.items.select_related("concerns_phase").prefetch_related(*links, "entries__author")
+    )
     participants = list(item.participants.select_related("user"))
     attached = list(item.attachments.all())
     for agenda_item in agenda:  # each item's own, for the template, from the one query

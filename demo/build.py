@@ -20,6 +20,7 @@ from django.contrib.auth.models import Permission
 from core.history import acting_as
 from projects import services
 from projects.models import (
+    GateCriterion,
     Goal,
     Membership,
     Organisation,
@@ -426,6 +427,46 @@ AMOT_PHASES = [
     },
 ]
 
+# The gates between the phases (issue 16): per phase, its checklist ((criterion, ticked, note)),
+# and whether the leader submitted it and the owner approved it. Phase 1 (the interim solution)
+# was approved when it ended, after the mandate was decided; phase 2 is under way, its first
+# criteria met. As for the mandate, the consultation was held before reorg: the approval says so.
+AMOT_GATES = [
+    {
+        "criteria": [
+            ("Mandatet er besluttet", True, "Besluttet av rådmannen 03.06.2013 (versjon 1)."),
+            (
+                "Den midlertidige organiseringen er drøftet med tillitsvalgte og verneombud",
+                True,
+                "Drøftet med hovedtillitsvalgte og hovedverneombudet 20.08.2013.",
+            ),
+            ("Den midlertidige løsningen er iverksatt", True, ""),
+        ],
+        "submitted": "Den midlertidige løsningen er på plass fra 26.08.2013. Jeg ber om at "
+        "fase 1 godkjennes, slik at arbeidet med ny struktur kan starte.",
+        "approval": {
+            "decided_on": date(2013, 8, 26),
+            "comment": "Fase 1 godkjennes. Evalueringen av den midlertidige organiseringen "
+            "legges fram for styringsgruppen i oktober.",
+            "no_protocol_reason": "Den midlertidige organiseringen ble drøftet med "
+            "hovedtillitsvalgte og hovedverneombudet i møte 20.08.2013, før prosjektet tok i "
+            "bruk reorg. Protokollen ligger i kommunens arkiv.",
+        },
+    },
+    {
+        "criteria": [
+            (
+                "Evalueringen av den midlertidige organiseringen er lagt fram",
+                True,
+                "Lagt fram for styringsgruppen 15.10.2013.",
+            ),
+            ("Organisasjonsplanen er drøftet med tillitsvalgte", True, ""),
+            ("Ny struktur er besluttet av kommunestyret", False, ""),
+            ("Innplasseringene er gjennomført", False, ""),
+        ],
+    },
+]
+
 # Solution options are proposals made up for the demo, following the rule of section 5.1.
 AMOT_WORKSTREAMS = [
     {
@@ -561,6 +602,7 @@ AMOT = {
         "section": "Hensikt og kort beskrivelse",
         "values": {"purpose": AMOT_PURPOSE_AMENDED},
     },
+    "gates": AMOT_GATES,
 }
 
 # --- Seed 000: OU project for Velferd, 2021 (fictitious municipality) -------------------------
@@ -657,6 +699,16 @@ VELFERD = {
     # The leader has sent the mandate to the owner, who has not decided it yet: the owner's task.
     "submitted": "Mandatet er oppdatert etter styringsgruppens møte 24. juni. Jeg ber om at det "
     "besluttes før arbeidsstrømmene starter opp etter ferien.",
+    # Phase 1 under way; its gate waits for the decided mandate.
+    "gates": [
+        {
+            "criteria": [
+                ("Fremdriftsplanen er lagt fram for styringsgruppen", True, ""),
+                ("Mandatet er besluttet", False, ""),
+                ("Arbeidsstrømmene er bemannet", False, ""),
+            ],
+        },
+    ],
 }
 
 # --- Seed 004: Vestvågøy kommune, sector Helse og mestring, 2021–2022 --------------------------
@@ -952,6 +1004,8 @@ def build_project(spec, organisation, users, admin) -> Project:
         services.submit_mandate(
             project=project, message=spec["submitted"], by=users[spec["leader"]]
         )
+    if spec.get("gates"):
+        build_gates(project, spec["gates"], users[spec["leader"]], users[spec["owner"]])
     if spec.get("amendment"):
         amendment = spec["amendment"]
         services.update_mandate_fields(
@@ -985,6 +1039,25 @@ def ensure_template(users) -> list[str]:
         by=users[amot.leader.username],
     )
     return [AMOT_TEMPLATE]
+
+
+def build_gates(project: Project, gates: list[dict], leader, owner) -> None:
+    """The phases' checklists, ticked by the leader; a gate submitted by the leader and approved
+    by the owner starts the next phase. Through the services, as a person would."""
+    phases = list(project.phases.order_by("order", "pk"))
+    if phases and gates:
+        services.start_phase(phase=phases[0], by=leader)
+    for phase, gate in zip(phases, gates, strict=False):
+        for order, (text, ticked, note) in enumerate(gate["criteria"], start=1):
+            criterion = services.save_criterion(
+                criterion=GateCriterion(phase=phase, order=order, text=text), by=leader
+            )
+            if ticked:
+                services.tick_criterion(criterion=criterion, ticked=True, note=note, by=leader)
+        if gate.get("submitted"):
+            services.submit_gate(phase=phase, message=gate["submitted"], by=leader)
+        if gate.get("approval"):
+            report_services.approve_gate(phase=phase, by=owner, **gate["approval"])
 
 
 def build_demo() -> dict:

@@ -8,7 +8,16 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import DATE_WIDGET, ModelMultipleChoiceField, SubmittedOnce, model_choice_field
 
-from .models import Benefit, Membership, Phase, Project, Risk, SolutionOption, Workstream
+from .models import (
+    Benefit,
+    GateCriterion,
+    Membership,
+    Phase,
+    Project,
+    Risk,
+    SolutionOption,
+    Workstream,
+)
 
 
 def project_people(project):
@@ -135,6 +144,20 @@ class PhaseForm(SubmittedOnce, forms.ModelForm):
             "end_date": DATE_WIDGET,
             "goal": forms.Textarea(attrs={"rows": 3}),
         }
+
+
+class GateCriterionForm(SubmittedOnce, forms.ModelForm):
+    class Meta:
+        model = GateCriterion
+        fields = ["order", "text"]
+        labels = {"text": _("Hva må være på plass?")}
+
+
+class TickForm(forms.Form):
+    """Tick a criterion as met (or take the tick away), with how it was met."""
+
+    ticked = forms.BooleanField(required=False)
+    note = forms.CharField(label=_("Merknad"), required=False, max_length=500)
 
 
 class OrganisationUserChoiceField(forms.ModelChoiceField):

@@ -323,6 +323,15 @@ class BenefitMeasurement(models.Model):
 
 
 class Phase(models.Model):
+    """A phase of the project, ending in a gate ("faseovergang"): criteria that must hold before
+    the next phase, submitted by the leader and approved by the owner (projects.services)."""
+
+    class State(models.TextChoices):
+        NOT_STARTED = "not_started", _("Ikke startet")
+        IN_PROGRESS = "in_progress", _("Pågår")
+        AT_GATE = "at_gate", _("Ved beslutningspunkt")
+        APPROVED = "approved", _("Godkjent")
+
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="phases")
     order = models.PositiveIntegerField(_("rekkefølge"), default=1)
     name = models.CharField(_("navn"), max_length=200, validators=[validate_single_line])
@@ -331,6 +340,8 @@ class Phase(models.Model):
         _("start"), null=True, blank=True, validators=[validate_date_range]
     )
     end_date = models.DateField(_("slutt"), null=True, blank=True, validators=[validate_date_range])
+    # Changed only by the gate's services (start, submit, approve, send back), never by the form.
+    state = models.CharField(_("status"), max_length=12, choices=State, default=State.NOT_STARTED)
     history = HistoricalRecords()
     _change_reason: str  # read by simple-history when set before save() or delete()
 
@@ -354,6 +365,93 @@ class Phase(models.Model):
     def clean(self):
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": _("Slutt kan ikke være før start.")})
+
+
+class GateCriterion(models.Model):
+    """What must hold before the project leaves the phase ("Mandatet er besluttet",
+    "Innplasseringene er gjennomført"), ticked with who and when."""
+
+    phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="criteria")
+    order = models.PositiveIntegerField(_("rekkefølge"), default=1)
+    text = models.CharField(_("kriterium"), max_length=300, validators=[validate_single_line])
+    ticked_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("krysset av"),
+    )
+    ticked_at = models.DateTimeField(_("krysset av"), null=True, blank=True)
+    note = models.CharField(
+        _("merknad"), max_length=500, blank=True, validators=[validate_single_line]
+    )
+    history = HistoricalRecords()
+    _change_reason: str  # read by simple-history when set before save() or delete()
+
+    class Meta:
+        verbose_name = _("kriterium for faseovergang")
+        verbose_name_plural = _("kriterier for faseovergang")
+        ordering = ["order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ticked_by__isnull=True, ticked_at__isnull=True)
+                | Q(ticked_by__isnull=False, ticked_at__isnull=False),
+                name="gate_criterion_ticked_with_who_and_when",
+            ),
+        ]
+
+    def __str__(self):
+        return self.text
+
+    @property
+    def is_ticked(self) -> bool:
+        return self.ticked_at is not None
+
+
+class GateSubmission(models.Model):
+    """The leader submits the phase's gate to the owner with a message; the owner approves it
+    with a date and a comment (and, without an approved protocol from the consultation, why),
+    or sends it back with a comment. As MandateSubmission for the mandate."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", _("Til beslutning")
+        APPROVED = "approved", _("Godkjent")
+        RETURNED = "returned", _("Sendt tilbake")
+
+    phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="submissions")
+    message = models.TextField(_("melding til prosjekteieren"), blank=True, max_length=5000)
+    sent_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField(_("sendt"))
+    outcome = models.CharField(_("utfall"), max_length=10, choices=Outcome, default=Outcome.PENDING)
+    handled_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    handled_at = models.DateTimeField(null=True, blank=True)
+    decided_on = models.DateField(
+        _("beslutningsdato"), null=True, blank=True, validators=[validate_date_range]
+    )
+    comment = models.TextField(_("kommentar"), blank=True, max_length=5000)
+    # Approved without an approved protocol from the consultation (Hovedavtalen § 1-4): why.
+    no_protocol_reason = models.TextField(
+        _("begrunnelse for å beslutte uten godkjent protokoll"), blank=True, max_length=5000
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("faseovergang til beslutning")
+        verbose_name_plural = _("faseoverganger til beslutning")
+        ordering = ["-sent_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["phase"],
+                condition=Q(outcome="pending"),
+                name="one_pending_gate_submission",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.phase}: {self.get_outcome_display()}"
 
 
 class Workstream(models.Model):
@@ -643,12 +741,15 @@ def history_sources(project: Project) -> list[tuple[models.QuerySet, Promise]]:
     section) pairs; reports.mandate.changelog composes it with the other apps'."""
     workstream_ids = Workstream.history.filter(project_id=project.pk).values("id")
     benefit_ids = Benefit.history.filter(project_id=project.pk).values("id")
+    phase_ids = Phase.history.filter(project_id=project.pk).values("id")
     return [
         (Project.history.filter(id=project.pk), _("Mandat")),
         (Goal.history.filter(project_id=project.pk), _("Mål")),
         (Benefit.history.filter(project_id=project.pk), _("Gevinster")),
         (BenefitMeasurement.history.filter(benefit_id__in=benefit_ids), _("Gevinstmålinger")),
         (Phase.history.filter(project_id=project.pk), _("Faser")),
+        (GateCriterion.history.filter(phase_id__in=phase_ids), _("Faseoverganger")),
+        (GateSubmission.history.filter(phase_id__in=phase_ids), _("Faseoverganger")),
         (Workstream.history.filter(project_id=project.pk), _("Arbeidsstrømmer")),
         (SolutionOption.history.filter(workstream_id__in=workstream_ids), _("Løsningsforslag")),
         (Membership.history.filter(project_id=project.pk), _("Medlemmer")),

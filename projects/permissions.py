@@ -19,6 +19,8 @@ Role = Membership.Role
 VIEW = "view_project"
 CHANGE_MANDATE = "change_mandate"
 DECIDE_MANDATE = "decide_mandate"
+# The owner decides the mandate, and the gates between the phases with it.
+DECIDE_GATE = DECIDE_MANDATE
 CHANGE_PLAN = "change_plan"
 MANAGE_MEMBERS = "manage_members"
 VIEW_PERSONAL_DATA = "view_personal_data"

@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -24,6 +24,8 @@ from .models import (
     MAX_GOALS,
     Benefit,
     BenefitMeasurement,
+    GateCriterion,
+    GateSubmission,
     Goal,
     MandateSubmission,
     MandateVersion,
@@ -547,6 +549,240 @@ def delete_phase(*, phase: Phase, by: User) -> None:
         phase._change_reason = _reason(gettext_noop("Faser"))
         phase.delete()
         _plan_changed(phase.project_id, gettext_noop("Faser"))
+
+
+# --- Phase gates -----------------------------------------------------------------------------------
+#
+# A phase is not started, in progress, at its gate (submitted to the owner) or approved. Its
+# criteria are kept and ticked by those who plan (CHANGE_PLAN) while it is not at its gate; the
+# leader submits the gate when every criterion is ticked; the owner approves it (the next phase
+# starts: reports.services.approve_gate, which applies the consultation gate) or sends it back.
+# None of this is part of the mandate: the mandate stays as decided.
+
+State = Phase.State
+
+
+def _locked_phase(phase: Phase) -> tuple[Project, Phase]:
+    """The project and the phase, locked in that order (as every service locks the project
+    first), the phase read again."""
+    project = (
+        Project.objects.select_for_update()
+        .select_related("organisation", "owner", "leader")
+        .get(pk=phase.project_id)
+    )
+    return project, Phase.objects.select_for_update().get(pk=phase.pk, project=project)
+
+
+def _check_checklist_open(phase: Phase) -> None:
+    if phase.state == State.AT_GATE:
+        raise ValidationError(
+            _(
+                "Faseovergangen er sendt til prosjekteieren. Sjekklisten kan ikke endres før den "
+                "er godkjent eller sendt tilbake."
+            )
+        )
+    if phase.state == State.APPROVED:
+        raise ValidationError(_("Faseovergangen er godkjent, og sjekklisten kan ikke endres."))
+
+
+@transaction.atomic
+def save_criterion(*, criterion: GateCriterion, by: User) -> GateCriterion:
+    """A new or changed criterion of a phase's gate, while the checklist is open. A changed text
+    is a new criterion: its tick is taken away."""
+    _project, phase = _locked_phase(criterion.phase)
+    _check_checklist_open(phase)
+    if criterion.pk:
+        current = GateCriterion.objects.select_for_update().get(pk=criterion.pk, phase=phase)
+        if current.text != criterion.text:
+            criterion.ticked_by, criterion.ticked_at = None, None
+    criterion.full_clean()
+    with acting_as(by):
+        criterion._change_reason = _reason(gettext_noop("Sjekkliste for faseovergang"))
+        criterion.save()
+    return criterion
+
+
+@transaction.atomic
+def delete_criterion(*, criterion: GateCriterion, by: User) -> None:
+    _project, phase = _locked_phase(criterion.phase)
+    _check_checklist_open(phase)
+    with acting_as(by):
+        criterion._change_reason = _reason(gettext_noop("Sjekkliste for faseovergang"))
+        criterion.delete()
+
+
+@transaction.atomic
+def tick_criterion(
+    *, criterion: GateCriterion, ticked: bool, by: User, note: str | None = None
+) -> GateCriterion:
+    """Tick a criterion as met (who and when are recorded) or take the tick away; `note` (when
+    given) says how it was met. Ticking a ticked one again keeps the first tick."""
+    _project, phase = _locked_phase(criterion.phase)
+    _check_checklist_open(phase)
+    criterion = GateCriterion.objects.select_for_update().get(pk=criterion.pk, phase=phase)
+    changed = []
+    if ticked and not criterion.is_ticked:
+        criterion.ticked_by, criterion.ticked_at = by, timezone.now()
+        changed += ["ticked_by", "ticked_at"]
+    elif not ticked and criterion.is_ticked:
+        criterion.ticked_by, criterion.ticked_at = None, None
+        changed += ["ticked_by", "ticked_at"]
+    if note is not None and note.strip() != criterion.note:
+        criterion.note = note.strip()
+        changed.append("note")
+    if not changed:
+        return criterion
+    criterion.full_clean()
+    with acting_as(by):
+        criterion._change_reason = _reason(
+            gettext_noop("Kriterium oppfylt") if ticked else gettext_noop("Kriterium ikke oppfylt")
+        )
+        criterion.save(update_fields=changed)
+    return criterion
+
+
+def _set_state(phase: Phase, state: str, reason: str) -> None:
+    phase.state = state
+    phase._change_reason = _reason(reason)
+    phase.save(update_fields=["state"])
+
+
+@transaction.atomic
+def start_phase(*, phase: Phase, by: User) -> Phase:
+    """The leader starts a phase that has not started: the first (the next ones start by
+    themselves when the gate before them is approved), or one that runs alongside."""
+    _project, phase = _locked_phase(phase)
+    if phase.state != State.NOT_STARTED:
+        raise ValidationError(_("Fasen er allerede startet."))
+    with acting_as(by):
+        _set_state(phase, State.IN_PROGRESS, gettext_noop("Fasen er startet"))
+    return phase
+
+
+def missing_criteria(phase: Phase) -> list[GateCriterion]:
+    return list(phase.criteria.filter(ticked_at__isnull=True))
+
+
+@transaction.atomic
+def submit_gate(*, phase: Phase, message: str, by: User) -> GateSubmission:
+    """The leader submits the phase's gate to the owner, with a message, when every criterion of
+    its checklist is ticked; the owner is told."""
+    project, phase = _locked_phase(phase)
+    if phase.state == State.AT_GATE:
+        raise ValidationError(_("Faseovergangen er allerede sendt til beslutning."))
+    if phase.state == State.APPROVED:
+        raise ValidationError(_("Faseovergangen er allerede godkjent."))
+    if phase.state == State.NOT_STARTED:
+        raise ValidationError(_("Fasen er ikke startet."))
+    if not phase.criteria.exists():
+        raise ValidationError(
+            _("Fasen har ingen kriterier. Skriv hva som må være på plass før neste fase.")
+        )
+    missing = missing_criteria(phase)
+    if missing:
+        raise ValidationError(
+            _("Alle kriteriene må være oppfylt før faseovergangen sendes. Mangler: %(list)s.")
+            % {"list": "; ".join(c.text for c in missing)}
+        )
+    with acting_as(by):
+        submission = GateSubmission(
+            phase=phase, message=message.strip(), sent_by=by, sent_at=timezone.now()
+        )
+        submission.full_clean()
+        submission.save()
+        _set_state(phase, State.AT_GATE, gettext_noop("Faseovergangen sendt til beslutning"))
+    notify_members(
+        members_with(project, Role.OWNER),
+        "projects/email/gate_submitted",
+        {"submission": submission, "phase": phase, "sent_by": by},
+        kind="gate.submitted",
+        project=project,
+        url=site_url("reports:phase_gate", project.pk, phase.pk),
+        sender=by,
+        ref=f"gatesubmission:{submission.pk}",
+    )
+    return submission
+
+
+def _pending(phase: Phase) -> GateSubmission:
+    submission = (
+        GateSubmission.objects.select_for_update()
+        .select_related("sent_by")
+        .filter(phase=phase, outcome=GateSubmission.Outcome.PENDING)
+        .first()
+    )
+    if phase.state != State.AT_GATE or submission is None:
+        raise ValidationError(_("Faseovergangen er ikke sendt til beslutning."))
+    return submission
+
+
+@transaction.atomic
+def return_gate(*, phase: Phase, comment: str, by: User) -> GateSubmission:
+    """The owner sends the gate back to the leader with a comment: the phase goes on."""
+    project, phase = _locked_phase(phase)
+    if not comment.strip():
+        raise ValidationError(
+            {"comment": _("Skriv hva som må på plass før faseovergangen kan godkjennes.")}
+        )
+    submission = _pending(phase)
+    with acting_as(by):
+        submission.outcome, submission.comment = GateSubmission.Outcome.RETURNED, comment.strip()
+        submission.handled_by, submission.handled_at = by, timezone.now()
+        submission.save()
+        _set_state(
+            phase,
+            State.IN_PROGRESS,
+            gettext_noop("Faseovergangen sendt tilbake til prosjektlederen"),
+        )
+    notify_members(
+        [*members_with(project, Role.LEADER), submission.sent_by],
+        "projects/email/gate_returned",
+        {"submission": submission, "phase": phase, "owner": by},
+        kind="gate.returned",
+        project=project,
+        url=site_url("reports:phase_gate", project.pk, phase.pk),
+        sender=by,
+        ref=f"gatesubmission:{submission.pk}",
+    )
+    return submission
+
+
+@transaction.atomic
+def approve_gate(
+    *,
+    phase: Phase,
+    by: User,
+    decided_on: dt.date | None = None,
+    comment: str = "",
+    no_protocol_reason: str = "",
+) -> GateSubmission:
+    """The owner approves the gate with the decision's date and comment (and, approved before the
+    consultation had an approved protocol, why): the phase is approved and the next one starts.
+    The caller checks the consultation and tells the people (reports.services.approve_gate)."""
+    project, phase = _locked_phase(phase)
+    submission = _pending(phase)
+    day = decided_on or timezone.localdate()
+    if day > timezone.localdate():
+        raise ValidationError({"decided_on": _("Beslutningsdatoen kan ikke være fram i tid.")})
+    with acting_as(by):
+        submission.outcome = GateSubmission.Outcome.APPROVED
+        submission.handled_by, submission.handled_at = by, timezone.now()
+        submission.decided_on, submission.comment = day, comment.strip()
+        submission.no_protocol_reason = no_protocol_reason.strip()
+        submission.full_clean()
+        submission.save()
+        _set_state(phase, State.APPROVED, gettext_noop("Faseovergangen godkjent"))
+        following = (
+            Phase.objects.select_for_update()
+            .filter(project=project, state=State.NOT_STARTED)
+            .exclude(pk=phase.pk)
+            .filter(Q(order__gt=phase.order) | Q(order=phase.order, pk__gt=phase.pk))
+            .order_by("order", "start_date", "pk")
+            .first()
+        )
+        if following is not None:
+            _set_state(following, State.IN_PROGRESS, gettext_noop("Fasen er startet"))
+    return submission
 
 
 def check_ready_for_decision(options: Sequence[SolutionOption]) -> None:

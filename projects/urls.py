@@ -10,6 +10,27 @@ urlpatterns = [
     path("<int:project_pk>/faser/", views.phases, name="phases"),
     path("<int:project_pk>/faser/<int:pk>/", views.phase_edit, name="phase_edit"),
     path("<int:project_pk>/faser/<int:pk>/slett/", views.phase_delete, name="phase_delete"),
+    path("<int:project_pk>/faser/<int:phase_pk>/start/", views.phase_start, name="phase_start"),
+    path(
+        "<int:project_pk>/faser/<int:phase_pk>/kriterier/",
+        views.criterion_add,
+        name="criterion_add",
+    ),
+    path(
+        "<int:project_pk>/faser/<int:phase_pk>/kriterier/<int:pk>/",
+        views.criterion_edit,
+        name="criterion_edit",
+    ),
+    path(
+        "<int:project_pk>/faser/<int:phase_pk>/kriterier/<int:pk>/slett/",
+        views.criterion_delete,
+        name="criterion_delete",
+    ),
+    path(
+        "<int:project_pk>/faser/<int:phase_pk>/kriterier/<int:pk>/kryss/",
+        views.criterion_tick,
+        name="criterion_tick",
+    ),
     path("<int:project_pk>/arbeidsstrommer/", views.workstreams, name="workstreams"),
     path("<int:project_pk>/arbeidsstrommer/<int:pk>/", views.workstream, name="workstream"),
     path("<int:project_pk>/arbeidsstrommer/<int:pk>/forslag/", views.option_add, name="option_add"),

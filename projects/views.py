@@ -4,6 +4,7 @@ from copy import copy
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,18 +18,21 @@ from . import services
 from .forms import (
     SECTIONS_BY_SLUG,
     BenefitFormSet,
+    GateCriterionForm,
     GoalsForm,
     MembershipForm,
     PhaseForm,
     ProjectBasicsForm,
     RiskForm,
     SolutionOptionForm,
+    TickForm,
     WorkstreamForm,
     text_section_form,
 )
 from .mandate import section_context
 from .models import (
     Benefit,
+    GateCriterion,
     Membership,
     Phase,
     Project,
@@ -168,10 +172,12 @@ def phases(request, project):
                     services.save_phase(phase=phase, by=request.user)
                 messages.success(request, _("Fasen %(name)s er lagt til.") % {"name": phase.name})
                 return redirect("projects:phases", project.pk)
+    criteria = GateCriterion.objects.select_related("ticked_by")
+    phase_list = project.phases.prefetch_related(Prefetch("criteria", queryset=criteria))
     return render(
         request,
         "projects/phases.html",
-        {"project": project, "phases": project.phases.all(), "form": form},
+        {"project": project, "phases": phase_list, "form": form},
     )
 
 
@@ -196,6 +202,96 @@ def phase_delete(request, project, pk):
     services.delete_phase(phase=phase, by=request.user)
     messages.success(request, _("Fasen %(name)s er slettet.") % {"name": phase.name})
     return redirect("projects:phases", project.pk)
+
+
+# --- The gate's checklist (the gate page itself: reports.views.phase_gate) ------------------------
+
+
+def _gate_page(project, phase_pk) -> str:
+    return reverse("reports:phase_gate", args=[project.pk, phase_pk]) + "#sjekkliste"
+
+
+@project_view(CHANGE_PLAN)
+def criterion_add(request, project, phase_pk):
+    """A new criterion of the phase's checklist (the form is on the gate page; a refused one is
+    shown again on a page of its own)."""
+    phase = get_object_or_404(Phase, project=project, pk=phase_pk)
+    initial = {"order": phase.criteria.count() + 1}
+    form = GateCriterionForm(request.POST or None, initial=initial, prefix="kriterium")
+    if request.method == "POST" and form.is_valid():
+        criterion = form.save(commit=False)
+        criterion.phase = phase
+        with errors_on_form(form), first_submission(form) as first:
+            if first:
+                services.save_criterion(criterion=criterion, by=request.user)
+            messages.success(request, _("Kriteriet er lagt til."))
+            return redirect(_gate_page(project, phase.pk))
+    context = {"project": project, "phase": phase, "form": form, "criterion": None}
+    return render(request, "projects/criterion_form.html", context)
+
+
+@project_view(CHANGE_PLAN)
+def criterion_edit(request, project, phase_pk, pk):
+    criterion = get_object_or_404(
+        GateCriterion.objects.select_related("phase"),
+        phase__project=project,
+        phase_id=phase_pk,
+        pk=pk,
+    )
+    form = GateCriterionForm(request.POST or None, instance=copy(criterion))
+    if request.method == "POST" and form.is_valid():
+        with errors_on_form(form):
+            services.save_criterion(criterion=form.save(commit=False), by=request.user)
+            messages.success(request, _("Kriteriet er lagret."))
+            return redirect(_gate_page(project, phase_pk))
+    context = {"project": project, "phase": criterion.phase, "form": form, "criterion": criterion}
+    return render(request, "projects/criterion_form.html", context)
+
+
+@require_POST
+@project_view(CHANGE_PLAN)
+def criterion_delete(request, project, phase_pk, pk):
+    criterion = get_object_or_404(GateCriterion, phase__project=project, phase_id=phase_pk, pk=pk)
+    with errors_as_message(request):
+        services.delete_criterion(criterion=criterion, by=request.user)
+        messages.success(request, _("Kriteriet er slettet."))
+    return redirect(_gate_page(project, phase_pk))
+
+
+@require_POST
+@project_view(CHANGE_PLAN)
+def criterion_tick(request, project, phase_pk, pk):
+    """Tick a criterion as met, with a note, or take the tick away."""
+    criterion = get_object_or_404(GateCriterion, phase__project=project, phase_id=phase_pk, pk=pk)
+    form = TickForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Merknaden kan være høyst 500 tegn."))
+        return redirect(_gate_page(project, phase_pk))
+    ticked = form.cleaned_data["ticked"]
+    with errors_as_message(request):
+        services.tick_criterion(
+            criterion=criterion, ticked=ticked, note=form.cleaned_data["note"], by=request.user
+        )
+        messages.success(
+            request,
+            (
+                _("«%(text)s» er krysset av som oppfylt.")
+                if ticked
+                else _("Avkrysningen for «%(text)s» er fjernet.")
+            )
+            % {"text": criterion.text},
+        )
+    return redirect(_gate_page(project, phase_pk))
+
+
+@require_POST
+@project_view(CHANGE_PLAN)
+def phase_start(request, project, phase_pk):
+    phase = get_object_or_404(Phase, project=project, pk=phase_pk)
+    with errors_as_message(request):
+        services.start_phase(phase=phase, by=request.user)
+        messages.success(request, _("Fasen %(name)s er startet.") % {"name": phase.name})
+    return redirect("reports:phase_gate", project.pk, phase.pk)
 
 
 # --- Workstreams and solution options ---------------------------------------------------------

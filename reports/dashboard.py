@@ -201,8 +201,10 @@ def dashboard_projects(user, on: dt.date):
         .prefetch_related(
             Prefetch(
                 "phases",
-                queryset=Phase.objects.filter(start_date__lte=on, end_date__gte=on)
-                .only("pk", "project_id", "name", "order", "start_date", "end_date")
+                # The current phase: the first not yet approved (in progress, at its gate, or
+                # the next to start).
+                queryset=Phase.objects.exclude(state=Phase.State.APPROVED)
+                .only("pk", "project_id", "name", "order", "start_date", "end_date", "state")
                 .order_by("order", "start_date", "pk"),
                 to_attr="dashboard_phases",
             ),

@@ -240,3 +240,22 @@ class TemplateSaveForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Hva malen passer for."),
     )
+
+
+# --- Phase gates to the owner ---------------------------------------------------------------------
+
+
+class GateSubmitForm(MandateSubmitForm):
+    pass
+
+
+class GateApprovalForm(MandateDecisionForm):
+    pass
+
+
+class GateReturnForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Hva må på plass før faseovergangen kan godkjennes?"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

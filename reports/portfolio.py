@@ -266,7 +266,9 @@ def workbook(rows: list[DashboardRow]) -> bytes:
             project.code,
             project.organisation.name,
             str(project.get_status_display()),
-            row.current_phase.name if row.current_phase else "",
+            f"{row.current_phase.name} ({row.current_phase.get_state_display()})"
+            if row.current_phase
+            else "",
             *(lights.get(key, "") for key, _label in DIMENSIONS),
             _period(row.latest) if row.latest else "",
             timezone.localtime(row.latest.published_at).date()

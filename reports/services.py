@@ -21,7 +21,7 @@ from consultations.models import AgendaItem
 from core.history import acting_as
 from core.tasks import after_commit
 from projects import services as project_services
-from projects.models import MandateVersion, Membership, Project
+from projects.models import GateSubmission, MandateVersion, Membership, Phase, Project
 from projects.notices import members_with, notify_members, site_url
 from projects.permissions import VIEW
 
@@ -103,6 +103,61 @@ def decide_mandate(
         )
     after_commit(store_mandate_version_pdf, version.pk)
     return version
+
+
+# --- Phase gates ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def approve_gate(
+    *,
+    phase: Phase,
+    by: User,
+    decided_on: dt.date | None = None,
+    comment: str = "",
+    no_protocol_reason: str = "",
+) -> GateSubmission:
+    """The owner approves the phase's gate, with the decision's date and comment: the phase is
+    approved and the next starts. Without an approved protocol from the consultation on leaving
+    the phase (the agenda items that concern it) it needs a reason (refused in strict mode),
+    which the union and safety representatives are sent. The leader is told."""
+    project = (
+        Project.objects.select_for_update()
+        .select_related("organisation", "owner", "leader")
+        .get(pk=phase.project_id)
+    )
+    reason = gate.check(gate.for_phase(phase), project=project, reason=no_protocol_reason)
+    submission = project_services.approve_gate(
+        phase=phase, by=by, decided_on=decided_on, comment=comment, no_protocol_reason=reason
+    )
+    phase = submission.phase
+    next_phase = (
+        Phase.objects.filter(project=project, state=Phase.State.IN_PROGRESS)
+        .order_by("order", "start_date", "pk")
+        .first()
+    )
+    url = site_url("reports:phase_gate", project.pk, phase.pk)
+    ref = f"gatesubmission:{submission.pk}"
+    notify_members(
+        [*members_with(project, Membership.Role.LEADER), submission.sent_by],
+        "reports/email/gate_approved",
+        {"submission": submission, "phase": phase, "next_phase": next_phase, "decided_by": by},
+        kind="gate.approved",
+        project=project,
+        url=url,
+        sender=by,
+        ref=ref,
+    )
+    if reason:
+        gate.tell_representatives(
+            project=project,
+            what=str(_("Faseovergangen fra %(phase)s") % {"phase": phase.name}),
+            reason=reason,
+            url=url,
+            by=by,
+            ref=ref,
+        )
+    return submission
 
 
 # --- Decision requests to the steering group ---------------------------------------------------

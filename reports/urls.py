@@ -47,6 +47,26 @@ urlpatterns = [
         views.decision_record,
         name="decision_record",
     ),
+    path(
+        "<int:project_pk>/faser/<int:phase_pk>/faseovergang/",
+        views.phase_gate,
+        name="phase_gate",
+    ),
+    path(
+        "<int:project_pk>/faser/<int:phase_pk>/faseovergang/send/",
+        views.phase_gate_submit,
+        name="phase_gate_submit",
+    ),
+    path(
+        "<int:project_pk>/faser/<int:phase_pk>/faseovergang/godkjenn/",
+        views.phase_gate_approve,
+        name="phase_gate_approve",
+    ),
+    path(
+        "<int:project_pk>/faser/<int:phase_pk>/faseovergang/tilbake/",
+        views.phase_gate_return,
+        name="phase_gate_return",
+    ),
     path("<int:project_pk>/", views.overview, name="overview"),
     path("<int:project_pk>/kalender/", views.calendar, name="calendar"),
     # The secret link a calendar app subscribes to; no login, the token is the key.

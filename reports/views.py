@@ -24,12 +24,13 @@ from core.pdf import cached_pdf, frozen_pdf_download, pdf_download
 from milestones.mandate import mandate_milestones
 from milestones.models import Milestone, overdue_condition, today
 from projects import services as project_services
-from projects.forms import SECTIONS
+from projects.forms import SECTIONS, GateCriterionForm
 from projects.mandate import section_context
-from projects.models import MandateVersion, Membership, Project, Workstream
+from projects.models import GateCriterion, MandateVersion, Membership, Phase, Project, Workstream
 from projects.permissions import (
     CHANGE_MANDATE,
     CHANGE_PLAN,
+    DECIDE_GATE,
     DECIDE_MANDATE,
     MANAGE_MEMBERS,
     no_store,
@@ -53,6 +54,9 @@ from .forms import (
     BenefitMeasurementForm,
     DecisionForm,
     DecisionRequestForm,
+    GateApprovalForm,
+    GateReturnForm,
+    GateSubmitForm,
     MandateDecisionForm,
     MandateReturnForm,
     MandateSubmitForm,
@@ -187,6 +191,109 @@ def decide_mandate(request, project):
             )
             return redirect("reports:mandate", project.pk)
     return _mandate_page(request, project, decision_form=form)
+
+
+# --- Phase gates ------------------------------------------------------------------------------------
+
+
+@project_view()
+def phase_gate(request, project, phase_pk):
+    """A phase's gate: its checklist (kept and ticked by those who plan), the way to the owner
+    (submitted by the leader, approved or sent back by the owner, with what was consulted on),
+    and its earlier submissions."""
+    return _gate_page(request, project, phase_pk)
+
+
+def _gate_page(request, project, phase_pk, **forms):
+    phase = get_object_or_404(Phase, project=project, pk=phase_pk)
+    State = Phase.State
+    planning = CHANGE_PLAN in project.perms
+    deciding = DECIDE_MANDATE in project.perms and phase.state == State.AT_GATE
+    open_checklist = planning and phase.state in (State.NOT_STARTED, State.IN_PROGRESS)
+    consultation = gate.for_phase(phase) if deciding else None
+    criteria = list(GateCriterion.objects.filter(phase=phase).select_related("ticked_by"))
+    context = {
+        "project": project,
+        "phase": phase,
+        "criteria": criteria,
+        "missing": [c for c in criteria if not c.is_ticked],
+        "submissions": list(
+            phase.submissions.select_related("sent_by", "handled_by").order_by("-sent_at", "-pk")
+        ),
+        "open_checklist": open_checklist,
+        "may_start": planning and phase.state == State.NOT_STARTED,
+        "criterion_form": GateCriterionForm(
+            initial={"order": len(criteria) + 1}, prefix="kriterium"
+        )
+        if open_checklist
+        else None,
+        # A refused form is shown with its error even where the state no longer offers it.
+        "submit_form": forms.get("submit_form")
+        or (
+            GateSubmitForm(prefix="send") if planning and phase.state == State.IN_PROGRESS else None
+        ),
+        "decision_form": forms.get("decision_form")
+        or (
+            GateApprovalForm(
+                prefix="godkjenn", initial={"decided_on": today()}, consulted=consultation.approved
+            )
+            if consultation
+            else None
+        ),
+        "return_form": forms.get("return_form")
+        or (GateReturnForm(prefix="tilbake") if deciding else None),
+        "consultation": consultation,
+        "strict": project.organisation.strict_consultation,
+    }
+    return render(request, "reports/phase_gate.html", context)
+
+
+@require_POST
+@project_view(CHANGE_PLAN)
+def phase_gate_submit(request, project, phase_pk):
+    phase = get_object_or_404(Phase, project=project, pk=phase_pk)
+    form = GateSubmitForm(request.POST, prefix="send")
+    if form.is_valid():
+        with errors_on_form(form):
+            project_services.submit_gate(
+                phase=phase, message=form.cleaned_data["message"], by=request.user
+            )
+            messages.success(
+                request, _("Faseovergangen er sendt til prosjekteieren for beslutning.")
+            )
+            return redirect("reports:phase_gate", project.pk, phase.pk)
+    return _gate_page(request, project, phase_pk, submit_form=form)
+
+
+@require_POST
+@project_view(DECIDE_GATE)
+def phase_gate_return(request, project, phase_pk):
+    phase = get_object_or_404(Phase, project=project, pk=phase_pk)
+    form = GateReturnForm(request.POST, prefix="tilbake")
+    if form.is_valid():
+        with errors_on_form(form):
+            project_services.return_gate(
+                phase=phase, comment=form.cleaned_data["comment"], by=request.user
+            )
+            messages.success(request, _("Faseovergangen er sendt tilbake til prosjektlederen."))
+            return redirect("reports:phase_gate", project.pk, phase.pk)
+    return _gate_page(request, project, phase_pk, return_form=form)
+
+
+@require_POST
+@project_view(DECIDE_GATE)
+def phase_gate_approve(request, project, phase_pk):
+    phase = get_object_or_404(Phase, project=project, pk=phase_pk)
+    consulted = gate.for_phase(phase).approved
+    form = GateApprovalForm(request.POST, prefix="godkjenn", consulted=consulted)
+    if form.is_valid():
+        with errors_on_form(form):
+            services.approve_gate(phase=phase, by=request.user, **form.cleaned_data)
+            messages.success(
+                request, _("Faseovergangen fra %(name)s er godkjent.") % {"name": phase.name}
+            )
+            return redirect("reports:phase_gate", project.pk, phase.pk)
+    return _gate_page(request, project, phase_pk, decision_form=form)
 
 
 DRAFT = "utkast"

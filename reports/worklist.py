@@ -15,9 +15,10 @@ from accounts.models import User
 from consultations.models import Confirmation, Meeting, Participant, Protocol, Question
 from milestones.models import Activity, Milestone
 from notifications.models import OutgoingMail
-from projects.models import MandateSubmission, Membership, Project
+from projects.models import MandateSubmission, Membership, Phase, Project
 from projects.permissions import (
     CHANGE_MANDATE,
+    DECIDE_GATE,
     DECIDE_MANDATE,
 )
 from roles.models import Placement
@@ -90,6 +91,13 @@ def projects_as(user: User, *roles: str) -> QuerySet:
 def mandates_to_decide(user: User) -> QuerySet:
     return Project.objects.filter(
         pk__in=projects_where(user, DECIDE_MANDATE), mandate_state=Project.MandateState.SUBMITTED
+    )
+
+
+def gates_to_decide(user: User) -> QuerySet:
+    """Phases whose gate the leader has submitted, in the projects the user decides them in."""
+    return Phase.objects.filter(
+        project__in=projects_where(user, DECIDE_GATE), state=Phase.State.AT_GATE
     )
 
 
@@ -210,6 +218,15 @@ def tasks(user: User) -> list[Task]:
                 project,
                 str(_("Mandatet venter på beslutningen din")),
                 _url("reports:mandate", project.pk),
+            )
+        )
+    for phase in gates_to_decide(user).select_related("project").order_by("project__name", "order"):
+        items.append(
+            Task(
+                "decide",
+                phase.project,
+                str(_("Faseovergang å beslutte: %(phase)s") % {"phase": phase.name}),
+                _url("reports:phase_gate", phase.project_id, phase.pk),
             )
         )
     for request in (
@@ -340,6 +357,7 @@ def count(user: User) -> int:
     today, now = timezone.localdate(), timezone.now()
     kinds = {
         "mandates": mandates_to_decide(user),
+        "gates": gates_to_decide(user),
         "sent_back": mandates_sent_back(user),
         "requests": decision_requests(user),
         "confirm": protocols_to_confirm(user),

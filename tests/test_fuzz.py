@@ -26,6 +26,7 @@ from milestones.models import Activity, Milestone
 from notifications.models import OutgoingMail
 from projects.forms import SECTIONS_BY_SLUG
 from projects.models import (
+    GateCriterion,
     MandateVersion,
     Membership,
     Phase,
@@ -98,6 +99,7 @@ def _objects() -> dict:
     projects = Project.objects.filter(code__in=SEED_PROJECTS)
     querysets = {
         "phase": Phase.objects.filter(project__in=projects),
+        "criterion": GateCriterion.objects.filter(phase__project__in=projects),
         "workstream": Workstream.objects.filter(project__in=projects, options__isnull=False),
         "option": SolutionOption.objects.filter(workstream__project__in=projects),
         "risk": Risk.objects.filter(project__in=projects),
@@ -135,6 +137,8 @@ def _objects() -> dict:
             if kind in ("item", "protocol")
             else item.employee.project_id
             if kind in ("interview", "placement")
+            else item.phase.project_id
+            if kind == "criterion"
             else item.project_id
         )
     main = projects.get(code="AMOT-ADM")
@@ -172,6 +176,17 @@ KWARGS = {
     "projects:phases": lambda o: _p(o),
     "projects:phase_edit": lambda o: _p(o, "phase", pk=o["phase"].pk),
     "projects:phase_delete": lambda o: _p(o, "phase", pk=o["phase"].pk),
+    "projects:phase_start": lambda o: _p(o, "phase", phase_pk=o["phase"].pk),
+    "projects:criterion_add": lambda o: _p(o, "phase", phase_pk=o["phase"].pk),
+    "projects:criterion_edit": lambda o: _p(
+        o, "criterion", phase_pk=o["criterion"].phase_id, pk=o["criterion"].pk
+    ),
+    "projects:criterion_delete": lambda o: _p(
+        o, "criterion", phase_pk=o["criterion"].phase_id, pk=o["criterion"].pk
+    ),
+    "projects:criterion_tick": lambda o: _p(
+        o, "criterion", phase_pk=o["criterion"].phase_id, pk=o["criterion"].pk
+    ),
     "projects:workstreams": lambda o: _p(o),
     "projects:workstream": lambda o: _p(o, "workstream", pk=o["workstream"].pk),
     "projects:option_add": lambda o: _p(o, "workstream", pk=o["workstream"].pk),
@@ -291,6 +306,10 @@ KWARGS = {
     "reports:report_benefit_measurement": lambda o: _p(o, "report", number=o["report"].number),
     "reports:decisions": lambda o: _p(o),
     "reports:decision_record": lambda o: _p(o, "decision", pk=o["decision"].pk),
+    "reports:phase_gate": lambda o: _p(o, "phase", phase_pk=o["phase"].pk),
+    "reports:phase_gate_submit": lambda o: _p(o, "phase", phase_pk=o["phase"].pk),
+    "reports:phase_gate_approve": lambda o: _p(o, "phase", phase_pk=o["phase"].pk),
+    "reports:phase_gate_return": lambda o: _p(o, "phase", phase_pk=o["phase"].pk),
     "reports:overview": lambda o: _p(o),
     "reports:calendar": lambda o: _p(o),
     "reports:calendar_feed": lambda o: [{"token": o["feed"].token}],

@@ -17,6 +17,7 @@ from notifications.models import OutgoingMail
 from projects.models import (
     MandateSubmission,
     Membership,
+    Phase,
     Project,
     ProjectUserObjectPermission,
 )
@@ -145,6 +146,9 @@ def build(n_projects: int) -> User:
     DecisionRequest.objects.bulk_create(
         DecisionRequestFactory.build(project=p, created_by=user, deadline=today) for p in projects
     )
+    Phase.objects.bulk_create(
+        Phase(project=p, order=1, name="Fase 1", state=Phase.State.AT_GATE) for p in projects
+    )
     StatusReport.objects.bulk_create(
         StatusReportFactory.build(project=p, number=1) for p in projects
     )
@@ -201,10 +205,11 @@ def build(n_projects: int) -> User:
     return user
 
 
-# session, user, the menu's count (REQUEST) + mandates to decide, decision requests, protocols to
-# confirm, report drafts, mandates sent back, protocols to correct, milestones due, activities
-# due, questions, placements waiting, meetings ahead, mail that did not arrive; the user's roles
-HOME_QUERIES = REQUEST + 12 + 1
+# session, user, the menu's count (REQUEST) + mandates to decide, phase gates to decide, decision
+# requests, protocols to confirm, report drafts, mandates sent back, protocols to correct,
+# milestones due, activities due, questions, placements waiting, meetings ahead, mail that did
+# not arrive; the user's roles
+HOME_QUERIES = REQUEST + 13 + 1
 
 
 @pytest.mark.parametrize("n_projects", [3, 300])
@@ -227,8 +232,8 @@ def test_every_kind_of_task_is_listed_with_the_same_queries_at_any_size(
         "E-post som ikke kom fram",
     ):
         assert heading in body, heading
-    # Per project: the mandate, the request, the protocol, the report, the milestone, the
-    # activity, the question, the placements, the meeting; and the one mail.
-    assert body.count('class="task"') == 9 * n_projects + 1
-    assert menu_count(body) == 9 * n_projects + 1
+    # Per project: the mandate, the phase's gate, the request, the protocol, the report, the
+    # milestone, the activity, the question, the placements, the meeting; and the one mail.
+    assert body.count('class="task"') == 10 * n_projects + 1
+    assert menu_count(body) == 10 * n_projects + 1
     assert body.count("Forsinket") >= n_projects  # the activity, three days late
