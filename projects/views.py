@@ -30,6 +30,7 @@ from .forms import (
 from .mandate import section_context
 from .models import (
     Benefit,
+    Lesson,
     Membership,
     Phase,
     Project,
@@ -68,6 +69,9 @@ def project_list(request):
     return render(request, "projects/project_list.html", context)
 
 
+LESSONS_ON_START = 5
+
+
 def _may_start_projects(user) -> bool:
     """Starting projects is a right the administrator grants (projects.add_project), in the
     user's own organisations."""
@@ -87,7 +91,9 @@ def project_create(request):
                 request, _("Prosjektet er opprettet. Skriv mandatet, seksjon for seksjon.")
             )
             return redirect("reports:mandate", project.pk)
-    return render(request, "projects/project_create.html", {"form": form})
+    # What earlier projects learned, for the leader starting a new one (projects.lesson_views).
+    lessons = Lesson.objects.visible_to(request.user).select_related("project")[:LESSONS_ON_START]
+    return render(request, "projects/project_create.html", {"form": form, "lessons": lessons})
 
 
 # --- The mandate, section by section ------------------------------------------------------------
