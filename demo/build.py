@@ -31,7 +31,7 @@ from projects.models import (
 from reports import services as report_services
 from reports.tasks import dispatch_due_reports
 
-from . import meetings, plans, staffing, steering
+from . import closeout, meetings, plans, staffing, steering
 
 Role = Membership.Role
 
@@ -936,6 +936,7 @@ def build_project(spec, organisation, users, admin) -> Project:
     meetings.build_consultations(project, users, admin)
     steering.build_steering(project, users, admin)
     steering.build_reports(project, users)
+    closeout.build_benefits(project, users, admin)
     if spec.get("decided_by"):
         services.submit_mandate(
             project=project,
@@ -986,6 +987,7 @@ def build_demo() -> dict:
             consultations = meetings.build_consultations(existing, users, admin)
             steered = steering.build_steering(existing, users, admin)
             steered = steering.build_reports(existing, users) or steered
+            steered = closeout.build_benefits(existing, users, admin) or steered
             if progress:
                 summary["progress"].append(f"{existing.code} ({organisation})")
             if roles:

@@ -15,6 +15,7 @@ from consultations.models import Meeting, Participant, Protocol, Question
 from milestones.models import Activity, Milestone
 from notifications.models import OutgoingMail
 from projects.models import (
+    Benefit,
     MandateSubmission,
     Membership,
     Project,
@@ -26,6 +27,7 @@ from roles.models import Employee, OrgUnit, Placement, Position
 
 from .factories import (
     ActivityFactory,
+    BenefitFactory,
     DecisionRequestFactory,
     EmployeeFactory,
     MeetingFactory,
@@ -194,6 +196,10 @@ def build(n_projects: int) -> User:
         PlacementFactory.build(employee=e, position=pos, fte=100)
         for e, pos in zip(employees, positions, strict=True)
     )
+    Benefit.objects.bulk_create(
+        BenefitFactory.build(project=p, order=1, owner_user=user, next_measurement_on=today)
+        for p in projects
+    )
     OutgoingMail.objects.create(
         kind="test", sender=user, to=["x@example.no"], subject="Til styringsgruppen",
         body=".", message_id="<x@reorg>", state=OutgoingMail.State.FAILED, last_error="(550)",
@@ -203,8 +209,9 @@ def build(n_projects: int) -> User:
 
 # session, user, the menu's count (REQUEST) + mandates to decide, decision requests, protocols to
 # confirm, report drafts, mandates sent back, protocols to correct, milestones due, activities
-# due, questions, placements waiting, meetings ahead, mail that did not arrive; the user's roles
-HOME_QUERIES = REQUEST + 12 + 1
+# due, questions, placements waiting, meetings ahead, benefits to measure, mail that did not
+# arrive; the user's roles
+HOME_QUERIES = REQUEST + 13 + 1
 
 
 @pytest.mark.parametrize("n_projects", [3, 300])
@@ -224,11 +231,12 @@ def test_every_kind_of_task_is_listed_with_the_same_queries_at_any_size(
         "Spørsmål å besvare",
         "Innplasseringer",
         "Møter du er innkalt til",
+        "Gevinster å måle",
         "E-post som ikke kom fram",
     ):
         assert heading in body, heading
     # Per project: the mandate, the request, the protocol, the report, the milestone, the
-    # activity, the question, the placements, the meeting; and the one mail.
-    assert body.count('class="task"') == 9 * n_projects + 1
-    assert menu_count(body) == 9 * n_projects + 1
+    # activity, the question, the placements, the meeting, the benefit; and the one mail.
+    assert body.count('class="task"') == 10 * n_projects + 1
+    assert menu_count(body) == 10 * n_projects + 1
     assert body.count("Forsinket") >= n_projects  # the activity, three days late

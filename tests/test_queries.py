@@ -80,10 +80,10 @@ WORKSTREAMS_QUERIES = REQUEST + 5
 # + project, permissions, memberships with their users
 MEMBERS_QUERIES = REQUEST + 3
 # + project, permissions, and the history of the project, goals, benefits, benefit measurements,
-# phases, workstreams, options, memberships, the mandate's sendings to the owner, risks,
-# milestones, activities, org units, positions and role descriptions (each with its users),
-# decision requests and status reports
-CHANGELOG_QUERIES = REQUEST + 2 + 17
+# phases, workstreams, options, memberships, the mandate's sendings to the owner, risks, lessons
+# learned, milestones, activities, org units, positions and role descriptions (each with its
+# users), decision requests, status reports and the final report
+CHANGELOG_QUERIES = REQUEST + 2 + 19
 
 
 @pytest.mark.parametrize("n_projects", [3, 60])
