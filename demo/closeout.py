@@ -10,11 +10,7 @@ from projects.models import BenefitMeasurement, Lesson
 # Who owns which of Åmot's benefits (by the title the mandate gives the owner), and the plan:
 # measured every six months from September 2013 to September 2015.
 AMOT_OWNERS = {"Rådmann": "eier", "Personalsjef": "hr", "Økonomisjef": "styring"}
-PLAN = {
-    "measure_from": date(2013, 9, 2),
-    "measure_every_months": 6,
-    "measure_until": date(2015, 9, 1),
-}
+MEASURE_FROM, EVERY_MONTHS, MEASURE_UNTIL = date(2013, 9, 2), 6, date(2015, 9, 1)
 # (benefit order, measured on, value, comment, by)
 MEASUREMENTS = [
     (1, date(2013, 9, 2), "11", "Færre faste ledermøter etter sammenslåingen", "eier"),
@@ -43,7 +39,12 @@ def build_benefits(project, users, admin) -> bool:
         username = AMOT_OWNERS.get(benefit.owner)
         if username:
             services.set_benefit_plan(
-                benefit=benefit, owner_user=users[username], **PLAN, by=leader
+                benefit=benefit,
+                owner_user=users[username],
+                measure_from=MEASURE_FROM,
+                measure_every_months=EVERY_MONTHS,
+                measure_until=MEASURE_UNTIL,
+                by=leader,
             )
     benefits = {b.order: b for b in project.benefits.all()}
     for order, measured_on, value, comment, by in MEASUREMENTS:

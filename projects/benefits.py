@@ -53,7 +53,8 @@ def occasions(
     if not every_months:
         return sorted({measure_from, measure_until or measure_from})
     end = measure_until or measure_from
-    found, n = [], 0
+    found: list[dt.date] = []
+    n = 0
     while len(found) < MAX_OCCASIONS:
         day = add_months(measure_from, every_months * n)
         if day > end:

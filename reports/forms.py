@@ -186,7 +186,7 @@ class FinalReportForm(forms.Form):
 
     def __init__(self, *args, goals, report=None, **kwargs):
         results = (report.goal_results if report else {}) or {}
-        initial = kwargs.pop("initial", None) or {}
+        initial: dict[str, str] = {}
         if report:
             initial.update(
                 summary=report.summary,
@@ -195,7 +195,8 @@ class FinalReportForm(forms.Form):
             )
         for goal in goals:
             initial[f"goal_{goal.pk}"] = results.get(str(goal.pk), "")
-        super().__init__(*args, initial=initial, **kwargs)
+        kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
         for goal in goals:
             self.fields[f"goal_{goal.pk}"] = forms.CharField(
                 label=_("Resultat: %(goal)s") % {"goal": goal.text[:200]},
