@@ -60,7 +60,7 @@ EXPECTED = {
     "styring": ["Antall kommunalsjefer"],
     "kdg": ["Antall kommunalsjefer"],
     "medlem": ["Forsinket", "Intervjue kommunalsjefer og seksjonsledere om ledernivåene"],
-    "hr": ["venter på drøfting"],
+    "hr": ["venter på drøfting", "Gevinster å måle"],  # owns Åmot's benefits of HR
     "tillitsvalgt": ["Protokoller å bekrefte", "Drøftingsmøte om innplassering av enhetsledere"],
     "verneombud": ["Protokoller å bekrefte", "Drøftingsmøte om innplassering av enhetsledere"],
 }
