@@ -423,3 +423,25 @@ def test_each_page_costs_the_same_queries_whatever_the_data(
         assert client.get(reverse("projects:benefit", args=[benefit.pk])).status_code == 200
     with django_assert_num_queries(8):
         assert client.get(reverse("projects:benefits_overview")).status_code == 200
+
+
+def test_the_plan_is_set_by_the_leadership_only(client, benefit, leader, owner, outsider,
+                                                member_with_role, line_owner):  # fmt: skip
+    steering = member_with_role(Role.STEERING)
+    url = reverse("projects:benefit_plan", args=[benefit.pk])
+    data = {"plan-owner_user": line_owner.pk, "plan-measure_from": TODAY.isoformat(),
+            "plan-measure_every_months": "6", "plan-measure_until": ""}  # fmt: skip
+    for user, status in [(outsider, 404), (steering, 403), (line_owner, 403), (owner, 302)]:
+        client.force_login(user)
+        assert client.post(url, data).status_code == status, user
+    benefit.refresh_from_db()
+    assert (benefit.measure_every_months, benefit.measure_from) == (6, TODAY)
+    assert benefit.next_measurement_on == TODAY
+    # A plan out of order is refused on the form, in Norwegian, and changes nothing.
+    client.force_login(leader)
+    data["plan-measure_until"] = (TODAY - dt.timedelta(days=1)).isoformat()
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "Siste måling kan ikke være før første måling." in response.content.decode()
+    benefit.refresh_from_db()
+    assert benefit.measure_until is None
