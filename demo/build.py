@@ -34,7 +34,7 @@ from reports import services as report_services
 from reports.models import ProjectTemplate
 from reports.tasks import dispatch_due_reports
 
-from . import meetings, plans, staffing, steering
+from . import closeout, meetings, plans, staffing, steering
 
 Role = Membership.Role
 
@@ -990,6 +990,7 @@ def build_project(spec, organisation, users, admin) -> Project:
     meetings.build_consultations(project, users, admin)
     steering.build_steering(project, users, admin)
     steering.build_reports(project, users)
+    closeout.build_benefits(project, users, admin)
     if spec.get("decided_by"):
         services.submit_mandate(
             project=project,
@@ -1085,6 +1086,7 @@ def build_demo() -> dict:
             consultations = meetings.build_consultations(existing, users, admin)
             steered = steering.build_steering(existing, users, admin)
             steered = steering.build_reports(existing, users) or steered
+            steered = closeout.build_benefits(existing, users, admin) or steered
             if progress:
                 summary["progress"].append(f"{existing.code} ({organisation})")
             if roles:

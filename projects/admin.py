@@ -10,6 +10,7 @@ from . import services
 from .models import (
     Benefit,
     Goal,
+    Lesson,
     MandateVersion,
     Membership,
     Organisation,
@@ -67,6 +68,15 @@ class MembershipAdmin(ReadOnlyHistoryAdmin):
     list_display = ("project", "user", "role", "union_name")
     list_filter = ("role",)
     list_select_related = ("project", "user")
+
+
+# Lessons learned are written by members in the product; here they are for reading.
+@admin.register(Lesson)
+class LessonAdmin(ReadOnlyHistoryAdmin):
+    list_display = ("project", "category", "written_by", "written_at")
+    list_filter = ("category",)
+    list_select_related = ("project", "written_by")
+    search_fields = ("text",)
 
 
 class SolutionOptionInline(ReadOnlyInline):

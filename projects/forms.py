@@ -10,7 +10,9 @@ from core.forms import DATE_WIDGET, ModelMultipleChoiceField, SubmittedOnce, mod
 
 from .models import (
     Benefit,
+    BenefitMeasurement,
     GateCriterion,
+    Lesson,
     Membership,
     Phase,
     Project,
@@ -290,3 +292,50 @@ class RiskForm(SubmittedOnce, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.project = project
         model_choice_field(self, "owner").queryset = project_people(project)
+
+
+# --- Benefits realisation and lessons learned ---------------------------------------------------
+
+
+class BenefitPlanForm(forms.ModelForm):
+    """The benefit's owner in the line organisation (anyone in the project's organisation) and
+    when it is measured."""
+
+    class Meta:
+        model = Benefit
+        fields = ["owner_user", "measure_from", "measure_every_months", "measure_until"]
+        widgets = {"measure_from": DATE_WIDGET, "measure_until": DATE_WIDGET}
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        model_choice_field(self, "owner_user").queryset = (
+            get_user_model()
+            .objects.filter(organisations=project.organisation_id, is_active=True)
+            .order_by("first_name", "last_name", "pk")
+        )
+
+
+class MeasurementForm(forms.ModelForm):
+    """A measurement of one benefit (the benefit is in the URL)."""
+
+    class Meta:
+        model = BenefitMeasurement
+        fields = ["measured_on", "value", "comment"]
+        widgets = {"measured_on": DATE_WIDGET}
+        help_texts = {"value": _("Et tall der det er mulig, for eksempel 12 eller 12,5.")}
+
+
+class LessonForm(forms.ModelForm):
+    class Meta:
+        model = Lesson
+        fields = ["category", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 4})}
+
+
+class LessonSearchForm(forms.Form):
+    q = forms.CharField(label=_("Søk i teksten"), required=False, max_length=200)
+    kategori = forms.ChoiceField(
+        label=_("Kategori"),
+        required=False,
+        choices=[("", _("Alle kategorier")), *Lesson.Category.choices],
+    )

@@ -268,6 +268,27 @@ class Goal(models.Model):
 BENEFIT_FIELDS = ("title", "indicator", "baseline", "target", "unit", "owner")
 
 
+class BenefitQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The benefits the user may see: every benefit of a project they may see, and in the
+        projects of their organisations the benefits they own (a benefit owner in the line
+        organisation need not be a member of the project, and goes on measuring after it has
+        closed). One query, filtered in SQL."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(
+            Q(project__in=Project.objects.visible_to(user).values("pk"))
+            | Q(
+                owner_user=user,
+                project__organisation__in=Organisation.objects.filter(members=user).values("pk"),
+            )
+        )
+
+    def due(self, on):
+        """Benefits whose next planned measurement is on or before `on`."""
+        return self.filter(next_measurement_on__isnull=False, next_measurement_on__lte=on)
+
+
 class Benefit(models.Model):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="benefits")
     order = models.PositiveIntegerField(_("rekkefølge"))
@@ -284,11 +305,43 @@ class Benefit(models.Model):
     unit = models.CharField(
         _("enhet"), max_length=50, blank=True, validators=[validate_single_line]
     )
+    # The owner's title as the mandate names it ("Rådmann"); the person is owner_user.
     owner = models.CharField(
         _("gevinsteier"), max_length=150, blank=True, validators=[validate_single_line]
     )
+    # Benefits realisation: the person in the line organisation who owns the benefit and measures
+    # it (a member of the project or not), and the plan of when it is measured: from a first
+    # date, every so many months (or once more at the end date only), until the end date.
+    owner_user = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_benefits",
+        verbose_name=_("gevinsteier (person)"),
+        help_text=_("Personen i linjen som eier gevinsten og registrerer målingene."),
+    )
+    measure_from = models.DateField(
+        _("første måling"), null=True, blank=True, validators=[validate_date_range]
+    )
+    measure_every_months = models.PositiveSmallIntegerField(
+        _("måles hver (måneder)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(36)],
+        help_text=_("Tomt: bare første og siste måling."),
+    )
+    measure_until = models.DateField(
+        _("siste måling"), null=True, blank=True, validators=[validate_date_range]
+    )
+    # The next planned measurement not yet made (None: no plan, or all made); kept by
+    # projects.services from the plan and the measurements, so that a reminder and the task
+    # list are one indexed query.
+    next_measurement_on = models.DateField(_("neste måling"), null=True, blank=True)
     history = HistoricalRecords()
     _change_reason: str  # read by simple-history when set before save() or delete()
+
+    objects = BenefitQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("gevinst")
@@ -296,10 +349,26 @@ class Benefit(models.Model):
         ordering = ["order"]
         constraints = [
             models.UniqueConstraint(fields=["project", "order"], name="benefit_order_unique"),
+            models.CheckConstraint(
+                condition=Q(measure_until__isnull=True)
+                | Q(measure_from__isnull=True)
+                | Q(measure_until__gte=models.F("measure_from")),
+                name="benefit_plan_in_order",
+                violation_error_message=_("Siste måling kan ikke være før første måling."),
+            ),
         ]
+        indexes = [models.Index(fields=["owner_user", "next_measurement_on"])]
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        if self.measure_from and self.measure_until and self.measure_until < self.measure_from:
+            raise ValidationError(
+                {"measure_until": _("Siste måling kan ikke være før første måling.")}
+            )
+        if (self.measure_every_months or self.measure_until) and not self.measure_from:
+            raise ValidationError({"measure_from": _("Sett datoen for første måling.")})
 
 
 class BenefitMeasurement(models.Model):
@@ -310,6 +379,19 @@ class BenefitMeasurement(models.Model):
     value = models.CharField(_("målt verdi"), max_length=100, validators=[validate_single_line])
     comment = models.CharField(
         _("kommentar"), max_length=500, blank=True, validators=[validate_single_line]
+    )
+    # The value as a number where it is one ("12", "12,5", "80 %"), for the chart; read from
+    # `value` by the service.
+    number = models.DecimalField(
+        _("verdi som tall"), max_digits=16, decimal_places=4, null=True, blank=True
+    )
+    recorded_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registrert av"),
     )
     history = HistoricalRecords()
 
@@ -736,6 +818,46 @@ class Risk(models.Model):
         return str(self.Level(self.level).label)
 
 
+class LessonQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Lessons of the projects the user may see, in any of their organisations: one query,
+        filtered in SQL."""
+        return self.filter(project__in=Project.objects.visible_to(user).values("pk"))
+
+
+class Lesson(models.Model):
+    """A lesson learned ("erfaring"), written by a member during the project or at its close,
+    read by the next project's leader, and part of the final report."""
+
+    class Category(models.TextChoices):
+        GOVERNANCE = "governance", _("Styring")
+        CONSULTATION = "consultation", _("Medvirkning og drøfting")
+        COMMUNICATION = "communication", _("Kommunikasjon")
+        SCHEDULE = "schedule", _("Tidsplan")
+        RESOURCES = "resources", _("Ressurser")
+        OTHER = "other", _("Annet")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="lessons")
+    category = models.CharField(_("kategori"), max_length=20, choices=Category)
+    text = models.TextField(_("erfaring"), max_length=5000)
+    written_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("skrevet av")
+    )
+    written_at = models.DateTimeField(_("skrevet"))
+    history = HistoricalRecords()
+
+    objects = LessonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("erfaring")
+        verbose_name_plural = _("erfaringer")
+        ordering = ["-written_at", "-pk"]
+        indexes = [models.Index(fields=["project", "-written_at"])]
+
+    def __str__(self):
+        return self.text[:80]
+
+
 def history_sources(project: Project) -> list[tuple[models.QuerySet, Promise]]:
     """The project's own history in its change log ("endringslogg"), as (historical records,
     section) pairs; reports.mandate.changelog composes it with the other apps'."""
@@ -755,4 +877,5 @@ def history_sources(project: Project) -> list[tuple[models.QuerySet, Promise]]:
         (Membership.history.filter(project_id=project.pk), _("Medlemmer")),
         (MandateSubmission.history.filter(project_id=project.pk), _("Mandatet til beslutning")),
         (Risk.history.filter(project_id=project.pk), _("Risiko")),
+        (Lesson.history.filter(project_id=project.pk), _("Erfaringer")),
     ]

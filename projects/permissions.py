@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.http import Http404, HttpResponseBase
 from django.utils.cache import patch_cache_control
 
-from .models import Membership, Project, ProjectUserObjectPermission, Workstream
+from .models import Benefit, Membership, Project, ProjectUserObjectPermission, Workstream
 
 Role = Membership.Role
 
@@ -199,3 +199,34 @@ def may_start_projects(user) -> bool:
     """Starting projects (empty, from a template or as a copy) is a right the administrator
     grants (projects.add_project), in the user's own organisations."""
     return user.has_perm("projects.add_project") and user.organisations.exists()
+
+
+# --- Benefits: their owner in the line organisation ------------------------------------------
+
+
+def get_benefit_for(user, pk, *, record: bool = False, plan: bool = False) -> Benefit:
+    """A benefit the user may see (Benefit.objects.visible_to: in a project they may see, or
+    owned by them in a project of their organisation), else 404. Its owner and the project's
+    leadership (CHANGE_PLAN) may record measurements (`record`), during the project and after it
+    has closed; only the leadership sets the owner and the plan (`plan`): else 403. The
+    project's codenames ride on `benefit.project.perms` (none for an owner who is not a
+    member, who sees the project's name only)."""
+    benefit = (
+        Benefit.objects.visible_to(user)
+        .select_related("project", "project__organisation", "owner_user")
+        .filter(pk=pk)
+        .first()
+    )
+    if benefit is None:
+        raise Http404
+    benefit.project.perms = project_permissions(user, benefit.project)
+    if record and not may_record_measurement(user, benefit):
+        raise PermissionDenied
+    if plan and CHANGE_PLAN not in benefit.project.perms:
+        raise PermissionDenied
+    return benefit
+
+
+def may_record_measurement(user, benefit: Benefit) -> bool:
+    """The benefit's owner, and the project's owner and leader, record its measurements."""
+    return benefit.owner_user_id == user.pk or CHANGE_PLAN in benefit.project.perms

@@ -19,6 +19,7 @@ from accounts.models import User
 from core.history import acting_as
 from notifications.services import cancel_notices
 
+from . import benefits
 from .models import (
     BENEFIT_FIELDS,
     MAX_GOALS,
@@ -27,6 +28,7 @@ from .models import (
     GateCriterion,
     GateSubmission,
     Goal,
+    Lesson,
     MandateSubmission,
     MandateVersion,
     Membership,
@@ -888,15 +890,94 @@ def delete_risk(*, risk: Risk, by: User) -> None:
 # --- Benefit measurements -------------------------------------------------------------------------
 
 
+def _next_measurement(benefit: Benefit) -> dt.date | None:
+    latest = (
+        BenefitMeasurement.objects.filter(benefit=benefit)
+        .order_by("-measured_on")
+        .values_list("measured_on", flat=True)
+        .first()
+    )
+    planned = benefits.occasions(
+        benefit.measure_from, benefit.measure_every_months, benefit.measure_until
+    )
+    return benefits.next_due(planned, latest)
+
+
 @transaction.atomic
 def record_benefit_measurement(*, measurement: BenefitMeasurement, by: User) -> BenefitMeasurement:
-    """A measured value of one of the project's benefits; not in the future."""
+    """A measured value of one of the project's benefits, by the benefit's owner or the
+    project's leadership, during the project or after it has closed; not in the future. The
+    value is read as a number where it is one (for the chart), and the benefit's next planned
+    measurement moves on."""
     if measurement.measured_on and measurement.measured_on > timezone.localdate():
         raise ValidationError({"measured_on": _("Datoen kan ikke være fram i tid.")})
+    benefit = Benefit.objects.select_for_update().get(pk=measurement.benefit_id)
+    measurement.number = benefits.parse_number(measurement.value)
+    measurement.recorded_by = by
     measurement.full_clean()
     with acting_as(by):
         measurement.save()
+        following = _next_measurement(benefit)
+        if following != benefit.next_measurement_on:
+            benefit.next_measurement_on = following
+            benefit._change_reason = _reason(gettext_noop("Måling registrert"))
+            benefit.save(update_fields=["next_measurement_on"])
     return measurement
+
+
+PLAN_FIELDS = ("owner_user", "measure_from", "measure_every_months", "measure_until")
+
+
+@transaction.atomic
+def set_benefit_plan(
+    *,
+    benefit: Benefit,
+    owner_user: User | None,
+    measure_from: dt.date | None,
+    measure_every_months: int | None,
+    measure_until: dt.date | None,
+    by: User,
+) -> Benefit:
+    """The benefit's owner in the line organisation (who need not be a member, but must belong
+    to the project's organisation) and its realisation plan; the next planned measurement
+    follows from the plan and the measurements made."""
+    current = Benefit.objects.select_for_update().select_related("project").get(pk=benefit.pk)
+    if (
+        owner_user is not None
+        and not owner_user.organisations.filter(pk=current.project.organisation_id).exists()
+    ):
+        raise ValidationError(
+            {"owner_user": _("Gevinsteieren må høre til prosjektets organisasjon.")}
+        )
+    current.owner_user = owner_user
+    current.measure_from = measure_from
+    current.measure_every_months = measure_every_months
+    current.measure_until = measure_until
+    current.full_clean()
+    current.next_measurement_on = _next_measurement(current)
+    current._change_reason = _reason(gettext_noop("Gevinstrealiseringsplan"))
+    with acting_as(by):
+        current.save()
+    return current
+
+
+# --- Lessons learned -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_lesson(*, project: Project, category: str, text: str, by: User) -> Lesson:
+    """A lesson learned, by a member of the project, during the project or at its close."""
+    lesson = Lesson(
+        project=project,
+        category=category,
+        text=text.strip(),
+        written_by=by,
+        written_at=timezone.now(),
+    )
+    lesson.full_clean()
+    with acting_as(by):
+        lesson.save()
+    return lesson
 
 
 # --- Users who leave -----------------------------------------------------------------------------

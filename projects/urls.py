@@ -1,11 +1,18 @@
 from django.urls import path
 
-from . import views
+from . import benefit_views, lesson_views, views
 
 app_name = "projects"
 
 urlpatterns = [
     path("", views.project_list, name="list"),
+    path("gevinster/", benefit_views.overview, name="benefits_overview"),
+    path("gevinster/<int:pk>/", benefit_views.benefit, name="benefit"),
+    path("gevinster/<int:pk>/maling/", benefit_views.benefit_measure, name="benefit_measure"),
+    path("gevinster/<int:pk>/plan/", benefit_views.benefit_plan, name="benefit_plan"),
+    path("<int:project_pk>/gevinster/", benefit_views.project_benefits, name="project_benefits"),
+    path("erfaringer/", lesson_views.lessons, name="lessons"),
+    path("<int:project_pk>/erfaringer/", lesson_views.project_lessons, name="project_lessons"),
     path("<int:project_pk>/mandat/<slug:slug>/", views.mandate_section, name="mandate_section"),
     path("<int:project_pk>/faser/", views.phases, name="phases"),
     path("<int:project_pk>/faser/<int:pk>/", views.phase_edit, name="phase_edit"),

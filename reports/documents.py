@@ -13,7 +13,7 @@ from core.pdf import render_pdf
 from projects.models import MandateVersion
 
 from .compile import changes, present
-from .models import StatusReport
+from .models import FinalReport, StatusReport
 
 
 def _date(value):
@@ -128,6 +128,7 @@ def store_missing(limit: int = 50) -> int:
     from consultations.documents import ensure_protocol_pdf
     from consultations.models import Protocol
 
+    from .closeout import ensure_final_report_pdf
     from .cycle import ensure_pdf  # the cycle mails these documents
 
     stored = 0
@@ -140,5 +141,9 @@ def store_missing(limit: int = 50) -> int:
         stored += 1
     for pk in StatusReport.objects.published().filter(pdf="").values_list("pk", flat=True)[:limit]:
         ensure_pdf(pk)
+        stored += 1
+    published = FinalReport.objects.filter(state=FinalReport.State.PUBLISHED, pdf="")
+    for pk in published.values_list("pk", flat=True)[:limit]:
+        ensure_final_report_pdf(pk)
         stored += 1
     return stored

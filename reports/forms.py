@@ -259,3 +259,57 @@ class GateReturnForm(forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+# --- The final report ------------------------------------------------------------------------------
+
+
+class FinalReportForm(forms.Form):
+    """The leader's texts of the final report, and a result for each of the mandate's goals."""
+
+    summary = forms.CharField(
+        label=_("Sammendrag"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=20000,
+        required=False,
+        help_text=_("Kreves for å publisere."),
+    )
+    deviations = forms.CharField(
+        label=_("Avvik"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=20000,
+        required=False,
+        help_text=_("Avvik fra mandatet, planen og rammene. Forsinkede milepæler og røde lys "
+                    "fra siste statusrapport tas med automatisk."),
+    )  # fmt: skip
+    benefits_followup = forms.CharField(
+        label=_("Videre gevinstrealisering"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=10000,
+        required=False,
+    )
+
+    def __init__(self, *args, goals, report=None, **kwargs):
+        results = (report.goal_results if report else {}) or {}
+        initial: dict[str, str] = {}
+        if report:
+            initial.update(
+                summary=report.summary,
+                deviations=report.deviations,
+                benefits_followup=report.benefits_followup,
+            )
+        for goal in goals:
+            initial[f"goal_{goal.pk}"] = results.get(str(goal.pk), "")
+        kwargs["initial"] = initial
+        super().__init__(*args, **kwargs)
+        for goal in goals:
+            self.fields[f"goal_{goal.pk}"] = forms.CharField(
+                label=_("Resultat: %(goal)s") % {"goal": goal.text[:200]},
+                widget=forms.Textarea(attrs={"rows": 2}),
+                max_length=5000,
+                required=False,
+            )
+        self.goals = list(goals)
+
+    def goal_results(self) -> dict[int, str]:
+        return {g.pk: self.cleaned_data.get(f"goal_{g.pk}", "") for g in self.goals}

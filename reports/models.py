@@ -336,9 +336,65 @@ class ProjectTemplate(models.Model):
         return self.name
 
 
+class FinalReport(models.Model):
+    """The project's final report ("sluttrapport"): drafted from the data (goals, milestones,
+    benefits, deviations, the consultations held, lessons learned), completed by the leader
+    (a result per goal, a summary, the deviations), and published: frozen as `data`, stored as
+    a PDF, mailed to the steering group, and the project closed."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Utkast")
+        PUBLISHED = "published", _("Publisert")
+
+    project = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="final_report")
+    state = models.CharField(_("status"), max_length=10, choices=State, default=State.DRAFT)
+    summary = models.TextField(_("sammendrag"), blank=True, max_length=20000)
+    # The leader's result per goal: {"<goal pk>": "what was achieved"}.
+    goal_results = models.JSONField(_("resultat per mål"), default=dict, blank=True)
+    deviations = models.TextField(_("avvik"), blank=True, max_length=20000)
+    benefits_followup = models.TextField(
+        _("videre gevinstrealisering"), blank=True, max_length=10000
+    )
+    # Frozen at publishing (reports.closeout.compile_final_report).
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(_("publisert"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    pdf = models.FileField(upload_to="sluttrapporter/%Y/", blank=True)
+    history = HistoricalRecords(excluded_fields=["data"])
+    _change_reason: str  # read by simple-history when set before save() or delete()
+    save_without_historical_record: Callable[..., None]
+
+    class Meta:
+        verbose_name = _("sluttrapport")
+        verbose_name_plural = _("sluttrapporter")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state="draft") | Q(published_at__isnull=False),
+                name="final_report_published_when_dated",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.project.code} – sluttrapport"
+
+    @property
+    def is_published(self) -> bool:
+        return self.state == self.State.PUBLISHED
+
+    def stored_pdf(self) -> FieldFile:
+        """The published report's PDF, stored first if no one has (the outbox attaches it)."""
+        from .closeout import ensure_final_report_pdf  # closeout reads these models
+
+        return ensure_final_report_pdf(self.pk).pdf
+
+
 def history_sources(project: Project) -> list[tuple[models.QuerySet, Promise]]:
     """The decision requests and status reports in the project's change log."""
     return [
         (DecisionRequest.history.filter(project_id=project.pk), _("Beslutningssaker")),
         (StatusReport.history.filter(project_id=project.pk), _("Statusrapporter")),
+        (FinalReport.history.filter(project_id=project.pk), _("Sluttrapport")),
     ]

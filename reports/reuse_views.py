@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from core.forms import errors_as_message, errors_on_form
 from projects import services as project_services
-from projects.models import Project, ProjectUserObjectPermission
+from projects.models import Lesson, Project, ProjectUserObjectPermission
 from projects.permissions import CHANGE_PLAN, may_start_projects, project_view
 
 from . import builtin_template, reuse
@@ -108,7 +108,12 @@ def project_create(request):
                 message = _("Prosjektet er opprettet. Skriv mandatet, seksjon for seksjon.")
             messages.success(request, message)
             return redirect("reports:mandate", project.pk)
-    return render(request, "reports/project_create.html", {"form": form})
+    # What earlier projects learned, for the leader starting a new one (projects.lesson_views).
+    lessons = Lesson.objects.visible_to(request.user).select_related("project")[:LESSONS_ON_START]
+    return render(request, "reports/project_create.html", {"form": form, "lessons": lessons})
+
+
+LESSONS_ON_START = 5
 
 
 def _templates_with_rights(user):

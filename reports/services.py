@@ -25,11 +25,11 @@ from projects.models import GateSubmission, MandateVersion, Membership, Phase, P
 from projects.notices import members_with, notify_members, site_url
 from projects.permissions import VIEW
 
-from . import cycle, periods
+from . import closeout, cycle, periods
 from .compile import compile_report
 from .documents import store_mandate_version_pdf
 from .mandate import mandate_snapshot
-from .models import DIMENSIONS, CalendarFeed, DecisionRequest, StatusReport
+from .models import DIMENSIONS, CalendarFeed, DecisionRequest, FinalReport, StatusReport
 
 Outcome = DecisionRequest.Outcome
 
@@ -388,6 +388,83 @@ def report_recipients(project: Project) -> QuerySet[User]:
         .distinct()
         .order_by("pk")
     )
+
+
+# --- The final report and closing the project ---------------------------------------------------
+
+FINAL_TEXT_FIELDS = ("summary", "deviations", "benefits_followup")
+CLOSED = (Project.Status.COMPLETED, Project.Status.CANCELLED)
+
+
+def _lock_open_project(project: Project) -> Project:
+    project = (
+        Project.objects.select_for_update()
+        .select_related("organisation", "owner", "leader")
+        .get(pk=project.pk)
+    )
+    if project.status in CLOSED:
+        raise ValidationError(_("Prosjektet er avsluttet."))
+    return project
+
+
+@transaction.atomic
+def save_final_report(
+    *, project: Project, values: dict[str, str], goal_results: dict[int, str], by: User
+) -> FinalReport:
+    """The leader's texts of the final report: the summary, a result per goal, the deviations
+    and what follows for the benefits. The draft is made at the first save."""
+    project = _lock_open_project(project)
+    report = FinalReport.objects.select_for_update().filter(project=project).first()
+    if report is None:
+        report = FinalReport(project=project)
+    if report.is_published:
+        raise ValidationError(_("Sluttrapporten er publisert og kan ikke endres."))
+    for field in FINAL_TEXT_FIELDS:
+        if field in values:
+            setattr(report, field, values[field])
+    goals = set(project.goals.values_list("pk", flat=True))
+    report.goal_results = {
+        str(pk): text.strip() for pk, text in goal_results.items() if pk in goals and text.strip()
+    }
+    report.full_clean()
+    with acting_as(by):
+        report.save()
+    return report
+
+
+@transaction.atomic
+def publish_final_report(*, project: Project, by: User) -> FinalReport:
+    """Freeze the final report with today's data, close the project (completed, closed today:
+    the retention of its personal data runs from then, roles.privacy), and mail the report with
+    its PDF to the owner and each member of the steering group (the PDF is stored after the
+    commit, or by the first mail sent). Published once: a second time is refused."""
+    project = (
+        Project.objects.select_for_update()
+        .select_related("organisation", "owner", "leader")
+        .get(pk=project.pk)
+    )
+    report = FinalReport.objects.select_for_update().filter(project=project).first()
+    if report is not None and report.is_published:
+        raise ValidationError(_("Sluttrapporten er allerede publisert."))
+    if project.status in CLOSED:
+        raise ValidationError(_("Prosjektet er avsluttet."))
+    if report is None or not report.summary.strip():
+        raise ValidationError(_("Skriv sammendraget før sluttrapporten publiseres."))
+    today = timezone.localdate()
+    report.data = closeout.compile_final_report(project, report, today)
+    report.state = FinalReport.State.PUBLISHED
+    report.published_at = timezone.now()
+    report.published_by = by
+    report._change_reason = _reason(gettext_noop("Publisert og sendt til styringsgruppen"))
+    project.status = Project.Status.COMPLETED
+    project.closed_on = today
+    project._change_reason = _reason(gettext_noop("Prosjektet er avsluttet med sluttrapporten"))
+    with acting_as(by):
+        report.save()
+        project.save(update_fields=["status", "closed_on", "updated_at"])
+    closeout.queue_final_report(report, list(report_recipients(project)), by=by)
+    after_commit(closeout.ensure_final_report_pdf, report.pk)
+    return report
 
 
 # --- Calendar links -------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import reuse_views, views
+from . import closeout_views, reuse_views, views
 
 app_name = "reports"
 
@@ -68,6 +68,17 @@ urlpatterns = [
         name="phase_gate_return",
     ),
     path("<int:project_pk>/", views.overview, name="overview"),
+    path("<int:project_pk>/sluttrapport/", closeout_views.final_report, name="final_report"),
+    path(
+        "<int:project_pk>/sluttrapport/publiser/",
+        closeout_views.final_report_publish,
+        name="final_report_publish",
+    ),
+    path(
+        "<int:project_pk>/sluttrapport/sluttrapport.pdf",
+        closeout_views.final_report_pdf,
+        name="final_report_pdf",
+    ),
     path("<int:project_pk>/kalender/", views.calendar, name="calendar"),
     # The secret link a calendar app subscribes to; no login, the token is the key.
     path("kalender/<str:token>.ics", views.calendar_feed, name="calendar_feed"),

@@ -15,7 +15,7 @@ from accounts.models import User
 from consultations.models import Confirmation, Meeting, Participant, Protocol, Question
 from milestones.models import Activity, Milestone
 from notifications.models import OutgoingMail
-from projects.models import MandateSubmission, Membership, Phase, Project
+from projects.models import Benefit, MandateSubmission, Membership, Phase, Project
 from projects.permissions import (
     CHANGE_MANDATE,
     DECIDE_GATE,
@@ -52,6 +52,7 @@ GROUPS = {
     "answer": _("Spørsmål å besvare"),
     "placements": _("Innplasseringer"),
     "meetings": _("Møter du er innkalt til"),
+    "benefits": _("Gevinster å måle"),
     "mail": _("E-post som ikke kom fram"),
 }
 
@@ -200,6 +201,14 @@ def meetings_ahead(user: User, now: dt.datetime) -> QuerySet:
     )
 
 
+def benefits_to_measure(user: User, today: dt.date) -> QuerySet:
+    """Benefits the user owns whose planned measurement is due within a week or overdue, in the
+    projects of their organisations: a member of the project or not, open or closed."""
+    return Benefit.objects.visible_to(user).filter(
+        owner_user=user, next_measurement_on__lte=today + DUE_WITHIN
+    )
+
+
 def mail_not_arrived(user: User) -> QuerySet:
     return OutgoingMail.objects.failed_for(user)
 
@@ -341,6 +350,23 @@ def tasks(user: User) -> list[Task]:
                 note=meeting.get_kind_display(),
             )
         )
+    for benefit in (
+        benefits_to_measure(user, today)
+        .select_related("project")
+        .order_by("next_measurement_on", "pk")
+    ):
+        assert benefit.next_measurement_on is not None  # benefits_to_measure: one is planned
+        items.append(
+            Task(
+                "benefits",
+                benefit.project,
+                benefit.title,
+                _url("projects:benefit", benefit.pk),
+                due=benefit.next_measurement_on,
+                overdue=benefit.next_measurement_on < today,
+                note=str(_("Gevinstmåling")),
+            )
+        )
     for mail in mail_not_arrived(user):
         items.append(Task("mail", None, mail.subject, "", note=mail.last_error, mail=mail))
     return items
@@ -368,6 +394,7 @@ def count(user: User) -> int:
         "questions": questions_to_answer(user),
         "placements": placements_waiting(user),
         "meetings": meetings_ahead(user, now),
+        "benefits": benefits_to_measure(user, today),
         "mail": mail_not_arrived(user),
     }
     counted = User.objects.filter(pk=user.pk).annotate(

@@ -1,8 +1,8 @@
 import io
 
 import pytest
-from django.core.cache import cache
 from django.contrib.auth.models import Permission
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import transaction
 

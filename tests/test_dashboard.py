@@ -5,8 +5,8 @@ the user may see, and the same number of queries for 5 and for 500 projects."""
 import datetime as dt
 
 import pytest
-from django.core.cache import cache
 from django.contrib.auth.models import Permission
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 

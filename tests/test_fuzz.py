@@ -26,6 +26,7 @@ from milestones.models import Activity, Milestone
 from notifications.models import OutgoingMail
 from projects.forms import SECTIONS_BY_SLUG
 from projects.models import (
+    Benefit,
     GateCriterion,
     MandateVersion,
     Membership,
@@ -124,6 +125,7 @@ def _objects() -> dict:
         "report": StatusReport.objects.filter(project__in=projects),
         "decision": DecisionRequest.objects.filter(project__in=projects),
         "version": MandateVersion.objects.filter(project__in=projects),
+        "benefit": Benefit.objects.filter(project__in=projects),
     }
     found = {"p": projects.get(code="AMOT-ADM").pk, "in": {}}
     for kind, queryset in querysets.items():
@@ -173,6 +175,13 @@ KWARGS = {
     "projects:mandate_section": lambda o: [
         {"project_pk": o["p"], "slug": slug} for slug in SECTIONS_BY_SLUG
     ],
+    "projects:benefits_overview": lambda o: [{}],
+    "projects:benefit": lambda o: [{"pk": o["benefit"].pk}],
+    "projects:benefit_measure": lambda o: [{"pk": o["benefit"].pk}],
+    "projects:benefit_plan": lambda o: [{"pk": o["benefit"].pk}],
+    "projects:project_benefits": lambda o: _p(o),
+    "projects:lessons": lambda o: [{}],
+    "projects:project_lessons": lambda o: _p(o),
     "projects:phases": lambda o: _p(o),
     "projects:phase_edit": lambda o: _p(o, "phase", pk=o["phase"].pk),
     "projects:phase_delete": lambda o: _p(o, "phase", pk=o["phase"].pk),
@@ -311,6 +320,9 @@ KWARGS = {
     "reports:phase_gate_approve": lambda o: _p(o, "phase", phase_pk=o["phase"].pk),
     "reports:phase_gate_return": lambda o: _p(o, "phase", phase_pk=o["phase"].pk),
     "reports:overview": lambda o: _p(o),
+    "reports:final_report": lambda o: _p(o),
+    "reports:final_report_publish": lambda o: _p(o),
+    "reports:final_report_pdf": lambda o: _p(o),
     "reports:calendar": lambda o: _p(o),
     "reports:calendar_feed": lambda o: [{"token": o["feed"].token}],
     "reports:mandate": lambda o: _p(o),

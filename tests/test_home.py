@@ -15,6 +15,7 @@ from consultations.models import Meeting, Participant, Protocol, Question
 from milestones.models import Activity, Milestone
 from notifications.models import OutgoingMail
 from projects.models import (
+    Benefit,
     MandateSubmission,
     Membership,
     Phase,
@@ -27,6 +28,7 @@ from roles.models import Employee, OrgUnit, Placement, Position
 
 from .factories import (
     ActivityFactory,
+    BenefitFactory,
     DecisionRequestFactory,
     EmployeeFactory,
     MeetingFactory,
@@ -59,7 +61,7 @@ EXPECTED = {
     "styring": ["Antall kommunalsjefer"],
     "kdg": ["Antall kommunalsjefer"],
     "medlem": ["Forsinket", "Intervjue kommunalsjefer og seksjonsledere om ledernivåene"],
-    "hr": ["venter på drøfting"],
+    "hr": ["venter på drøfting", "Gevinster å måle"],  # owns Åmot's benefits of HR
     "tillitsvalgt": ["Protokoller å bekrefte", "Drøftingsmøte om innplassering av enhetsledere"],
     "verneombud": ["Protokoller å bekrefte", "Drøftingsmøte om innplassering av enhetsledere"],
 }
@@ -198,6 +200,10 @@ def build(n_projects: int) -> User:
         PlacementFactory.build(employee=e, position=pos, fte=100)
         for e, pos in zip(employees, positions, strict=True)
     )
+    Benefit.objects.bulk_create(
+        BenefitFactory.build(project=p, order=1, owner_user=user, next_measurement_on=today)
+        for p in projects
+    )
     OutgoingMail.objects.create(
         kind="test", sender=user, to=["x@example.no"], subject="Til styringsgruppen",
         body=".", message_id="<x@reorg>", state=OutgoingMail.State.FAILED, last_error="(550)",
@@ -207,9 +213,9 @@ def build(n_projects: int) -> User:
 
 # session, user, the menu's count (REQUEST) + mandates to decide, phase gates to decide, decision
 # requests, protocols to confirm, report drafts, mandates sent back, protocols to correct,
-# milestones due, activities due, questions, placements waiting, meetings ahead, mail that did
-# not arrive; the user's roles
-HOME_QUERIES = REQUEST + 13 + 1
+# milestones due, activities due, questions, placements waiting, meetings ahead, benefits to
+# measure, mail that did not arrive; the user's roles
+HOME_QUERIES = REQUEST + 14 + 1
 
 
 @pytest.mark.parametrize("n_projects", [3, 300])
@@ -229,11 +235,13 @@ def test_every_kind_of_task_is_listed_with_the_same_queries_at_any_size(
         "Spørsmål å besvare",
         "Innplasseringer",
         "Møter du er innkalt til",
+        "Gevinster å måle",
         "E-post som ikke kom fram",
     ):
         assert heading in body, heading
     # Per project: the mandate, the phase's gate, the request, the protocol, the report, the
-    # milestone, the activity, the question, the placements, the meeting; and the one mail.
-    assert body.count('class="task"') == 10 * n_projects + 1
-    assert menu_count(body) == 10 * n_projects + 1
+    # milestone, the activity, the question, the placements, the meeting, the benefit; and the
+    # one mail.
+    assert body.count('class="task"') == 11 * n_projects + 1
+    assert menu_count(body) == 11 * n_projects + 1
     assert body.count("Forsinket") >= n_projects  # the activity, three days late

@@ -160,4 +160,3 @@ def test_pages_answer_when_the_cache_cannot_be_reached(client, settings, project
     assert response.status_code == 200 and project.name in response.content.decode()
     response = client.get(reverse("projects:list"))
     assert response.status_code == 200 and project.name in response.content.decode()
-

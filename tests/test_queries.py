@@ -85,9 +85,9 @@ WORKSTREAMS_QUERIES = REQUEST + 5
 MEMBERS_QUERIES = REQUEST + 3
 # + project, permissions, and the history of the project, goals, benefits, benefit measurements,
 # phases, the gates' criteria and submissions, workstreams, options, memberships, the mandate's
-# sendings to the owner, risks, milestones, activities, org units, positions and role
-# descriptions (each with its users), decision requests and status reports
-CHANGELOG_QUERIES = REQUEST + 2 + 19
+# sendings to the owner, risks, lessons learned, milestones, activities, org units, positions and
+# role descriptions (each with its users), decision requests, status reports and the final report
+CHANGELOG_QUERIES = REQUEST + 2 + 21
 
 
 @pytest.mark.parametrize("n_projects", [3, 60])

@@ -355,6 +355,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "milestones.tasks.dispatch_milestone_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Every morning: benefit owners whose planned measurement is due (also after the close).
+    "benefit-reminders": {
+        "task": "projects.tasks.dispatch_benefit_reminders",
+        "schedule": crontab(hour=7, minute=5),
+    },
     # Every night: closed projects' personal data anonymised when its time is up (warned 30 days
     # before), and grants of insight that have ended withdrawn.
     "personal-data": {
