@@ -19,7 +19,16 @@ from django.db import models
 from accounts.models import User
 from core.history import bulk_create_recorded
 
-from .models import Benefit, Goal, Phase, Project, Risk, SolutionOption, Workstream
+from .models import (
+    Benefit,
+    GateCriterion,
+    Goal,
+    Phase,
+    Project,
+    Risk,
+    SolutionOption,
+    Workstream,
+)
 
 # The mandate's texts and settings a copy takes as they are.
 PROJECT_FIELDS = (
@@ -32,7 +41,9 @@ PROJECT_FIELDS = (
     "report_interval_days",
 )
 GOAL_FIELDS = ("kind", "order", "text")
-BENEFIT_FIELDS = ("order", "title", "indicator", "baseline", "target", "unit", "owner")
+BENEFIT_FIELDS = (
+    "order", "title", "indicator", "baseline", "target", "unit", "owner", "measure_every_months",
+)  # fmt: skip
 OPTION_FIELDS = ("order", "title", "description", "is_zero_alternative")
 RISK_FIELDS = ("title", "description", "probability", "consequence", "mitigation")
 
@@ -52,7 +63,7 @@ def _values(obj: models.Model, fields: tuple[str, ...]) -> dict[str, Any]:
 
 
 def core_snapshot(project: Project) -> dict[str, Any]:
-    """The project's reusable data, JSON-safe, dates as days from its start. Five queries."""
+    """The project's reusable data, JSON-safe, dates as days from its start. Six queries."""
     start = project.start_date
     workstreams = list(
         Workstream.objects.filter(project=project)
@@ -67,7 +78,14 @@ def core_snapshot(project: Project) -> dict[str, Any]:
             "last_delivery": days_from(start, project.last_delivery_date),
         },
         "goals": [_values(g, GOAL_FIELDS) for g in Goal.objects.filter(project=project)],
-        "benefits": [_values(b, BENEFIT_FIELDS) for b in Benefit.objects.filter(project=project)],
+        "benefits": [
+            {
+                **_values(b, BENEFIT_FIELDS),
+                "measure_from": days_from(start, b.measure_from),
+                "measure_until": days_from(start, b.measure_until),
+            }
+            for b in Benefit.objects.filter(project=project)
+        ],
         "phases": [
             {
                 "key": phase.pk,
@@ -76,8 +94,12 @@ def core_snapshot(project: Project) -> dict[str, Any]:
                 "goal": phase.goal,
                 "start": days_from(start, phase.start_date),
                 "end": days_from(start, phase.end_date),
+                # The gate's checklist, without its ticks: the next project ticks its own.
+                "criteria": [criterion.text for criterion in phase.criteria.all()],
             }
-            for phase in Phase.objects.filter(project=project).order_by("order", "start_date", "pk")
+            for phase in Phase.objects.filter(project=project)
+            .order_by("order", "start_date", "pk")
+            .prefetch_related(models.Prefetch("criteria", GateCriterion.objects.order_by("order")))
         ],
         "workstreams": [
             {
@@ -120,7 +142,12 @@ def build_core(
     )
     bulk_create_recorded(
         [
-            Benefit(project=project, **_pick(b, BENEFIT_FIELDS))
+            Benefit(
+                project=project,
+                **_pick(b, BENEFIT_FIELDS),
+                measure_from=date_at(start, b.get("measure_from")),
+                measure_until=date_at(start, b.get("measure_until")),
+            )
             for b in snapshot.get("benefits", [])
         ],
         Benefit,
@@ -141,6 +168,16 @@ def build_core(
             for i, row in enumerate(phase_rows, start=1)
         ],
         Phase,
+        by,
+        reason,
+    )
+    bulk_create_recorded(
+        [
+            GateCriterion(phase=phase, order=order, text=text)
+            for phase, row in zip(phases, phase_rows, strict=True)
+            for order, text in enumerate(row.get("criteria", []), start=1)
+        ],
+        GateCriterion,
         by,
         reason,
     )

@@ -36,8 +36,9 @@ from projects.models import MandateVersion, Project
 from roles.documents import render_role_descriptions_pdf, role_descriptions_filename
 from roles.models import RoleDescription
 
+from .closeout import final_report_filename, render_final_report_pdf
 from .documents import mandate_pdf_filename, render_mandate_pdf, render_status_report_pdf
-from .models import StatusReport
+from .models import FinalReport, StatusReport
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "schemas" / "arkivuttrekk.xsd"
 NAMESPACE = "https://reorg.no/xmlns/arkivuttrekk/1"
@@ -177,12 +178,36 @@ def _role_descriptions(project: Project) -> list[ArchiveDocument]:
     ]
 
 
-# Each kind of frozen document, in the order they are listed (the final report: add it here).
+def _final_report(project: Project) -> list[ArchiveDocument]:
+    """The published final report ("sluttrapport"), the project's last document."""
+    report = (
+        FinalReport.objects.filter(project=project, state=FinalReport.State.PUBLISHED)
+        .select_related("published_by")
+        .first()
+    )
+    if report is None:
+        return []
+    return [
+        ArchiveDocument(
+            system_id=f"sluttrapport-{report.pk}",
+            kind="Sluttrapport",
+            title=f"Sluttrapport: {project.name}",
+            date=_local_date(report.published_at, timezone.localdate()),
+            responsible=_name(report.published_by),
+            filename=final_report_filename(project, report),
+            stored=report.pdf or None,
+            render=partial(render_final_report_pdf, project, report),
+        )
+    ]
+
+
+# Each kind of frozen document, in the order they are listed.
 DOCUMENT_SOURCES: list[Callable[[Project], list[ArchiveDocument]]] = [
     _mandate_versions,
     _protocols,
     _status_reports,
     _role_descriptions,
+    _final_report,
 ]
 
 

@@ -99,6 +99,11 @@ SNAPSHOT: dict[str, Any] = {
             "mandatet er drøftet og besluttet.",
             "start": 0,
             "end": 42,
+            "criteria": [
+                "Tillitsvalgte og verneombud er informert om prosjektet og tatt med i prosjektgruppen",
+                "Mandatet er drøftet med tillitsvalgte (Hovedavtalen § 1-4), og protokollen er godkjent",
+                "Mandatet er besluttet av prosjekteier",
+            ],
         },
         {
             "key": 2,
@@ -109,6 +114,11 @@ SNAPSHOT: dict[str, Any] = {
             "innplassering er drøftet.",
             "start": 43,
             "end": 77,
+            "criteria": [
+                "Nåsituasjonen og den fremtidige organiseringen er beskrevet",
+                "Forslag til organisasjons- og bemanningsplan er drøftet med tillitsvalgte",
+                "Rollebeskrivelsene og prosedyren for innplassering er drøftet",
+            ],
         },
         {
             "key": 3,
@@ -118,6 +128,10 @@ SNAPSHOT: dict[str, Any] = {
             "drøftingen.",
             "start": 78,
             "end": 79,
+            "criteria": [
+                "Ny organisering er besluttet på grunnlag av en godkjent drøftingsprotokoll",
+                "Beslutningen er kunngjort for de ansatte",
+            ],
         },
         {
             "key": 4,
@@ -127,6 +141,11 @@ SNAPSHOT: dict[str, Any] = {
             "organisasjonen er i drift.",
             "start": 80,
             "end": 147,
+            "criteria": [
+                "Alle ansatte har fått tilbud om stilling eller har hatt omstillingssamtale",
+                "Innplasseringene er drøftet og besluttet",
+                "Den nye organisasjonen er i drift",
+            ],
         },
         {
             "key": 5,
@@ -136,6 +155,10 @@ SNAPSHOT: dict[str, Any] = {
             "verneombud, og gevinstene følges opp i linjen.",
             "start": 148,
             "end": 330,
+            "criteria": [
+                "Den nye organiseringen er evaluert sammen med tillitsvalgte og verneombud",
+                "Sluttrapporten er publisert, og gevinstene har eier i linjen",
+            ],
         },
     ],
     "workstreams": [],

@@ -212,8 +212,10 @@ def final_report_context(project: Project, report: FinalReport | None, on: dt.da
 
 
 def render_final_report_pdf(project: Project, report: FinalReport | None) -> bytes:
+    """The draft as a plain PDF; the published report, frozen, as PDF/A-2b for the archive."""
     context = final_report_context(project, report, timezone.localdate())
-    return render_pdf("reports/pdf/final_report.html", context)
+    published = bool(report and report.is_published)
+    return render_pdf("reports/pdf/final_report.html", context, archival=published)
 
 
 def final_report_filename(project: Project, report: FinalReport | None) -> str:

@@ -170,7 +170,8 @@ def standings(user, on: dt.date, choices: dict | None = None) -> list[Standing]:
             continue
         late = False
         if status == Project.Status.ACTIVE:
-            dates = Project(
+            # The dates periods reads, without a model instance (500 of them cost 20 ms).
+            dates = SimpleNamespace(
                 start_date=start_date,
                 report_interval_days=interval,
                 last_delivery_date=last_delivery,

@@ -98,11 +98,11 @@ def test_the_frozen_documents_are_listed_in_a_fixed_number_of_queries(
     demo, django_assert_max_num_queries
 ):
     # Mandate versions, protocols (+ confirmations), status reports, role descriptions
-    # (+ competences) and the users who last changed them: at most 7 (a prefetch of nothing is
-    # no query), whatever the number of documents.
+    # (+ competences) and the users who last changed them, the final report: at most 8 (a
+    # prefetch of nothing is no query), whatever the number of documents.
     for code in ("AMOT-ADM", "HELSE-MESTRING", "OU-VELFERD"):
         project = Project.objects.select_related("leader").get(code=code)
-        with django_assert_max_num_queries(7):
+        with django_assert_max_num_queries(8):
             documents = frozen_documents(project)
         expected = (
             MandateVersion.objects.filter(project=project).count()
@@ -111,6 +111,26 @@ def test_the_frozen_documents_are_listed_in_a_fixed_number_of_queries(
             + project.positions.filter(role_description__isnull=False).count()
         )
         assert len(documents) == expected
+
+
+def test_the_published_final_report_is_archived_as_pdfa_2b(demo):
+    from reports import services as report_services
+
+    project = Project.objects.select_related("leader").get(code="AMOT-ADM")
+    assert not [d for d in frozen_documents(project) if d.kind == "Sluttrapport"]
+    report_services.save_final_report(
+        project=project, values={"summary": "Ny ledelse er på plass."}, goal_results={},
+        by=project.leader,
+    )  # fmt: skip
+    report_services.publish_final_report(project=project, by=project.leader)
+    finals = [d for d in frozen_documents(project) if d.kind == "Sluttrapport"]
+    assert len(finals) == 1 and finals[0].responsible
+    assert_pdfa_2b(finals[0].pdf())
+    validated = schema()
+    archive = zipfile.ZipFile(io.BytesIO(archive_zip(project)))
+    metadata = etree.fromstring(archive.read("arkivuttrekk.xml"))
+    assert validated.validate(metadata), validated.error_log
+    assert b"Sluttrapport" in archive.read("arkivuttrekk.xml")
 
 
 # --- The archive export of Åmot -----------------------------------------------------------------

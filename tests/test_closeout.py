@@ -366,7 +366,7 @@ def test_lessons_are_searched_across_the_projects_the_user_may_see(
     assert "Sett av tid" in body and "Informer" not in body
     assert client.get(url, {"q": "a\x00b", "kategori": "x"}).status_code == 200
     # Shown to a leader starting a project.
-    assert "Sett av tid til drøftinger." in client.get(reverse("projects:create")).content.decode()
+    assert "Sett av tid til drøftinger." in client.get(reverse("reports:project_create")).content.decode()
 
 
 def test_a_member_writes_a_lesson_and_an_outsider_cannot(client, active, outsider,
@@ -399,6 +399,7 @@ def grow(project, leader, line_owner, n):
         MilestoneFactory(project=project, code=f"X{i}", due_date=TODAY)
 
 
+@pytest.mark.usefixtures("nothing_cached")
 @pytest.mark.parametrize("size", [1, 8])
 def test_each_page_costs_the_same_queries_whatever_the_data(
     client, benefit, leader, line_owner, django_assert_num_queries, size

@@ -418,6 +418,7 @@ GATE_QUERIES = REQUEST + 5
 GATE_DECIDING_QUERIES = GATE_QUERIES + 2
 
 
+@pytest.mark.usefixtures("nothing_cached")
 @pytest.mark.parametrize("n", [1, 12])
 def test_the_phases_and_gate_pages_make_a_fixed_number_of_queries(
     client, project, leader, owner, rep, safety, django_assert_num_queries, n

@@ -515,7 +515,8 @@ def test_the_template_list_and_the_create_page_make_a_fixed_number_of_queries(
     client.get(reverse("reports:templates"))  # the session
     with django_assert_num_queries(10):
         assert client.get(reverse("reports:templates")).status_code == 200
-    with django_assert_num_queries(15):
+    # + the latest lessons learned of the organisation's projects
+    with django_assert_num_queries(16):
         assert (
             client.get(reverse("reports:project_create") + f"?kopi={source.pk}").status_code == 200
         )
@@ -534,7 +535,8 @@ def test_the_template_list_and_the_create_page_make_a_fixed_number_of_queries(
     with django_assert_num_queries(10):
         page = client.get(reverse("reports:templates"))
     assert page.content.decode().count("Start prosjekt") == 8
-    with django_assert_num_queries(15):
+    # + the latest lessons learned of the organisation's projects
+    with django_assert_num_queries(16):
         assert (
             client.get(reverse("reports:project_create") + f"?kopi={source.pk}").status_code == 200
         )
