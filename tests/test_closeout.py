@@ -366,7 +366,10 @@ def test_lessons_are_searched_across_the_projects_the_user_may_see(
     assert "Sett av tid" in body and "Informer" not in body
     assert client.get(url, {"q": "a\x00b", "kategori": "x"}).status_code == 200
     # Shown to a leader starting a project.
-    assert "Sett av tid til drøftinger." in client.get(reverse("reports:project_create")).content.decode()
+    assert (
+        "Sett av tid til drøftinger."
+        in client.get(reverse("reports:project_create")).content.decode()
+    )
 
 
 def test_a_member_writes_a_lesson_and_an_outsider_cannot(client, active, outsider,
