@@ -23,3 +23,16 @@ class CoreConfig(AppConfig):
         post_create_historical_m2m_records.connect(
             data_changed, dispatch_uid="core.data_changed_m2m"
         )
+        # The rights the administrator grants (Django's own tables, without history): whether a
+        # user may start projects is on the kept project list.
+        from django.contrib.auth import get_user_model
+        from django.contrib.auth.models import Group
+        from django.db.models.signals import m2m_changed
+
+        user_model = get_user_model()
+        for through in (
+            user_model.user_permissions.through,
+            user_model.groups.through,
+            Group.permissions.through,
+        ):
+            m2m_changed.connect(data_changed, sender=through, dispatch_uid=f"core.{through}")

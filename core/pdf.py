@@ -12,6 +12,7 @@ import signal
 import threading
 import traceback
 from collections.abc import Callable
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -64,9 +65,20 @@ def render_pdf(template_name: str, context: dict, *, archival: bool = False) -> 
             font_config=_font_config(), **options
         )
 
-    if settings.PDF_IN_CHILD_PROCESS and threading.active_count() == 1:
+    if settings.PDF_IN_CHILD_PROCESS and single_threaded():
         return in_child_process(write)
     return write()
+
+
+def single_threaded() -> bool:
+    """Whether this process runs one thread: Python's and the libraries' own (GLib starts one
+    once Pango has been used in the process), as the kernel counts them."""
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:  # not Linux: Python's threads only
+        return threading.active_count() == 1
+    threads = next(line for line in status.splitlines() if line.startswith("Threads:"))
+    return int(threads.split()[1]) == 1
 
 
 class RenderingFailed(RuntimeError):

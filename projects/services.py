@@ -537,6 +537,11 @@ def _plan_changed(project_id: int, reason: str) -> None:
 
 @transaction.atomic
 def save_phase(*, phase: Phase, by: User) -> Phase:
+    Project.objects.select_for_update().filter(pk=phase.project_id).first()
+    if phase.pk:
+        # The state changes only through the gate's services: a phase edited while its gate
+        # was decided keeps the state the gate gave it (read under the project's lock).
+        phase.state = Phase.objects.values_list("state", flat=True).get(pk=phase.pk)
     with acting_as(by):
         phase.full_clean()
         phase._change_reason = _reason(gettext_noop("Faser"))
@@ -547,6 +552,11 @@ def save_phase(*, phase: Phase, by: User) -> Phase:
 
 @transaction.atomic
 def delete_phase(*, phase: Phase, by: User) -> None:
+    Project.objects.select_for_update().filter(pk=phase.project_id).first()
+    if GateSubmission.objects.filter(phase=phase).exists():
+        raise ValidationError(
+            _("Fasen har vært til beslutning hos prosjekteieren og kan ikke slettes.")
+        )
     with acting_as(by):
         phase._change_reason = _reason(gettext_noop("Faser"))
         phase.delete()

@@ -199,8 +199,9 @@ def phase_edit(request, project, pk):
 @project_view(CHANGE_PLAN)
 def phase_delete(request, project, pk):
     phase = get_object_or_404(Phase, project=project, pk=pk)
-    services.delete_phase(phase=phase, by=request.user)
-    messages.success(request, _("Fasen %(name)s er slettet.") % {"name": phase.name})
+    with errors_as_message(request):
+        services.delete_phase(phase=phase, by=request.user)
+        messages.success(request, _("Fasen %(name)s er slettet.") % {"name": phase.name})
     return redirect("projects:phases", project.pk)
 
 

@@ -66,9 +66,14 @@ class ArchiveDocument:
     render: Callable[[], bytes]
 
     def pdf(self) -> bytes:
+        """The stored file, or, where it is not stored or cannot be read (lost from the
+        storage), the frozen content rendered again: the same document."""
         if self.stored:
-            with self.stored.open("rb") as handle:
-                return handle.read()
+            try:
+                with self.stored.open("rb") as handle:
+                    return handle.read()
+            except (OSError, ValueError):  # the file system's or a storage backend's "missing"
+                pass
         return self.render()
 
 

@@ -113,11 +113,13 @@ def compile_final_report(project: Project, report: FinalReport | None, on: dt.da
             )
             .order_by("starts_at", "pk")
         )
+        # When, what kind and how it ended, not the title: every member reads the published
+        # report, and a meeting's title is for those invited (Meeting.visible_to), as on the
+        # portfolio.
         meeting_rows = [
             {
                 "date": _iso(timezone.localtime(m.starts_at).date()),
                 "kind_label": str(m.get_kind_display()),
-                "title": m.title,
                 "status_label": str(m.get_status_display()),
                 "items": m.items_count,
                 "agreed": m.agreed,

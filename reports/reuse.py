@@ -144,7 +144,9 @@ def save_template(*, project: Project, name: str, description: str, by: User) ->
             organisation=project.organisation,
             name=name,
             description=description,
-            snapshot=project_snapshot(project),
+            # Not the risk register: a template is read by the whole organisation, and a risk's
+            # free text is for the project's members (a copy, by one of them, takes them).
+            snapshot={**project_snapshot(project), "risks": []},
             source_project=project,
             created_by=by,
         )

@@ -270,9 +270,12 @@ def test_the_leader_completes_and_publishes_the_final_report_which_closes_the_pr
     draft = client.get(url).content.decode()
     for text in ("Ny organisering er vedtatt", "1 av 2 milepæler er nådd, 1 er forsinket.",
                  "M2 Innplassering ferdig", "Overskridelse på flytting", "25 dager",
-                 "Drøfting av organisasjonskart", "enighet i 1", "Involver tillitsvalgte tidlig."):  # fmt: skip
+                 "Drøftingsmøte", "enighet i 1", "Involver tillitsvalgte tidlig."):  # fmt: skip
         assert text in draft, text
-    assert "Hemmelig innhold" not in draft  # what was said in a consultation is not in it
+    # Neither what was said in a consultation nor the meeting's title, which is for those
+    # invited: every member reads the published report.
+    assert "Hemmelig innhold" not in draft
+    assert "Drøfting av organisasjonskart" not in draft
     response = client.post(url, {"summary": "Prosjektet er gjennomført.", "deviations": "",
                                  "benefits_followup": "Måles hvert kvartal.",
                                  f"goal_{goal.pk}": "Vedtatt i kommunestyret."})  # fmt: skip

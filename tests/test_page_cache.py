@@ -83,6 +83,14 @@ def test_a_change_made_on_a_page_shows_on_the_next_one(client, organisation, lea
     assert "Nytt prosjekt i dag" in client.get(reverse("projects:list")).content.decode()
 
 
+def test_the_right_to_start_projects_shows_at_once(client, reader):
+    """Granted in the admin (Django's permission tables keep no history)."""
+    client.force_login(reader)
+    assert "Nytt prosjekt</a>" not in client.get(reverse("projects:list")).content.decode()
+    reader.user_permissions.add(*_start_projects())
+    assert "Nytt prosjekt</a>" in client.get(reverse("projects:list")).content.decode()
+
+
 def _start_projects():
     from django.contrib.auth.models import Permission
 

@@ -2,13 +2,14 @@
 
 import io
 import os
+import threading
 
 import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 from weasyprint import HTML
 
-from core.pdf import RenderingFailed, in_child_process
+from core.pdf import RenderingFailed, in_child_process, single_threaded
 from projects import services
 from projects.models import MandateVersion
 from reports import services as report_services
@@ -191,7 +192,7 @@ def test_a_sync_worker_renders_the_draft_in_a_child_process(
 ):
     """As in a gunicorn sync worker (one thread): the child renders, the download is the same
     document, and this process never ran WeasyPrint's writer."""
-    monkeypatch.setattr("core.pdf.threading.active_count", lambda: 1)
+    monkeypatch.setattr("core.pdf.single_threaded", lambda: True)
     parent = os.getpid()
     written_in = []
     real_write = HTML.write_pdf
@@ -231,7 +232,7 @@ def test_where_other_threads_run_the_document_is_rendered_in_the_process(
     client, written_project, leader, monkeypatch
 ):
     """A threaded server (runserver, the browser tests' live server): no fork."""
-    monkeypatch.setattr("core.pdf.threading.active_count", lambda: 3)
+    monkeypatch.setattr("core.pdf.single_threaded", lambda: False)
     monkeypatch.setattr("core.pdf.in_child_process", _must_not_fork)
     client.force_login(leader)
     response = client.get(reverse("reports:mandate_pdf", args=[written_project.pk]))
@@ -240,3 +241,14 @@ def test_where_other_threads_run_the_document_is_rendered_in_the_process(
 
 def _must_not_fork(write):
     raise AssertionError("forked with other threads running")
+
+
+def test_a_second_thread_is_counted():
+    done = threading.Event()
+    thread = threading.Thread(target=done.wait)
+    thread.start()
+    try:
+        assert not single_threaded()
+    finally:
+        done.set()
+        thread.join()
