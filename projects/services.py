@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import F, Max, Q
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -375,38 +375,62 @@ def replace_goals(
         _mark_mandate_changed(project, section)
 
 
+MAX_BENEFITS_MOVED = 100_000  # above any benefit's order, to move one out of the way
+
+
 @transaction.atomic
 def replace_benefits(
-    *, project: Project, rows: list[dict[str, str]], section: str | Promise, by: User
+    *, project: Project, rows: list[dict[str, Any]], section: str | Promise, by: User
 ) -> None:
-    """Make the project's benefits exactly `rows` (dicts of BENEFIT_FIELDS), in order."""
-    rows = [r for r in rows if r.get("title", "").strip()]
+    """Make the project's benefits exactly `rows` (dicts of BENEFIT_FIELDS), in order. A row
+    names the benefit it edits as "id" (the mandate's form does); without ids the rows are the
+    benefits in their order. A benefit is matched by its id, never by its place, so that its
+    owner, plan and measurements stay with it when another one is removed; one with
+    measurements is not removed."""
+    rows = [r for r in rows if str(r.get("title", "")).strip()]
     with acting_as(by):
         current = list(
-            Benefit.objects.select_for_update().filter(project=project).order_by("order")
+            Benefit.objects.select_for_update().filter(project=project).order_by("order", "pk")
         )
         if [[getattr(b, f) for f in BENEFIT_FIELDS] for b in current] == [
             [row.get(f, "") for f in BENEFIT_FIELDS] for row in rows
         ]:
             return
-        for benefit, row in zip(current, rows, strict=False):
-            changed = [f for f in BENEFIT_FIELDS if getattr(benefit, f) != row.get(f, "")]
-            if changed:
-                for f in changed:
-                    setattr(benefit, f, row.get(f, ""))
-                benefit.full_clean()
-                benefit._change_reason = _reason(section)
-                benefit.save(update_fields=changed)
-        for order, row in enumerate(rows[len(current) :], start=len(current) + 1):
-            benefit = Benefit(
-                project=project, order=order, **{f: row.get(f, "") for f in BENEFIT_FIELDS}
+        if not any("id" in row for row in rows):
+            rows = [{**row, "id": b} for row, b in zip(rows, current, strict=False)] + rows[
+                len(current) :
+            ]
+        by_pk = {b.pk: b for b in current}
+        matched = []
+        for row in rows:
+            named = row.get("id")
+            matched.append(by_pk.get(getattr(named, "pk", named)) if named else None)
+        kept = {b.pk for b in matched if b is not None}
+        gone = [b for b in current if b.pk not in kept]
+        measured = BenefitMeasurement.objects.filter(benefit__in=gone).select_related("benefit")
+        if measured:
+            raise ValidationError(
+                _("Gevinsten «%(title)s» har målinger og kan ikke fjernes.")
+                % {"title": measured[0].benefit.title}
             )
+        for benefit in gone:
+            benefit._change_reason = _reason(section)
+            benefit.delete()
+        # Out of the way of the new order first: (project, order) is unique at every step.
+        moved = [b.pk for order, b in enumerate(matched, start=1) if b and b.order != order]
+        Benefit.objects.filter(pk__in=moved).update(order=F("order") + MAX_BENEFITS_MOVED)
+        for order, (row, benefit) in enumerate(zip(rows, matched, strict=True), start=1):
+            values = {**{f: row.get(f, "") for f in BENEFIT_FIELDS}, "order": order}
+            if benefit is None:
+                benefit = Benefit(project=project, **values)
+            elif all(getattr(benefit, f) == v for f, v in values.items()):
+                continue
+            else:
+                for f, v in values.items():
+                    setattr(benefit, f, v)
             benefit.full_clean()
             benefit._change_reason = _reason(section)
             benefit.save()
-        for benefit in current[len(rows) :]:
-            benefit._change_reason = _reason(section)
-            benefit.delete()
         _mark_mandate_changed(project, section)
 
 

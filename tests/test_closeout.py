@@ -452,3 +452,48 @@ def test_the_plan_is_set_by_the_leadership_only(client, benefit, leader, owner, 
     assert "Siste måling kan ikke være før første måling." in response.content.decode()
     benefit.refresh_from_db()
     assert benefit.measure_until is None
+
+
+# --- The mandate's benefit list keeps each benefit's owner, plan and measurements ---------------
+
+
+def _rows(*benefits, new=()):
+    fields = ("title", "indicator", "baseline", "target", "unit", "owner")
+    return [{"id": b, **{f: getattr(b, f) for f in fields}} for b in benefits] + [
+        {"id": None, "title": title} for title in new
+    ]
+
+
+def test_removing_a_benefit_from_the_mandate_leaves_the_others_as_they_were(active, leader, board):
+    first, second, third = (
+        BenefitFactory(project=active, order=n, title=title)
+        for n, title in enumerate(["Færre ledere", "Kortere ventetid", "Lavere sykefravær"], 1)
+    )
+    Benefit.objects.filter(pk=third.pk).update(owner_user=board)
+    BenefitMeasurementFactory(benefit=third, measured_on=TODAY, value="7")
+
+    project_services.replace_benefits(
+        project=active, rows=_rows(second, third, new=["Bedre tjenester"]), section="4.3",
+        by=leader,
+    )  # fmt: skip
+
+    benefits = list(Benefit.objects.filter(project=active).order_by("order"))
+    assert [b.title for b in benefits] == [
+        "Kortere ventetid",
+        "Lavere sykefravær",
+        "Bedre tjenester",
+    ]
+    assert benefits[1].pk == third.pk and benefits[1].owner_user == board
+    assert benefits[1].measurements.count() == 1
+    assert not Benefit.objects.filter(pk=first.pk).exists()
+
+
+def test_a_measured_benefit_is_not_removed(active, leader):
+    kept = BenefitFactory(project=active, order=1, title="Kortere ventetid")
+    measured = BenefitFactory(project=active, order=2, title="Lavere sykefravær")
+    BenefitMeasurementFactory(benefit=measured, measured_on=TODAY, value="7")
+    with pytest.raises(ValidationError, match="Lavere sykefravær"):
+        project_services.replace_benefits(
+            project=active, rows=_rows(kept), section="4.3", by=leader
+        )
+    assert Benefit.objects.filter(pk=measured.pk).exists()
