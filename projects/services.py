@@ -401,7 +401,7 @@ def replace_benefits(
                 len(current) :
             ]
         by_pk = {b.pk: b for b in current}
-        matched = []
+        matched: list[Benefit | None] = []
         for row in rows:
             named = row.get("id")
             matched.append(by_pk.get(getattr(named, "pk", named)) if named else None)
@@ -413,19 +413,20 @@ def replace_benefits(
                 _("Gevinsten «%(title)s» har målinger og kan ikke fjernes.")
                 % {"title": measured[0].benefit.title}
             )
-        for benefit in gone:
-            benefit._change_reason = _reason(section)
-            benefit.delete()
+        for removed in gone:
+            removed._change_reason = _reason(section)
+            removed.delete()
         # Out of the way of the new order first: (project, order) is unique at every step.
         moved = [b.pk for order, b in enumerate(matched, start=1) if b and b.order != order]
         Benefit.objects.filter(pk__in=moved).update(order=F("order") + MAX_BENEFITS_MOVED)
-        for order, (row, benefit) in enumerate(zip(rows, matched, strict=True), start=1):
+        for order, (row, existing) in enumerate(zip(rows, matched, strict=True), start=1):
             values = {**{f: row.get(f, "") for f in BENEFIT_FIELDS}, "order": order}
-            if benefit is None:
+            if existing is None:
                 benefit = Benefit(project=project, **values)
-            elif all(getattr(benefit, f) == v for f, v in values.items()):
+            elif all(getattr(existing, f) == v for f, v in values.items()):
                 continue
             else:
+                benefit = existing
                 for f, v in values.items():
                     setattr(benefit, f, v)
             benefit.full_clean()
