@@ -292,8 +292,12 @@ def delete_item(*, item: AgendaItem, by: User) -> None:
     meeting = _lock(item.meeting)
     _not_approved(meeting)
     _not_out_for_approval(meeting)
+    # The item's attachments go with it (a cascade), and so do their files, after the commit.
+    names = [name for name in item.attachments.values_list("file", flat=True) if name]
     with acting_as(by):
         item.delete()
+    storage = attachment_storage()
+    transaction.on_commit(lambda: [storage.delete(name) for name in names])
 
 
 @transaction.atomic

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -151,7 +151,13 @@ def save_template(*, project: Project, name: str, description: str, by: User) ->
             created_by=by,
         )
         template.full_clean()
-        template.save()
+        try:
+            with transaction.atomic():
+                template.save()
+        except IntegrityError as taken:  # the same name saved at the same moment (a double submit)
+            raise ValidationError(
+                {"name": _("Organisasjonen har allerede en mal med dette navnet.")}
+            ) from taken
     return template
 
 

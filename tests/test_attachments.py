@@ -319,3 +319,23 @@ def test_the_pages_make_the_same_number_of_queries_at_any_size(
         with django_assert_num_queries(MEETING_QUERIES_WITH_ATTACHMENTS + personal_data):
             response = client.get(reverse("consultations:meeting", args=[project.pk, meeting.pk]))
         assert response.content.decode().count("last-ned/") == 2 * n
+
+
+def test_an_item_deleted_takes_its_attachments_files_with_it(
+    client, project, leader, meeting, django_capture_on_commit_callbacks
+):
+    from consultations import services as consultation_services
+
+    client.force_login(leader)
+    url = reverse("consultations:meeting_attachment_add", args=[project.pk, meeting.pk])
+    item = meeting.items.get()
+    assert (
+        post_file(client, url, "utkast.pdf", PDF, title="Utkast", item=str(item.pk)).status_code
+        == 302
+    )
+    attachment = Attachment.objects.get()
+    storage, name = attachment.file.storage, attachment.file.name
+    with django_capture_on_commit_callbacks(execute=True):
+        consultation_services.delete_item(item=item, by=leader)
+    assert not Attachment.objects.exists()
+    assert not storage.exists(name)

@@ -187,6 +187,7 @@ def test_an_unknown_version_is_404(client, written_project, leader):
 # --- Rendering in a child process (core.pdf.in_child_process) -----------------------------------
 
 
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
 def test_a_sync_worker_renders_the_draft_in_a_child_process(
     client, written_project, leader, monkeypatch
 ):
@@ -212,6 +213,8 @@ def test_a_sync_worker_renders_the_draft_in_a_child_process(
     assert os.getpid() == parent
 
 
+# pytest-xdist's process runs threads of its own; a web worker has one.
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
 def test_a_failure_in_the_child_reaches_the_parent_with_its_traceback():
     def write():
         raise ValueError("ødelagt dokument")
@@ -220,6 +223,8 @@ def test_a_failure_in_the_child_reaches_the_parent_with_its_traceback():
         in_child_process(write)
 
 
+# pytest-xdist's process runs threads of its own; a web worker has one.
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
 def test_a_child_that_dies_is_an_error_not_a_document():
     def write():
         os._exit(3)

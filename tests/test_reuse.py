@@ -540,3 +540,16 @@ def test_the_template_list_and_the_create_page_make_a_fixed_number_of_queries(
         assert (
             client.get(reverse("reports:project_create") + f"?kopi={source.pk}").status_code == 200
         )
+
+
+def test_a_template_saved_twice_at_once_is_a_form_error_not_a_500(demo, monkeypatch):
+    """Two requests with the same name, each checked before the other saved: the database's
+    constraint refuses the second, and the service says so in Norwegian."""
+    from django.core.exceptions import ValidationError
+
+    source, leader = amot(demo), demo_user("leder")
+    reuse.save_template(project=source, name="Samtidig", description="", by=leader)
+    monkeypatch.setattr(ProjectTemplate, "validate_constraints", lambda self, exclude=None: None)
+    with pytest.raises(ValidationError, match="allerede en mal med dette navnet"):
+        reuse.save_template(project=source, name="Samtidig", description="", by=leader)
+    assert ProjectTemplate.objects.filter(name="Samtidig").count() == 1
