@@ -6,7 +6,6 @@ turned back into what templates show by `present_final`, rendered to PDF and mai
 steering group from here (reports.services.publish_final_report only calls these)."""
 
 import datetime as dt
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -16,17 +15,14 @@ from django.utils import timezone, translation
 
 from accounts.models import User
 from consultations.models import AgendaItem, Meeting
-from core.mail import automated_message, mailbox
 from core.pdf import render_pdf
 from milestones.models import Milestone
-from notifications.models import OutgoingMail
-from notifications.services import queue
-from projects.models import Benefit, BenefitMeasurement, Goal, Lesson, Membership, Project
+from projects.models import Benefit, BenefitMeasurement, Goal, Lesson, Project
 from projects.notices import site_url
 
+from . import cycle
 from .models import DIMENSIONS, FinalReport, Light, StatusReport
 
-RECIPIENT_ROLES = (Membership.Role.OWNER, Membership.Role.STEERING)
 HELD = (Meeting.Status.HELD, Meeting.Status.PROTOCOL_APPROVED)
 
 
@@ -245,41 +241,26 @@ def ensure_final_report_pdf(report_id: int) -> FinalReport:
     return report
 
 
-def _domain() -> str:
-    return urlsplit(settings.SITE_URL).hostname or "reorg"
-
-
 def queue_final_report(report: FinalReport, recipients: list[User], *, by: User) -> None:
     """The published final report, with its PDF, to each recipient: one mail each, once."""
     project = report.project
-    context = {
-        "report": report,
-        "project": project,
-        "url": site_url("reports:final_report", project.pk),
-    }
-    for recipient in recipients:
-        message = automated_message(
-            "reports/email/final_report",
-            {**context, "name": recipient.first_name or str(recipient)},
-            to=[mailbox(recipient)],
-            headers={"Message-ID": f"<sluttrapport-{report.pk}-{recipient.pk}@{_domain()}>"},
-        )
-        queue(
-            message,
-            kind="final_report.published",
-            project_id=project.pk,
-            ref=f"finalreport:{report.pk}",
-            recipient=recipient,
-            sender=by,
-            key=f"finalreport:{report.pk}:{recipient.pk}",
-            documents=[report],
-            roles=RECIPIENT_ROLES,
-        )
+    cycle.queue_document_mails(
+        report,
+        recipients,
+        by=by,
+        template="reports/email/final_report",
+        context={
+            "report": report,
+            "project": project,
+            "url": site_url("reports:final_report", project.pk),
+        },
+        kind="final_report.published",
+        ref=f"finalreport:{report.pk}",
+        key=f"finalreport:{report.pk}",
+        message_id=f"sluttrapport-{report.pk}",
+    )
 
 
 def deliveries(report: FinalReport):
-    return (
-        OutgoingMail.objects.filter(ref=f"finalreport:{report.pk}", kind="final_report.published")
-        .select_related("recipient")
-        .order_by("recipient__first_name", "recipient__last_name")
-    )
+    """Who the final report was mailed to, and how it went."""
+    return cycle.mails_of(f"finalreport:{report.pk}", "final_report.published")

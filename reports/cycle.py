@@ -69,43 +69,73 @@ def notify_draft_ready(report: StatusReport) -> None:
     )
 
 
-def queue_deliveries(report: StatusReport, recipients: list[User], *, by: User) -> None:
-    """The published report, with its PDF, to each recipient: one mail each, once (the outbox's
-    key), with a Message-ID of its own that a resend keeps."""
-    project = report.project
-    context = {
-        "report": report,
-        "project": project,
-        "statuses": report.statuses(),
-        "url": report_url(report),
-    }
+def queue_document_mails(
+    document,
+    recipients: list[User],
+    *,
+    by: User,
+    template: str,
+    context: dict,
+    kind: str,
+    ref: str,
+    key: str,
+    message_id: str,
+) -> None:
+    """A frozen document (a published status report, the final report) with its PDF to each
+    recipient: one mail each, once (the outbox's key, `<key>:<recipient>`), with a Message-ID
+    of its own (`<message_id>-<recipient>@…`) that a resend keeps."""
     for recipient in recipients:
         message = automated_message(
-            "reports/email/published",
+            template,
             {**context, "name": recipient.first_name or str(recipient)},
             to=[mailbox(recipient)],
-            headers={"Message-ID": f"<statusrapport-{report.pk}-{recipient.pk}@{_domain()}>"},
+            headers={"Message-ID": f"<{message_id}-{recipient.pk}@{_domain()}>"},
         )
         queue(
             message,
-            kind="report.published",
-            project_id=project.pk,
-            ref=f"statusreport:{report.pk}",
+            kind=kind,
+            project_id=document.project_id,
+            ref=ref,
             recipient=recipient,
             sender=by,
-            key=f"report:{report.pk}:{recipient.pk}",
-            documents=[report],
+            key=f"{key}:{recipient.pk}",
+            documents=[document],
             roles=RECIPIENT_ROLES,
         )
 
 
-def deliveries(report: StatusReport):
-    """Who the published report was mailed to, and how it went."""
+def queue_deliveries(report: StatusReport, recipients: list[User], *, by: User) -> None:
+    """The published report, with its PDF, to each recipient."""
+    queue_document_mails(
+        report,
+        recipients,
+        by=by,
+        template="reports/email/published",
+        context={
+            "report": report,
+            "project": report.project,
+            "statuses": report.statuses(),
+            "url": report_url(report),
+        },
+        kind="report.published",
+        ref=f"statusreport:{report.pk}",
+        key=f"report:{report.pk}",
+        message_id=f"statusrapport-{report.pk}",
+    )
+
+
+def mails_of(ref: str, kind: str):
+    """Who a document was mailed to, and how it went."""
     return (
-        OutgoingMail.objects.filter(ref=f"statusreport:{report.pk}", kind="report.published")
+        OutgoingMail.objects.filter(ref=ref, kind=kind)
         .select_related("recipient")
         .order_by("recipient__first_name", "recipient__last_name")
     )
+
+
+def deliveries(report: StatusReport):
+    """Who the published report was mailed to, and how it went."""
+    return mails_of(f"statusreport:{report.pk}", "report.published")
 
 
 def ensure_pdf(report_id: int) -> StatusReport:
